@@ -1,0 +1,106 @@
+import type { ApproverRequirement, Effect, ExplainEntry, MatchedRule, Obligations } from '../decision.js';
+import type { JsonObject, JsonValue } from '../json.js';
+
+/** One policy source file as read from disk (the loader does the I/O). */
+export interface PolicyFile {
+  path: string;
+  content: string;
+}
+
+export interface PolicyMetadata {
+  id: string;
+  version: string;
+  owner?: string;
+  description?: string;
+  /** YYYY-MM-DD; lint warns once it has passed. */
+  review_by?: string;
+  /** Control references such as "NIST-CSF PR.AA-05". */
+  controls: string[];
+}
+
+export interface RuleTarget {
+  /** Action kinds, globs allowed (`mcp.*`). Empty means any kind. */
+  kinds: string[];
+  /** Tool names, globs allowed (`payments.*`). Empty means any tool. */
+  tools: string[];
+}
+
+export interface RuleSource {
+  id: string;
+  description?: string;
+  /** null when the rule has no target section at all (lint warns: it applies to every action). */
+  target: RuleTarget | null;
+  /** CEL; absent means "always". */
+  when?: string;
+  effect: Effect;
+  reason: string;
+  obligations: { redact: string[]; approvals: ApproverRequirement[] };
+}
+
+/** A position in a source file, 1-based. */
+export interface SourcePosition {
+  file: string;
+  line: number;
+  column: number;
+}
+
+export interface PolicyDiagnostic {
+  code: 'policy_parse_error' | 'policy_compile_error';
+  message: string;
+  position: SourcePosition;
+  policy_id?: string;
+  rule_id?: string;
+}
+
+export interface LintWarning {
+  kind: 'shadowed_rule' | 'unreachable_rule' | 'no_target' | 'review_overdue' | 'duplicate_rule_id';
+  message: string;
+  position: SourcePosition;
+  policy_id: string;
+  rule_id?: string;
+}
+
+/**
+ * The one documented input that CEL conditions see. JSON numbers are doubles to CEL, so that
+ * `action.args.amount > 10000` works for 20000 and 20000.5 alike.
+ */
+export interface PolicyInput {
+  agent: {
+    id: string;
+    roles: string[];
+    permissions: string[];
+    attributes: JsonObject;
+    on_behalf_of: string | null;
+  };
+  action: { kind: string; tool: string; server: string; args: JsonObject; prompt: string };
+  context: JsonObject;
+  findings: JsonObject;
+  risk: JsonObject;
+  usage: JsonObject;
+  posture: string;
+  /** Milliseconds since the epoch; CEL sees a google.protobuf.Timestamp. */
+  now: number;
+}
+
+export interface PolicyEvaluation {
+  outcome: Effect;
+  code: 'rule_matched' | 'no_rule_matched' | 'policy_eval_error';
+  matched: MatchedRule[];
+  /** Rules whose condition errored; each one counts as a deny. */
+  errors: Array<{ policy_id: string; rule_id: string; message: string }>;
+  obligations: Obligations;
+  /** How many rules the index selected for this action. */
+  candidates: number;
+  explanation?: ExplainEntry[];
+}
+
+export interface CompiledPolicySet {
+  /** "sha256:<hex>" over the files' paths and contents. */
+  readonly version: string;
+  readonly policies: readonly PolicyMetadata[];
+  readonly ruleCount: number;
+  evaluate(input: PolicyInput, options?: { explain?: boolean }): PolicyEvaluation;
+  lint(nowMs: number): LintWarning[];
+}
+
+export type JsonLike = JsonValue;
