@@ -53,12 +53,24 @@ export type PipelineStep =
   | 'respond'
   | 'audit';
 
+/**
+ * Why a decision came out as it did, as a stable code: a rule matched, nothing matched, a step
+ * before policy decided (guardrail block, kill switch, approval denied), or an error code from
+ * the registry (fail closed).
+ */
+export type DecisionCode =
+  | 'rule_matched'
+  | 'no_rule_matched'
+  | 'guardrail_blocked'
+  | 'kill_switch'
+  | 'approval_denied'
+  | ErrorCode;
+
 export interface DecisionV1 {
   version: 1;
   id: string;
   outcome: Effect;
-  /** Why, as stable code: rule_matched, no_rule_matched, or an error code (fail closed). */
-  code: 'rule_matched' | 'no_rule_matched' | ErrorCode;
+  code: DecisionCode;
   reasons: string[];
   agent_id: string | null;
   matched: MatchedRule[];

@@ -53,7 +53,14 @@ export interface PolicyDiagnostic {
 }
 
 export interface LintWarning {
-  kind: 'shadowed_rule' | 'unreachable_rule' | 'no_target' | 'review_overdue' | 'duplicate_rule_id';
+  kind:
+    | 'shadowed_rule'
+    | 'unreachable_rule'
+    | 'no_target'
+    | 'review_overdue'
+    | 'duplicate_rule_id'
+    /** A condition reads `agent.<x>` or `action.<x>` where <x> is not a field of PolicyInput. */
+    | 'unknown_field';
   message: string;
   position: SourcePosition;
   policy_id: string;
@@ -94,13 +101,72 @@ export interface PolicyEvaluation {
   explanation?: ExplainEntry[];
 }
 
+/** One rule of a loaded set, as listed for coverage reports and tooling. */
+export interface RuleSummary {
+  policy_id: string;
+  rule_id: string;
+  effect: Effect;
+  reason: string;
+  /** The CEL condition as written, or undefined when the rule has none ("always"). */
+  when?: string;
+  position: SourcePosition;
+}
+
 export interface CompiledPolicySet {
   /** "sha256:<hex>" over the files' paths and contents. */
   readonly version: string;
   readonly policies: readonly PolicyMetadata[];
   readonly ruleCount: number;
+  /** Every rule in evaluation order (policy id, then file order). */
+  readonly rules: readonly RuleSummary[];
   evaluate(input: PolicyInput, options?: { explain?: boolean }): PolicyEvaluation;
   lint(nowMs: number): LintWarning[];
 }
 
 export type JsonLike = JsonValue;
+
+/** Expected result of one policy test case; omitted fields are not checked. */
+export interface PolicyTestExpectation {
+  outcome: Effect;
+  /** Exactly this set of matched rules (order-insensitive): `rule-id` or `policy-id/rule-id`. */
+  matched?: string[];
+  code?: PolicyEvaluation['code'];
+  /** Exactly this set of redact paths in the obligations (order-insensitive). */
+  redact?: string[];
+  /** Total number of approvers the escalation requires (sum of `count` over approvals). */
+  approvals?: number;
+}
+
+/** One case from a policy test file (`tests:` list), input already completed with defaults. */
+export interface PolicyTestCase {
+  name: string;
+  position: SourcePosition;
+  input: PolicyInput;
+  expect: PolicyTestExpectation;
+}
+
+export interface PolicyTestResult {
+  name: string;
+  position: SourcePosition;
+  passed: boolean;
+  /** What the engine decided. Matched rules are written `policy-id/rule-id`. */
+  actual: { outcome: Effect; code: PolicyEvaluation['code']; matched: string[]; errors: string[] };
+  /** One human-readable line per expectation that did not hold; empty when passed. */
+  failures: string[];
+}
+
+export interface RuleCoverage {
+  policy_id: string;
+  rule_id: string;
+  position: SourcePosition;
+  /** How many test cases matched this rule. */
+  hits: number;
+}
+
+export interface PolicyTestReport {
+  total: number;
+  passed: number;
+  failed: number;
+  results: PolicyTestResult[];
+  coverage: { rules: RuleCoverage[]; covered: number; total: number; percent: number };
+}

@@ -1,0 +1,93 @@
+/**
+ * The HTTP adapter (Hono). It turns requests into pipeline inputs and decisions into responses;
+ * it never decides anything itself. Errors are application/problem+json with stable codes.
+ */
+import { Hono, type Context } from 'hono';
+import type { Credential } from '../../core/action.js';
+import type { DecisionV1 } from '../../core/decision.js';
+import { GatewayError } from '../../core/errors.js';
+import { parseDecideRequest } from '../../core/request-schema.js';
+import type { Gateway } from '../../app/create-gateway.js';
+import { problemFromError, problemResponse } from './problem.js';
+import { readJsonBody, type BodyLimits } from './read-json.js';
+
+export function credentialFrom(c: Context): Credential {
+  const header = c.req.header('authorization');
+  if (header === undefined) return { type: 'none' };
+  const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
+  return m ? { type: 'api_key', key: m[1]! } : { type: 'none' };
+}
+
+function decisionResponse(c: Context, decision: DecisionV1): Response {
+  if (decision.code === 'unauthenticated') {
+    return problemResponse(c, 'unauthenticated', 'missing, unknown or revoked credential', { decision_id: decision.id }, {
+      'www-authenticate': 'Bearer realm="portcullis"',
+    });
+  }
+  return c.json(decision, 200);
+}
+
+export function createHttpApp(gateway: Gateway): Hono {
+  const app = new Hono();
+  const server = gateway.config.server;
+  const limits: BodyLimits = { maxBytes: server.body_limit_bytes, maxDepth: server.max_json_depth };
+
+  app.onError((err, c) => {
+    if (!(err instanceof GatewayError) || err.status >= 500) {
+      gateway.logger.error({ err: err instanceof GatewayError ? err.code : err.name, path: c.req.path }, 'request failed');
+    }
+    return problemFromError(c, err);
+  });
+  app.notFound((c) => problemResponse(c, 'not_found', `no route for ${c.req.method} ${c.req.path}`));
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', (c) => {
+    const r = gateway.ready();
+    return c.json({ status: r.ready ? 'ready' : 'not_ready', checks: r.checks, policy_version: gateway.policies.current()?.version ?? null }, r.ready ? 200 : 503);
+  });
+  app.get('/metrics', async (c) => {
+    const text = await gateway.metrics.registry.metrics();
+    return c.body(text, 200, { 'content-type': gateway.metrics.registry.contentType });
+  });
+
+  app.post('/v1/decide', async (c) => {
+    const body = await readJsonBody(c, limits);
+    const parsed = parseDecideRequest(body);
+    if (!parsed.ok) return problemResponse(c, 'invalid_request', 'request does not match the schema', { errors: parsed.issues });
+    const result = await gateway.run({ credential: credentialFrom(c), request: parsed.value, adapter: 'http' });
+    return decisionResponse(c, result.decision);
+  });
+
+  app.post('/v1/decide/batch', async (c) => {
+    const body = await readJsonBody(c, limits);
+    if (typeof body !== 'object' || body === null || Array.isArray(body) || !Array.isArray((body as { requests?: unknown }).requests)) {
+      return problemResponse(c, 'invalid_request', 'body must be {"requests": [ ... ]}');
+    }
+    const extra = Object.keys(body).filter((k) => k !== 'requests');
+    if (extra.length > 0) return problemResponse(c, 'invalid_request', `unknown field(s): ${extra.join(', ')}`);
+    const items = (body as { requests: unknown[] }).requests;
+    if (items.length === 0 || items.length > server.batch_max) {
+      return problemResponse(c, 'invalid_request', `requests must hold 1 to ${server.batch_max} items`);
+    }
+    const requests = [];
+    for (const [i, item] of items.entries()) {
+      const parsed = parseDecideRequest(item);
+      if (!parsed.ok) {
+        return problemResponse(c, 'invalid_request', `requests[${i}] does not match the schema`, {
+          errors: parsed.issues.map((x) => ({ ...x, path: `requests.${i}.${x.path}` })),
+        });
+      }
+      requests.push(parsed.value);
+    }
+    const credential = credentialFrom(c);
+    const decisions: DecisionV1[] = [];
+    for (const request of requests) {
+      const { decision } = await gateway.run({ credential, request, adapter: 'http' });
+      if (decision.code === 'unauthenticated') return decisionResponse(c, decision);
+      decisions.push(decision);
+    }
+    return c.json({ decisions }, 200);
+  });
+
+  return app;
+}

@@ -1,0 +1,166 @@
+/**
+ * The composition root: turns a validated config into a running gateway (ports filled with
+ * adapters, policies loaded, metrics and logs wired). Every adapter (HTTP, MCP, LLM proxy, the
+ * in-process SDK) goes through `gateway.run`, which is the one pipeline.
+ */
+import { randomBytes } from 'node:crypto';
+import type { AgentIdentity, Credential, DecideRequestV1 } from '../core/action.js';
+import type { Clock, IdGen } from '../core/clock.js';
+import type { DecisionV1 } from '../core/decision.js';
+import { GatewayError } from '../core/errors.js';
+import { runPipeline, type PipelineDeps, type PipelineInput, type PipelineResult } from '../core/pipeline.js';
+import { MemoryApprovals } from '../adapters/approvals/memory-approvals.js';
+import { StaticEnricher } from '../adapters/enricher/static-enricher.js';
+import { PassthroughGuard } from '../adapters/guard/passthrough-guard.js';
+import { ApiKeyAuthenticator, hashApiKey, type ApiKeyEntry } from '../adapters/identity/api-key-authenticator.js';
+import type { ApprovalPort } from '../ports/approvals.js';
+import type { AuditSink } from '../ports/audit-sink.js';
+import type { Authenticator } from '../ports/authenticator.js';
+import type { ContextEnricher } from '../ports/enricher.js';
+import type { GuardPort } from '../ports/guard.js';
+import { openAuditSink } from './audit-wiring.js';
+import { readSecret, resolvePath } from './config-loader.js';
+import type { GatewayConfig } from './config-schema.js';
+import { createLogger, type Logger } from './logger.js';
+import { GatewayMetrics } from './metrics.js';
+import { PolicyHolder, type ReloadEvent } from './policy-loader.js';
+
+export interface GatewayOptions {
+  /** Directory that relative paths in the config resolve against (default: cwd). */
+  baseDir?: string;
+  clock?: Clock;
+  logger?: Logger;
+  env?: NodeJS.ProcessEnv;
+  /** Replace a port (tests, embedding); otherwise built from config. */
+  auditSink?: AuditSink;
+  guard?: GuardPort;
+  enricher?: ContextEnricher;
+  approvals?: ApprovalPort;
+  authenticator?: Authenticator;
+}
+
+export interface ReadyReport {
+  ready: boolean;
+  checks: { policy: boolean; audit: boolean };
+}
+
+export interface Gateway {
+  readonly config: GatewayConfig;
+  readonly instanceId: string;
+  readonly logger: Logger;
+  readonly metrics: GatewayMetrics;
+  readonly policies: PolicyHolder;
+  /** The one pipeline, for adapters. */
+  run(input: PipelineInput): Promise<PipelineResult>;
+  /** In-process use: the same pipeline the HTTP API runs. */
+  decide(request: DecideRequestV1, auth: { apiKey: string } | { credential: Credential }): Promise<DecisionV1>;
+  reloadPolicies(trigger: ReloadEvent['trigger']): ReloadEvent;
+  ready(): ReadyReport;
+  close(): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  monotonicNs: () => process.hrtime.bigint(),
+};
+
+export function sequenceIds(start = 1): IdGen {
+  let next = start;
+  return {
+    nextSequence: () => next++,
+    randomId: (bytes = 16) => randomBytes(bytes).toString('hex'),
+  };
+}
+
+function buildAuthenticator(config: GatewayConfig, baseDir: string, env: NodeJS.ProcessEnv): ApiKeyAuthenticator {
+  const entries: ApiKeyEntry[] = config.agents.map((a) => {
+    const keyHash =
+      a.api_key_sha256 !== undefined
+        ? Buffer.from(a.api_key_sha256, 'hex')
+        : hashApiKey(readSecret(a.api_key!, baseDir, env));
+    const identity: AgentIdentity = {
+      id: a.id,
+      roles: a.roles,
+      permissions: a.permissions,
+      attributes: a.attributes,
+      ...(a.version === undefined ? {} : { version: a.version }),
+    };
+    return { identity, keyHash, disabled: a.disabled };
+  });
+  const seen = new Set<string>();
+  for (const e of entries) {
+    const h = e.keyHash.toString('hex');
+    if (seen.has(h)) throw new GatewayError('config_invalid', `two agents share one API key (agent ${e.identity.id})`);
+    seen.add(h);
+  }
+  return new ApiKeyAuthenticator(entries);
+}
+
+export async function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<Gateway> {
+  const baseDir = options.baseDir ?? process.cwd();
+  const env = options.env ?? process.env;
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger(config.log.level);
+  const metrics = new GatewayMetrics();
+  const authenticator = options.authenticator ?? buildAuthenticator(config, baseDir, env);
+
+  const audit = options.auditSink ?? (await openAuditSink(config, baseDir, logger));
+  const policies = new PolicyHolder(
+    config.policies.paths.map((p) => resolvePath(baseDir, p)),
+    baseDir,
+    (e) => {
+      metrics.recordReload(e.ok, e.version);
+      if (e.ok) logger.info({ trigger: e.trigger, version: e.version, previous: e.previousVersion }, 'policy set loaded');
+      else logger.error({ trigger: e.trigger, active: e.version, error: e.error?.detail }, 'policy reload failed; previous set stays active');
+    },
+  );
+  const first = policies.reload('start');
+  if (!first.ok) {
+    await audit.close();
+    throw first.error!;
+  }
+  if (config.policies.watch) policies.watch();
+
+  const deps: PipelineDeps = {
+    authenticator,
+    guard: options.guard ?? new PassthroughGuard(),
+    enricher: options.enricher ?? new StaticEnricher(),
+    policies,
+    approvals: options.approvals ?? new MemoryApprovals(),
+    audit,
+    clock,
+    ids: sequenceIds(1),
+    instanceId: config.instance_id,
+    durability: config.audit.durability,
+    explainAlways: config.policies.explain_always,
+    onError: (step, error) => logger.error({ step, err: error instanceof GatewayError ? error.code : String(error) }, 'pipeline step failed'),
+  };
+
+  const run = async (input: PipelineInput): Promise<PipelineResult> => {
+    const result = await runPipeline(deps, input);
+    metrics.recordDecision(result.decision, input.adapter);
+    return result;
+  };
+
+  return {
+    config,
+    instanceId: config.instance_id,
+    logger,
+    metrics,
+    policies,
+    run,
+    async decide(request, auth) {
+      const credential: Credential = 'apiKey' in auth ? { type: 'api_key', key: auth.apiKey } : auth.credential;
+      return (await run({ credential, request, adapter: 'sdk' })).decision;
+    },
+    reloadPolicies: (trigger) => policies.reload(trigger),
+    ready() {
+      const checks = { policy: policies.current() !== null, audit: audit.ready() };
+      return { ready: checks.policy && checks.audit, checks };
+    },
+    async close() {
+      policies.close();
+      await audit.close();
+    },
+  };
+}

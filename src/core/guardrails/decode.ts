@@ -1,0 +1,262 @@
+/**
+ * Decoding of obfuscated text. Two kinds:
+ *  - inline escapes (percent-encoding, HTML entities, \u / \x escapes) are decoded in place, each
+ *    decoded character mapping back to its escape;
+ *  - block encodings (base64, base32, hex, ROT13, Morse) are decoded into separate views that map
+ *    as a whole onto the encoded span, and only when the result is readable text.
+ * Every function is a single left-to-right pass with bounded patterns, so cost is linear.
+ */
+import { ViewBuilder, toOriginal, type TextView } from './text-view.js';
+
+export type Encoding = 'base64' | 'base32' | 'hex' | 'percent' | 'html' | 'unicode_escape' | 'rot13' | 'morse';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+const ENTITIES: Record<string, string> = {
+  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', shy: '\u00ad', zwj: '\u200d', zwnj: '\u200c',
+  lrm: '\u200e', rlm: '\u200f', hellip: '...', mdash: '-', ndash: '-', lsquo: "'", rsquo: "'", ldquo: '"',
+  rdquo: '"', laquo: '"', raquo: '"', tab: '\t', newline: '\n', colon: ':', sol: '/', bsol: '\\', commat: '@',
+  period: '.', comma: ',', excl: '!', quest: '?', num: '#', dollar: '$', percnt: '%', lpar: '(', rpar: ')',
+  ast: '*', plus: '+', equals: '=', lowbar: '_', lsqb: '[', rsqb: ']', lcub: '{', rcub: '}', verbar: '|',
+  grave: '`', semi: ';', copy: '(c)', reg: '(r)', middot: '.', bull: '*',
+};
+
+const INLINE =
+  /(?:%[0-9A-Fa-f]{2})+|&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,15});|(?:\\u\{[0-9A-Fa-f]{1,6}\}|\\u[0-9A-Fa-f]{4}|\\x[0-9A-Fa-f]{2})+/g;
+
+function hexBytes(run: string, step: number, skip: number): Uint8Array {
+  const out = new Uint8Array(Math.floor(run.length / step));
+  for (let k = 0; k < out.length; k++) out[k] = parseInt(run.slice(k * step + skip, k * step + skip + 2), 16);
+  return out;
+}
+
+function bytesToText(bytes: Uint8Array): string | undefined {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Decodes one escape run; undefined leaves it as it was. Each output piece covers [from, to). */
+function decodeEscape(m: string): Array<{ out: string; from: number; to: number }> | undefined {
+  if (m.charCodeAt(0) === 0x25 /* % */) {
+    const text = bytesToText(hexBytes(m, 3, 1));
+    return text === undefined ? undefined : [{ out: text, from: 0, to: m.length }];
+  }
+  if (m.charCodeAt(0) === 0x26 /* & */) {
+    const body = m.slice(1, -1);
+    let out: string | undefined;
+    if (body[0] === '#') {
+      const cp = body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
+      out = cp > 0 && cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff) ? String.fromCodePoint(cp) : undefined;
+    } else {
+      out = ENTITIES[body] ?? ENTITIES[body.toLowerCase()];
+    }
+    return out === undefined ? undefined : [{ out, from: 0, to: m.length }];
+  }
+  // \u / \x escape run: \x runs are bytes (UTF-8 when valid, else Latin-1); \u are UTF-16 units.
+  if (m[1] === 'x') {
+    const bytes = hexBytes(m, 4, 2);
+    const text = bytesToText(bytes) ?? String.fromCharCode(...bytes);
+    return [{ out: text, from: 0, to: m.length }];
+  }
+  const pieces: Array<{ out: string; from: number; to: number }> = [];
+  const re = /\\u\{([0-9A-Fa-f]{1,6})\}|\\u([0-9A-Fa-f]{4})|\\x([0-9A-Fa-f]{2})/g;
+  for (let e = re.exec(m); e; e = re.exec(m)) {
+    const cp = parseInt(e[1] ?? e[2] ?? e[3]!, 16);
+    if (cp > 0x10ffff) return undefined;
+    pieces.push({ out: e[1] ? String.fromCodePoint(cp) : String.fromCharCode(cp), from: e.index, to: e.index + e[0].length });
+  }
+  return pieces;
+}
+
+/** Decodes inline escapes in place; returns undefined when the view has none. */
+export function unescapeInline(view: TextView): { view: TextView; encodings: Encoding[] } | undefined {
+  const text = view.text;
+  if (text.indexOf('%') < 0 && text.indexOf('&') < 0 && text.indexOf('\\') < 0) return undefined;
+  INLINE.lastIndex = 0;
+  let b: ViewBuilder | undefined;
+  let last = 0;
+  const encodings = new Set<Encoding>();
+  for (let m = INLINE.exec(text); m; m = INLINE.exec(text)) {
+    const pieces = decodeEscape(m[0]);
+    if (!pieces) continue;
+    b ??= new ViewBuilder(view.map, text.length);
+    b.copy(text, last, m.index);
+    for (const p of pieces) b.push(p.out, m.index + p.from, m.index + p.to);
+    last = m.index + m[0].length;
+    const c = m[0].charCodeAt(0);
+    encodings.add(c === 0x25 ? 'percent' : c === 0x26 ? 'html' : 'unicode_escape');
+  }
+  if (!b) return undefined;
+  b.copy(text, last, text.length);
+  return { view: b.finish(view.via, view.depth), encodings: [...encodings] };
+}
+
+/** True when decoded text reads as text: mostly printable, some letters, no control bytes. */
+export function looksLikeText(s: string): boolean {
+  if (s.length < 4) return false;
+  let printable = 0;
+  let letters = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 9 || c === 10 || c === 13 || (c >= 0x20 && c < 0x7f) || (c >= 0xa0 && c !== 0xfffd)) printable++;
+    if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c >= 0xc0) letters++;
+  }
+  return printable / s.length >= 0.95 && letters / s.length >= 0.3;
+}
+
+function decodeBase64(run: string): string | undefined {
+  const clean = run.replace(/[\r\n]/g, '').replace(/-/g, '+').replace(/_/g, '/').replace(/=+$/, '');
+  if (clean.length % 4 === 1) return undefined;
+  return bytesToText(Buffer.from(clean, 'base64'));
+}
+
+const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+function decodeBase32(run: string): string | undefined {
+  const clean = run.toUpperCase().replace(/=+$/, '');
+  const out: number[] = [];
+  let bits = 0;
+  let value = 0;
+  for (const ch of clean) {
+    const v = B32.indexOf(ch);
+    if (v < 0) return undefined;
+    value = (value << 5) | v;
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return bytesToText(Uint8Array.from(out));
+}
+
+function decodeHex(run: string): string | undefined {
+  const clean = run.replace(/[\s:]/g, '');
+  if (clean.length % 2 !== 0) return undefined;
+  return bytesToText(hexBytes(clean, 2, 0));
+}
+
+export function rot13(s: string): string {
+  return s.replace(/[A-Za-z]/g, (c) => {
+    const base = c <= 'Z' ? 65 : 97;
+    return String.fromCharCode(((c.charCodeAt(0) - base + 13) % 26) + base);
+  });
+}
+
+/** The most frequent English words: a line full of them after ROT13, and not before, is ROT13. */
+const COMMON = new Set(
+  ('the be to of and a in that have i it for not on with he as you do at this but his by from they we say her ' +
+    'she or an will my one all would there their what so up out if about who get which go me when make can ' +
+    'like time no just him know take people into year your good some could them see other than then now look ' +
+    'only come its over think also back after use two how our work first well way even new want because any ' +
+    'these give day most us is are was were been has had did does ignore instructions previous tell say print').split(' '),
+);
+
+function commonWordCount(s: string): { common: number; words: number } {
+  let common = 0;
+  let words = 0;
+  for (const w of s.toLowerCase().match(/[a-z]{1,20}/g) ?? []) {
+    words++;
+    if (COMMON.has(w)) common++;
+  }
+  return { common, words };
+}
+
+const MORSE: Record<string, string> = {
+  '.-': 'a', '-...': 'b', '-.-.': 'c', '-..': 'd', '.': 'e', '..-.': 'f', '--.': 'g', '....': 'h', '..': 'i',
+  '.---': 'j', '-.-': 'k', '.-..': 'l', '--': 'm', '-.': 'n', '---': 'o', '.--.': 'p', '--.-': 'q', '.-.': 'r',
+  '...': 's', '-': 't', '..-': 'u', '...-': 'v', '.--': 'w', '-..-': 'x', '-.--': 'y', '--..': 'z',
+  '-----': '0', '.----': '1', '..---': '2', '...--': '3', '....-': '4', '.....': '5', '-....': '6',
+  '--...': '7', '---..': '8', '----.': '9', '.-.-.-': '.', '--..--': ',', '..--..': '?', '-.-.--': '!',
+};
+
+function decodeMorse(run: string): string | undefined {
+  let out = '';
+  let letters = 0;
+  for (const word of run.trim().split(/\s*\/\s*|\s{2,}/)) {
+    for (const sym of word.split(/\s+/)) {
+      if (sym === '') continue;
+      const ch = MORSE[sym];
+      if (ch === undefined) return undefined;
+      out += ch;
+      letters++;
+    }
+    out += ' ';
+  }
+  return letters >= 8 ? out.trim() : undefined;
+}
+
+export interface DecodedSpan {
+  start: number;
+  end: number;
+  encoding: Encoding;
+  text: string;
+}
+
+const HEX_RUN = /(?:[0-9a-fA-F]{2}[ :]?){8,}/g;
+const B64_RUN = /[A-Za-z0-9+/_-]{16,}={0,2}(?:\r?\n[A-Za-z0-9+/_-]{16,}={0,2}){0,4096}/g;
+const B32_RUN = /\b(?:[A-Z2-7]{16,}|[a-z2-7]{16,})={0,6}/g;
+const MORSE_RUN = /(?:[.-]{1,6}(?: {1,3}| ?\/ ?)){7,}[.-]{1,6}/g;
+
+/** Finds block-encoded spans of the view that decode to readable text. */
+export function findEncodedSpans(view: TextView, enabled: ReadonlySet<Encoding>): DecodedSpan[] {
+  const text = view.text;
+  const out: DecodedSpan[] = [];
+  const taken: Array<[number, number]> = [];
+  const overlaps = (s: number, e: number): boolean => taken.some(([a, b]) => s < b && e > a);
+  const tryRun = (re: RegExp, encoding: Encoding, decode: (run: string) => string | undefined): void => {
+    if (!enabled.has(encoding)) return;
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      const run = m[0].trimEnd();
+      const start = m.index;
+      const end = start + run.length;
+      if (overlaps(start, end)) continue;
+      const decoded = decode(run);
+      if (decoded !== undefined && looksLikeText(decoded)) {
+        out.push({ start, end, encoding, text: decoded });
+        taken.push([start, end]);
+      }
+    }
+  };
+  tryRun(HEX_RUN, 'hex', decodeHex);
+  tryRun(B32_RUN, 'base32', decodeBase32);
+  tryRun(B64_RUN, 'base64', decodeBase64);
+  if (enabled.has('morse') && text.indexOf('.-') >= 0) tryRun(MORSE_RUN, 'morse', decodeMorse);
+  if (enabled.has('rot13')) findRot13(text, out);
+  return out;
+}
+
+/** Lines (bounded chunks) that are far more English after ROT13 than before. */
+function findRot13(text: string, out: DecodedSpan[]): void {
+  const CHUNK = 2000;
+  let pos = 0;
+  while (pos < text.length) {
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = text.length;
+    if (end - pos > CHUNK) end = pos + CHUNK;
+    const line = text.slice(pos, end);
+    const before = commonWordCount(line);
+    if (before.words >= 4 && before.common / before.words < 0.25) {
+      const rotated = rot13(line);
+      const after = commonWordCount(rotated);
+      if (after.common >= 3 && after.common / after.words >= 0.3 && after.common >= 3 * Math.max(1, before.common)) {
+        out.push({ start: pos, end, encoding: 'rot13', text: rotated });
+      }
+    }
+    pos = end + (text[end] === '\n' ? 1 : 0);
+  }
+}
+
+/** A decoded span as a view of its own, mapping as a whole onto the encoded original span. */
+export function decodedView(parent: TextView, span: DecodedSpan): TextView {
+  const o = toOriginal(parent, span.start, span.end);
+  return {
+    text: span.text,
+    map: { kind: 'constant', start: o.start, end: o.end },
+    via: [...parent.via, span.encoding],
+    depth: parent.depth + 1,
+  };
+}

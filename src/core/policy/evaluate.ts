@@ -1,0 +1,151 @@
+/**
+ * Evaluation and combination. Deny overrides escalate overrides allow; nothing matched is a deny
+ * (`no_rule_matched`); a condition that throws or yields a non-bool counts as a deny
+ * (`policy_eval_error`). Rules are visited in evaluation order, so the matched list, the errors
+ * and the obligations come out in the same order for the same input.
+ */
+import { EFFECT_RANK, type ApproverRequirement, type Effect, type ExplainEntry, type MatchedRule } from '../decision.js';
+import type { JsonObject, JsonValue } from '../json.js';
+import { toCelError, type CelProgram } from './cel.js';
+import type { CompiledRule } from './compile.js';
+import type { RuleIndex } from './index-rules.js';
+import type { PolicyEvaluation, PolicyInput } from './types.js';
+
+/**
+ * Context fields every condition may read without `has()`: when the caller did not declare one,
+ * a condition sees the empty value instead of failing with "no such key".
+ */
+export const CONTEXT_DEFAULTS: Readonly<JsonObject> = Object.freeze({
+  environment: '',
+  region: '',
+  purpose: '',
+  data_classification: '',
+  lineage: Object.freeze([]) as unknown as JsonValue[],
+  attributes: Object.freeze({}) as JsonObject,
+});
+const CONTEXT_KEYS = Object.keys(CONTEXT_DEFAULTS);
+
+type Outcome = boolean | { error: string };
+
+export class RuleEvaluator {
+  private lastNowMs = Number.NaN;
+  private lastNow = new Date(0);
+
+  constructor(private readonly index: RuleIndex) {}
+
+  evaluate(input: PolicyInput, explain: boolean): PolicyEvaluation {
+    const action = input.action as Partial<PolicyInput['action']> | undefined;
+    const kind = typeof action?.kind === 'string' ? action.kind : '';
+    const tool = typeof action?.tool === 'string' ? action.tool : '';
+    const candidates = this.index.select(kind, tool);
+    const activation = candidates.length === 0 ? null : this.activation(input);
+
+    const matched: MatchedRule[] = [];
+    const errors: PolicyEvaluation['errors'] = [];
+    const explanation: ExplainEntry[] | null = explain ? [] : null;
+    let best = -1;
+    for (const rule of candidates) {
+      const result: Outcome = rule.program === null ? true : runCondition(rule.program, activation!);
+      if (explanation !== null) {
+        explanation.push({ policy_id: rule.policyId, rule_id: rule.id, effect: rule.effect, condition: rule.when ?? 'true', result });
+      }
+      if (result === true) {
+        matched.push(rule.match);
+        best = Math.max(best, EFFECT_RANK[rule.effect]);
+      } else if (result !== false) {
+        errors.push({ policy_id: rule.policyId, rule_id: rule.id, message: result.error });
+      }
+    }
+
+    let outcome: Effect;
+    let code: PolicyEvaluation['code'];
+    if (errors.length > 0) {
+      outcome = 'deny';
+      code = 'policy_eval_error';
+    } else if (best < 0) {
+      outcome = 'deny';
+      code = 'no_rule_matched';
+    } else {
+      outcome = best === EFFECT_RANK.deny ? 'deny' : best === EFFECT_RANK.escalate ? 'escalate' : 'allow';
+      code = 'rule_matched';
+    }
+    const result: PolicyEvaluation = {
+      outcome,
+      code,
+      matched,
+      errors,
+      obligations: collectObligations(candidates, matched, outcome),
+      candidates: candidates.length,
+    };
+    if (explanation !== null) result.explanation = explanation;
+    return result;
+  }
+
+  private activation(input: PolicyInput): Record<string, unknown> {
+    return {
+      agent: input.agent,
+      action: input.action,
+      context: withContextDefaults(input.context),
+      findings: input.findings,
+      risk: input.risk,
+      usage: input.usage,
+      posture: input.posture,
+      now: this.timestamp(input.now),
+    };
+  }
+
+  /** `now` as a CEL timestamp; consecutive decisions in the same millisecond share one Date. */
+  private timestamp(ms: number): Date {
+    if (ms !== this.lastNowMs) {
+      this.lastNowMs = ms;
+      this.lastNow = new Date(ms);
+    }
+    return this.lastNow;
+  }
+}
+
+export function withContextDefaults(context: JsonObject | null | undefined): JsonObject {
+  if (context === null || typeof context !== 'object') return { ...CONTEXT_DEFAULTS };
+  for (const key of CONTEXT_KEYS) {
+    if (!Object.prototype.hasOwnProperty.call(context, key)) return { ...CONTEXT_DEFAULTS, ...context };
+  }
+  return context;
+}
+
+function runCondition(program: CelProgram, activation: Record<string, unknown>): Outcome {
+  try {
+    const value = program.run(activation);
+    if (typeof value === 'boolean') return value;
+    return { error: `condition evaluated to ${describeValue(value)}, not a bool` };
+  } catch (e) {
+    return { error: toCelError(e).message };
+  }
+}
+
+function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (typeof v === 'bigint') return `the int ${v}`;
+  if (typeof v === 'number') return `the double ${v}`;
+  if (typeof v === 'string') return 'a string';
+  if (Array.isArray(v)) return 'a list';
+  if (v instanceof Date) return 'a timestamp';
+  return `a value of type ${typeof v}`;
+}
+
+/** Redact paths of every matched rule (first-seen order); approvers of matched escalate rules. */
+function collectObligations(candidates: readonly CompiledRule[], matched: readonly MatchedRule[], outcome: Effect): PolicyEvaluation['obligations'] {
+  const redact: string[] = [];
+  const approvals: ApproverRequirement[] = [];
+  if (matched.length === 0) return { redact, approvals };
+  let m = 0;
+  for (const rule of candidates) {
+    if (m >= matched.length) break;
+    if (rule.match !== matched[m]) continue;
+    m++;
+    for (const path of rule.obligations.redact) if (!redact.includes(path)) redact.push(path);
+    if (outcome === 'escalate' && rule.effect === 'escalate') {
+      for (const a of rule.obligations.approvals) approvals.push({ ...a, roles: [...a.roles] });
+    }
+  }
+  return { redact, approvals };
+}

@@ -1,0 +1,91 @@
+/**
+ * Rule index: selects the rules whose target can match an action without looking at the others.
+ *
+ * A rule with tool patterns is filed under its tools; a rule with only kind patterns under its
+ * kinds; a rule with neither is a candidate for every action. Within each dimension, exact names
+ * live in a hash map, prefix globs (`payments.*`) in a map keyed by prefix (probed once per
+ * distinct prefix length), and any other glob in a short list that is scanned. The selected list
+ * for a (kind, tool) pair is memoised in a bounded cache, so the steady-state cost of selection
+ * is one map lookup, whatever the rule count.
+ */
+import { targetMatches, type CompiledRule } from './compile.js';
+import { shapeMatches, type GlobShape } from './glob.js';
+
+class PatternIndex {
+  private readonly exact = new Map<string, CompiledRule[]>();
+  private readonly prefixes = new Map<string, CompiledRule[]>();
+  private prefixLengths: number[] = [];
+  private readonly general: Array<{ shape: GlobShape; rule: CompiledRule }> = [];
+
+  add(shape: GlobShape, rule: CompiledRule): void {
+    switch (shape.kind) {
+      case 'exact':
+        push(this.exact, shape.value, rule);
+        break;
+      case 'prefix':
+        push(this.prefixes, shape.prefix, rule);
+        if (!this.prefixLengths.includes(shape.prefix.length)) {
+          this.prefixLengths = [...this.prefixLengths, shape.prefix.length].sort((a, b) => a - b);
+        }
+        break;
+      case 'any':
+      case 'general':
+        this.general.push({ shape, rule });
+        break;
+    }
+  }
+
+  collect(name: string, out: CompiledRule[]): void {
+    const hit = this.exact.get(name);
+    if (hit !== undefined) for (const rule of hit) out.push(rule);
+    for (const len of this.prefixLengths) {
+      if (len > name.length) break;
+      const rules = this.prefixes.get(name.slice(0, len));
+      if (rules !== undefined) for (const rule of rules) out.push(rule);
+    }
+    for (const { shape, rule } of this.general) if (shapeMatches(shape, name)) out.push(rule);
+  }
+}
+
+function push(map: Map<string, CompiledRule[]>, key: string, rule: CompiledRule): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [rule]);
+  else list.push(rule);
+}
+
+/** Memoised selections kept at most; beyond that the cache starts over (bounded memory). */
+const CACHE_LIMIT = 10_000;
+
+export class RuleIndex {
+  private readonly byTool = new PatternIndex();
+  private readonly byKind = new PatternIndex();
+  private readonly always: CompiledRule[] = [];
+  private readonly cache = new Map<string, readonly CompiledRule[]>();
+
+  constructor(rules: readonly CompiledRule[]) {
+    for (const rule of rules) {
+      if (rule.toolShapes.length > 0) for (const s of rule.toolShapes) this.byTool.add(s, rule);
+      else if (rule.kindShapes.length > 0) for (const s of rule.kindShapes) this.byKind.add(s, rule);
+      else this.always.push(rule);
+    }
+  }
+
+  /** Rules whose target matches, in evaluation order, each once. */
+  select(kind: string, tool: string): readonly CompiledRule[] {
+    const key = `${kind.length}:${kind}${tool}`; // length prefix: no two pairs share a key
+    const cached = this.cache.get(key);
+    if (cached !== undefined) return cached;
+    const found: CompiledRule[] = [...this.always];
+    this.byTool.collect(tool, found);
+    this.byKind.collect(kind, found);
+    found.sort((a, b) => a.order - b.order);
+    const selected: CompiledRule[] = [];
+    for (const rule of found) {
+      if (selected.at(-1) === rule) continue; // several patterns of one rule matched
+      if (targetMatches(rule, kind, tool)) selected.push(rule);
+    }
+    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+    this.cache.set(key, selected);
+    return selected;
+  }
+}
