@@ -4,7 +4,8 @@
  * in-process SDK) goes through `gateway.run`, which is the one pipeline.
  */
 import { randomBytes } from 'node:crypto';
-import type { AgentIdentity, Credential, DecideRequestV1 } from '../core/action.js';
+import type { Adapter, AgentIdentity, Credential, DecideRequestV1 } from '../core/action.js';
+import type { JsonObject } from '../core/json.js';
 import type { Clock, IdGen } from '../core/clock.js';
 import type { DecisionV1 } from '../core/decision.js';
 import { GatewayError } from '../core/errors.js';
@@ -44,6 +45,28 @@ export interface ReadyReport {
   checks: { policy: boolean; audit: boolean };
 }
 
+/** What an enforcing adapter reports after executing an allowed action (a linked ledger event). */
+export interface OutcomeReport {
+  decisionId: string;
+  status: 'success' | 'error' | 'timeout' | 'not_executed';
+  error?: string;
+  latencyMs?: number;
+  impact?: { amount?: number; currency?: string; records?: number; cost_usd?: number };
+  /** Output guard findings (types and spans only). */
+  findings?: JsonObject;
+  adapter: Adapter;
+}
+
+/** Output guardrails applied to what an upstream returned (tool results, model answers). */
+export interface OutputGuardResult {
+  /** The parts with ANONYMIZE actions applied, same order as given. */
+  parts: string[];
+  findings: JsonObject;
+  /** BLOCK fired, or a scanner failed: the result must not reach the agent. */
+  blocked: boolean;
+  reasons: string[];
+}
+
 export interface Gateway {
   readonly config: GatewayConfig;
   readonly instanceId: string;
@@ -54,6 +77,10 @@ export interface Gateway {
   run(input: PipelineInput): Promise<PipelineResult>;
   /** In-process use: the same pipeline the HTTP API runs. */
   decide(request: DecideRequestV1, auth: { apiKey: string } | { credential: Credential }): Promise<DecisionV1>;
+  /** Appends the outcome of an executed action to the ledger, linked to its decision. */
+  recordOutcome(report: OutcomeReport): Promise<void>;
+  /** Scans and redacts output before it reaches the agent. */
+  guardOutput(parts: Array<{ part: string; text: string }>, session?: string): Promise<OutputGuardResult>;
   reloadPolicies(trigger: ReloadEvent['trigger']): ReloadEvent;
   ready(): ReadyReport;
   close(): Promise<void>;
@@ -153,6 +180,9 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       const credential: Credential = 'apiKey' in auth ? { type: 'api_key', key: auth.apiKey } : auth.credential;
       return (await run({ credential, request, adapter: 'sdk' })).decision;
     },
+    // Filled in by the ledger and guardrail work; until then they record nothing and pass text through.
+    recordOutcome: () => Promise.resolve(),
+    guardOutput: (parts) => Promise.resolve({ parts: parts.map((p) => p.text), findings: {}, blocked: false, reasons: [] }),
     reloadPolicies: (trigger) => policies.reload(trigger),
     ready() {
       const checks = { policy: policies.current() !== null, audit: audit.ready() };

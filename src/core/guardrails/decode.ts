@@ -250,13 +250,22 @@ function findRot13(text: string, out: DecodedSpan[]): void {
   }
 }
 
-/** A decoded span as a view of its own, mapping as a whole onto the encoded original span. */
+/**
+ * A decoded span as a view of its own. ROT13 keeps lengths, so it maps character by character;
+ * the other encodings map as a whole onto the encoded original span.
+ */
 export function decodedView(parent: TextView, span: DecodedSpan): TextView {
+  const via = [...parent.via, span.encoding];
+  if (span.encoding === 'rot13') {
+    const b = new ViewBuilder(parent.map, span.text.length);
+    b.pushAligned(span.text, span.start);
+    return b.finish(via, parent.depth + 1);
+  }
   const o = toOriginal(parent, span.start, span.end);
   return {
     text: span.text,
     map: { kind: 'constant', start: o.start, end: o.end },
-    via: [...parent.via, span.encoding],
+    via,
     depth: parent.depth + 1,
   };
 }

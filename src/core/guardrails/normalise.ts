@@ -129,6 +129,12 @@ export function normaliseView(view: TextView, opts: NormaliseOptions): Normalise
       i += len;
       continue;
     }
+    // A combining mark with no cluster of its own sits on an ASCII letter: a diacritic (or Zalgo).
+    if (opts.foldDiacritics && cp >= 0x300 && MARK.test(String.fromCodePoint(cp))) {
+      b.extendLast(i + len);
+      i += len;
+      continue;
+    }
     // A cluster: this code point and the combining marks after it (bounded against Zalgo floods).
     let j = i + len;
     while (j < n && j - i < 32) {

@@ -104,15 +104,27 @@ export class ViewBuilder {
 
   /** Appends previous-view characters [srcStart, srcEnd) unchanged, one to one. */
   copy(src: string, srcStart: number, srcEnd: number): void {
-    const n = srcEnd - srcStart;
-    if (n <= 0) return;
+    if (srcEnd > srcStart) this.pushAligned(src.slice(srcStart, srcEnd), srcStart);
+  }
+
+  /** Appends `out` where out[k] came from previous-view character srcStart + k. */
+  pushAligned(out: string, srcStart: number): void {
+    const n = out.length;
+    if (n === 0) return;
     this.ensure(n);
     for (let k = 0; k < n; k++) {
       this.starts[this.len + k] = startOf(this.prev, srcStart + k);
       this.ends[this.len + k] = endOf(this.prev, srcStart + k);
     }
-    this.parts.push(src.slice(srcStart, srcEnd));
+    this.parts.push(out);
     this.len += n;
+  }
+
+  /** Widens the last character's original range to cover dropped previous-view chars up to srcEnd. */
+  extendLast(srcEnd: number): void {
+    if (this.len === 0) return;
+    const e = endOf(this.prev, srcEnd - 1);
+    if (e > this.ends[this.len - 1]!) this.ends[this.len - 1] = e;
   }
 
   finish(via: string[], depth: number): TextView {

@@ -30,6 +30,8 @@ export interface CompiledRule {
 
 export interface CompiledPolicies {
   policies: PolicyMetadata[];
+  /** Where each policy's review_by date is written (for lint), by policy id. */
+  reviewPositions: Map<string, SourcePosition>;
   rules: CompiledRule[];
 }
 
@@ -84,7 +86,11 @@ export function compilePolicies(parsed: readonly ParsedPolicy[], diags: Diagnost
       });
     }
   }
-  return { policies: ordered.map((p) => p.metadata), rules };
+  return {
+    policies: ordered.map((p) => p.metadata),
+    reviewPositions: new Map(ordered.map((p) => [p.metadata.id, p.reviewPosition])),
+    rules,
+  };
 }
 
 /** Does the rule's target select this action? Empty lists mean "any". */

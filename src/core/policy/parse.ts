@@ -39,6 +39,8 @@ export interface ParsedPolicy {
   metadata: PolicyMetadata;
   rules: ParsedRule[];
   position: SourcePosition;
+  /** Where `review_by` is written (lint points there), else the policy's position. */
+  reviewPosition: SourcePosition;
 }
 
 /** Parses every policy document of every file, collecting all diagnostics. */
@@ -67,8 +69,9 @@ function parsePolicyDocument(r: NodeReader, node: YamlNode): ParsedPolicy | null
   if (fields === null) return null;
   const apiVersion = readString(r, fields.get('apiVersion')!, {}, { oneOf: [API_VERSION] });
   const kind = readString(r, fields.get('kind')!, {}, { oneOf: ['Policy'] });
-  const metadata = parseMetadata(r, fields.get('metadata')!);
-  if (metadata === null) return null;
+  const parsedMeta = parseMetadata(r, fields.get('metadata')!);
+  if (parsedMeta === null) return null;
+  const { metadata, reviewNode } = parsedMeta;
   const ids: Ids = { policy_id: metadata.id };
   const ruleNodes = readList(r, fields.get('rules')!, ids);
   if (ruleNodes === undefined || apiVersion === undefined || kind === undefined) return null;
@@ -76,31 +79,29 @@ function parsePolicyDocument(r: NodeReader, node: YamlNode): ParsedPolicy | null
     r.error('rules must list at least one rule', fields.get('rules')!.value, ids);
     return null;
   }
+  // Rules that fail are left out but the others are kept, so that their conditions still get
+  // compiled and every problem is reported in one run (any diagnostic fails the load).
   const rules: ParsedRule[] = [];
   const seen = new Map<string, SourcePosition>();
-  let ok = true;
   ruleNodes.forEach((ruleNode, i) => {
     const rule = parseRule(r, ruleNode, `rules[${i}]`, metadata.id, fields.get('rules')!.value!);
-    if (rule === null) {
-      ok = false;
-      return;
-    }
+    if (rule === null) return;
     const earlier = seen.get(rule.id);
     if (earlier !== undefined) {
       r.error(`duplicate rule id "${rule.id}" in policy "${metadata.id}" (first defined at line ${earlier.line})`, ruleNode, {
         ...ids,
         rule_id: rule.id,
       });
-      ok = false;
       return;
     }
     seen.set(rule.id, rule.position);
     rules.push(rule);
   });
-  return ok ? { metadata, rules, position: r.source.nodePosition(top) } : null;
+  const position = r.source.nodePosition(top);
+  return { metadata, rules, position, reviewPosition: reviewNode === null ? position : r.source.nodePosition(reviewNode) };
 }
 
-function parseMetadata(r: NodeReader, f: Field): PolicyMetadata | null {
+function parseMetadata(r: NodeReader, f: Field): { metadata: PolicyMetadata; reviewNode: YamlNode | null } | null {
   const map = asMap(r, f.value, 'metadata', {}, f.keyNode);
   if (map === null) return null;
   const fields = readFields(
@@ -114,8 +115,8 @@ function parseMetadata(r: NodeReader, f: Field): PolicyMetadata | null {
   const id = readString(r, fields.get('id')!, {}, { pattern: ID_PATTERN, patternHint: ID_HINT });
   const ids: Ids = { policy_id: id };
   const version = readString(r, fields.get('version')!, ids, { maxLength: 64 });
-  const meta: Partial<PolicyMetadata> = { id, version, controls: [] };
   let ok = id !== undefined && version !== undefined;
+  const meta: PolicyMetadata = { id: id ?? '', version: version ?? '', controls: [] };
   const optional = (key: 'owner' | 'description'): void => {
     const field = fields.get(key);
     if (field === undefined) return;
@@ -140,7 +141,7 @@ function parseMetadata(r: NodeReader, f: Field): PolicyMetadata | null {
     if (v === undefined) ok = false;
     else meta.controls = v;
   }
-  return ok ? (meta as PolicyMetadata) : null;
+  return ok ? { metadata: meta, reviewNode: review?.value ?? null } : null;
 }
 
 export function isValidDate(s: string): boolean {
@@ -170,10 +171,10 @@ function parseRule(r: NodeReader, node: YamlNode | null, path: string, policyId:
   const reason = readString(r, fields.get('reason')!, ids, { maxLength: 4096 });
   let ok = id !== undefined && effect !== undefined && reason !== undefined;
 
-  const rule: Partial<ParsedRule> = {
-    id,
-    effect,
-    reason,
+  const rule: ParsedRule = {
+    id: id ?? '',
+    effect: effect ?? 'deny',
+    reason: reason ?? '',
     policyId,
     target: null,
     obligations: { redact: [], approvals: [] },
@@ -213,7 +214,7 @@ function parseRule(r: NodeReader, node: YamlNode | null, path: string, policyId:
       ok = false;
     }
   }
-  return ok ? (rule as ParsedRule) : null;
+  return ok ? rule : null;
 }
 
 function parseTarget(r: NodeReader, f: Field, ids: Ids): RuleSource['target'] {

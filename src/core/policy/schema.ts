@@ -41,8 +41,9 @@ export function asMap(r: NodeReader, node: YamlNode | null, path: string, ids: I
 }
 
 /**
- * The fields of a map, checked against the allowed keys. Returns null when a key is unknown or
- * a required key is missing (each reported), so callers stop at the first broken level.
+ * The fields of a map, checked against the allowed keys. Unknown keys are reported and skipped
+ * (the rest is still read, so one run reports as much as possible; any diagnostic fails the
+ * load). Returns null when a required key is missing.
  */
 export function readFields(
   r: NodeReader,
@@ -64,7 +65,6 @@ export function readFields(
         keyNode,
         ids,
       );
-      ok = false;
       continue;
     }
     out.set(key, { path: fieldPath, keyNode, value });

@@ -103,7 +103,8 @@ export function parseYamlFile(file: PolicyFile, diags: Diagnostics): ParsedFile 
       lineCounter: lines,
       prettyErrors: false,
       uniqueKeys: true,
-      maxAliasCount: LIMITS.maxAliasCount,
+      // No toJS() here, so yaml's own maxAliasCount never applies: NodeReader.resolve enforces
+      // LIMITS.maxAliasCount and LIMITS.maxNodes while walking instead.
     });
     parsed = Array.isArray(out) ? out : [];
   } catch (e) {

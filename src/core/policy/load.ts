@@ -1,0 +1,69 @@
+/**
+ * loadPolicySet: files → a compiled, indexed, immutable policy set, or every diagnostic. A set
+ * with any diagnostic is never returned, so a broken policy set cannot go live.
+ */
+import { err, ok, type Result } from '../result.js';
+import { compilePolicies, type CompiledPolicies, type CompiledRule } from './compile.js';
+import { RuleEvaluator } from './evaluate.js';
+import { RuleIndex } from './index-rules.js';
+import { lintRules } from './lint.js';
+import { parsePolicies } from './parse.js';
+import type {
+  CompiledPolicySet,
+  LintWarning,
+  PolicyDiagnostic,
+  PolicyEvaluation,
+  PolicyFile,
+  PolicyInput,
+  PolicyMetadata,
+  RuleSummary,
+} from './types.js';
+import { policySetVersion } from './version.js';
+import { Diagnostics } from './yaml-source.js';
+
+export function loadPolicySet(files: readonly PolicyFile[]): Result<CompiledPolicySet, PolicyDiagnostic[]> {
+  const diags = new Diagnostics();
+  const seen = new Set<string>();
+  for (const f of files) {
+    if (seen.has(f.path)) diags.add('policy_parse_error', 'the same file path is given twice', { file: f.path, line: 1, column: 1 });
+    seen.add(f.path);
+  }
+  const parsed = parsePolicies(files, diags);
+  const compiled = compilePolicies(parsed, diags);
+  if (diags.list.length > 0) return err(diags.list);
+  if (files.length === 0) {
+    return err([{ code: 'policy_parse_error', message: 'no policy files were given', position: { file: '', line: 1, column: 1 } }]);
+  }
+  return ok(new PolicySet(policySetVersion(files), compiled));
+}
+
+class PolicySet implements CompiledPolicySet {
+  readonly policies: readonly PolicyMetadata[];
+  readonly ruleCount: number;
+  readonly rules: readonly RuleSummary[];
+  private readonly evaluator: RuleEvaluator;
+
+  constructor(
+    readonly version: string,
+    private readonly compiled: CompiledPolicies,
+  ) {
+    this.policies = compiled.policies;
+    this.ruleCount = compiled.rules.length;
+    this.rules = compiled.rules.map(summarize);
+    this.evaluator = new RuleEvaluator(new RuleIndex(compiled.rules));
+  }
+
+  evaluate(input: PolicyInput, options?: { explain?: boolean }): PolicyEvaluation {
+    return this.evaluator.evaluate(input, options?.explain === true);
+  }
+
+  lint(nowMs: number): LintWarning[] {
+    return lintRules(this.compiled, nowMs);
+  }
+}
+
+function summarize(rule: CompiledRule): RuleSummary {
+  const s: RuleSummary = { policy_id: rule.policyId, rule_id: rule.id, effect: rule.effect, reason: rule.reason, position: rule.position };
+  if (rule.when !== undefined) s.when = rule.when;
+  return s;
+}
