@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { mcpConfigSchema } from './config-mcp.js';
 
 /**
  * The one configuration schema. It is the source of truth: the loader validates with it, and
@@ -86,6 +87,7 @@ export const configSchema = z.strictObject({
   agents: z.array(agentSchema).default([]),
   audit: auditSchema.prefault({}),
   guardrails: z.record(z.string(), z.unknown()).optional(),
+  mcp: mcpConfigSchema.optional(),
   log: logSchema.prefault({}),
 });
 

@@ -5,6 +5,7 @@ import { registerConfig } from './commands/config.js';
 import { registerEval } from './commands/eval.js';
 import { registerInit } from './commands/init.js';
 import { registerKeys } from './commands/keys.js';
+import { registerMcp } from './commands/mcp.js';
 import { registerPolicy } from './commands/policy.js';
 import { registerServe } from './commands/serve.js';
 import { EXIT } from './exit-codes.js';
@@ -24,6 +25,7 @@ registerPolicy(program);
 registerInit(program);
 registerKeys(program);
 registerConfig(program);
+registerMcp(program);
 
 try {
   await program.parseAsync(process.argv);

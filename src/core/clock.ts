@@ -13,7 +13,8 @@ export interface IdGen {
   randomId(bytes?: number): string;
 }
 
+/** A clock that stands still (for tests); its monotonic time advances 1 µs per reading. */
 export function fixedClock(ms: number): Clock {
-  let t = ms;
-  return { now: () => t, monotonicNs: () => BigInt(t++) * 1_000_000n };
+  let tick = 0n;
+  return { now: () => ms, monotonicNs: () => (tick += 1000n) };
 }

@@ -27,7 +27,31 @@ export const ERROR_REGISTRY = {
   guardrail_failed: { status: 500, title: 'A guardrail scanner failed' },
   audit_store_unavailable: { status: 503, title: 'The audit ledger cannot write' },
   approval_store_unavailable: { status: 503, title: 'The approval store is unavailable' },
+  // approvals, limits (issue 6)
+  approval_closed: { status: 409, title: 'The approval is no longer pending' },
+  duplicate_vote: { status: 409, title: 'This person has already voted on the approval' },
+  separation_of_duties: { status: 403, title: 'This person may not decide this approval' },
+  rate_limited: { status: 429, title: 'A rate limit or budget is exhausted' },
+  rate_limit_store_unavailable: { status: 503, title: 'The rate-limit counter store is unavailable' },
+  // audit ledger (issue 3)
+  audit_event_invalid: { status: 500, title: 'An audit event could not be encoded for the ledger' },
+  audit_key_invalid: { status: 500, title: 'The ledger signing key is missing, unreadable or unsafe' },
+  audit_witness_unavailable: { status: 502, title: 'The checkpoint witness did not accept a checkpoint' },
   internal_error: { status: 500, title: 'Internal error' },
+  // MCP gateway (docs/mcp.md)
+  mcp_upstream_unavailable: { status: 503, title: 'The MCP upstream is not connected' },
+  mcp_upstream_timeout: { status: 504, title: 'The MCP upstream did not answer in time' },
+  mcp_upstream_error: { status: 502, title: 'The MCP upstream answered with an error or garbage' },
+  mcp_unknown_tool: { status: 404, title: 'No such tool or prompt' },
+  mcp_resource_not_found: { status: 404, title: 'No upstream offers this resource' },
+  mcp_invalid_arguments: { status: 400, title: "Arguments do not match the tool's input schema" },
+  mcp_arguments_too_large: { status: 413, title: 'Tool arguments are larger than the configured limit' },
+  mcp_result_too_large: { status: 502, title: 'The upstream result is larger than the configured limit' },
+  mcp_output_blocked: { status: 403, title: 'An output guardrail blocked the upstream result' },
+  mcp_tool_definition_changed: { status: 409, title: 'The tool definition differs from its pin' },
+  mcp_tool_suspicious: { status: 409, title: 'The tool definition looks poisoned' },
+  mcp_tool_name_invalid: { status: 409, title: 'The tool name cannot be offered downstream' },
+  mcp_pins_invalid: { status: 500, title: 'The MCP pins file is invalid' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_REGISTRY;

@@ -17,7 +17,7 @@ async function post(path: string, body: unknown, headers: Record<string, string>
   return fetch(`${gw.url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, ...headers },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
+    body: typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body),
   });
 }
 
@@ -106,7 +106,7 @@ describe('portcullis serve: decision API', () => {
 
   const bad: Array<[string, () => Promise<Response>, number, string]> = [
     ['malformed JSON', () => post('/v1/decide', '{"action": {'), 400, 'invalid_json'],
-    ['not UTF-8', () => post('/v1/decide', Buffer.from([0x7b, 0xff, 0x7d]) as unknown as string), 400, 'invalid_json'],
+    ['not UTF-8', () => post('/v1/decide', Buffer.from([0x7b, 0xff, 0x7d])), 400, 'invalid_json'],
     ['wrong types', () => post('/v1/decide', { action: { kind: 7, args: [] } }), 400, 'invalid_request'],
     ['unknown field', () => post('/v1/decide', { ...transfer('tickets.get'), contxt: {} }), 400, 'invalid_request'],
     ['missing action', () => post('/v1/decide', {}), 400, 'invalid_request'],

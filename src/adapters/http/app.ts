@@ -8,6 +8,7 @@ import type { DecisionV1 } from '../../core/decision.js';
 import { GatewayError } from '../../core/errors.js';
 import { parseDecideRequest } from '../../core/request-schema.js';
 import type { Gateway } from '../../app/create-gateway.js';
+import { mountMcp } from '../mcp/http-route.js';
 import { problemFromError, problemResponse } from './problem.js';
 import { readJsonBody, type BodyLimits } from './read-json.js';
 
@@ -88,6 +89,8 @@ export function createHttpApp(gateway: Gateway): Hono {
     }
     return c.json({ decisions }, 200);
   });
+
+  mountMcp(app, gateway); // MCP gateway at /mcp when the config has an `mcp:` section (docs/mcp.md)
 
   return app;
 }

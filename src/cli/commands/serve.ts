@@ -3,6 +3,7 @@ import { loadConfigFile } from '../../app/config-loader.js';
 import { createGateway } from '../../app/create-gateway.js';
 import { createHttpApp } from '../../adapters/http/app.js';
 import { listen } from '../../adapters/http/server.js';
+import { closeMcp, startMcp } from '../../adapters/mcp/runtime.js';
 import { reportError } from '../output.js';
 
 export function registerServe(program: Command): void {
@@ -18,6 +19,7 @@ export function registerServe(program: Command): void {
         if (opts.host !== undefined) config.server.host = opts.host;
         if (opts.port !== undefined) config.server.port = opts.port;
         const gateway = await createGateway(config, { baseDir });
+        await startMcp(gateway, { baseDir }); // MCP: connect upstreams before serving /mcp (no-op without `mcp:`)
         const server = await listen(createHttpApp(gateway), config.server.host, config.server.port);
         gateway.logger.info({ url: server.url, instance: gateway.instanceId, policy_version: gateway.policies.current()?.version }, 'portcullis listening');
         process.stderr.write(`portcullis listening on ${server.url}\n`);
@@ -29,8 +31,9 @@ export function registerServe(program: Command): void {
           if (closing) return;
           closing = true;
           gateway.logger.info({ signal }, 'shutting down');
-          void server
-            .close()
+          // MCP first: its open SSE streams would otherwise keep server.close() waiting.
+          void closeMcp(gateway) // MCP: end sessions, stop upstream processes
+            .then(() => server.close())
             .then(() => gateway.close())
             .then(() => process.exit(0))
             .catch((e: unknown) => process.exit(reportError(e)));

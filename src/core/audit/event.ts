@@ -50,4 +50,44 @@ export interface DecisionEventParts {
   matched: MatchedRule[];
   steps: StepRecord[];
   outcome: Effect;
+  /** The model an LLM action targets, when there is one (recorded in the action layer). */
+  model?: string;
+  /** Time the gateway spent deciding, in microseconds; defaults to the sum of `steps` durations. */
+  latency_us?: number;
 }
+
+/** An executed action's result, reported against its decision (POST /v1/decisions/{id}/outcome). */
+export interface OutcomeEventParts {
+  time: number;
+  instance: string;
+  decision_id: string;
+  /** What happened when the action ran, e.g. success, error, timeout, not_executed. */
+  status: string;
+  error?: string;
+  latency_ms?: number;
+  adapter: Adapter;
+  agent?: { id: string | null; version?: string };
+  /** Reported (measured) impact: amount moved, records touched, cost. */
+  impact?: ImpactV1;
+  /** Output guardrail findings: types and spans only. */
+  findings?: JsonObject;
+}
+
+/** Events that change what the gateway does (everything but decisions and outcomes). */
+export type SystemEventType = Exclude<AuditEventType, 'decision' | 'outcome'>;
+
+export interface SystemEventParts {
+  time: number;
+  instance: string;
+  /** Who caused it: an admin identity, "sighup", "file_watch", "startup"... */
+  actor?: string;
+  /** Links approval events to their decision. */
+  decision_id?: string;
+  /** What changed; for key_rotation `{ previous_key, new_key }` as verifier keys. */
+  details: JsonObject;
+  /** Defaults to "recorded". */
+  status?: string;
+}
+
+export { buildDecisionEvent, buildOutcomeEvent, buildSystemEvent } from './event-build.js';
+export { computeEventId } from './event-encode.js';

@@ -157,7 +157,7 @@ export function normaliseView(view: TextView, opts: NormaliseOptions): Normalise
     } else {
       ({ out, folded } = foldCluster(text.slice(i, j), opts));
     }
-    if (folded) {
+    if (folded && /^[A-Za-z0-9]+$/.test(out)) {
       stats.confusables++;
       if ((i > 0 && isAsciiLetter(text.charCodeAt(i - 1))) || (j < n && isAsciiLetter(text.charCodeAt(j)))) {
         stats.mixedScript++;

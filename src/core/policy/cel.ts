@@ -58,6 +58,12 @@ export interface CelEnvironmentOptions {
   unlistedVariablesAreDyn?: boolean;
   /** Extra functions (conformance type environments). */
   functions?: ReadonlyArray<{ signature: string; handler: (...args: never[]) => unknown }>;
+  /**
+   * The policy extensions to standard CEL (default true): int ⊕ double arithmetic and mixed-type
+   * list/map literals such as `[100, 250.5]`. Only the conformance script turns them off, to tell
+   * these deliberate deviations apart from real gaps.
+   */
+  extensions?: boolean;
 }
 
 /**
@@ -70,14 +76,15 @@ export function createCelEnvironment(
   options: CelEnvironmentOptions = {},
 ): Environment {
   const { maxExpressionLength: _, ...limits } = CEL_LIMITS;
+  const extensions = options.extensions !== false;
   const env = new Environment({
     unlistedVariablesAreDyn: options.unlistedVariablesAreDyn ?? false,
-    homogeneousAggregateLiterals: false,
+    homogeneousAggregateLiterals: !extensions,
     enableOptionalTypes: true,
     limits,
   });
   for (const [name, type] of Object.entries(variables)) env.registerVariable(name, type);
-  registerMixedArithmetic(env);
+  if (extensions) registerMixedArithmetic(env);
   for (const f of options.functions ?? []) env.registerFunction(f.signature, f.handler);
   return env;
 }

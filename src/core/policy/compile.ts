@@ -52,11 +52,18 @@ export function compilePolicies(parsed: readonly ParsedPolicy[], diags: Diagnost
   }
   const ordered = [...first.values()].sort((a, b) => byCodeUnits(a.metadata.id, b.metadata.id));
   const rules: CompiledRule[] = [];
+  // Identical conditions share one compiled program: less work at load, less memory touched
+  // per decision.
+  const programs = new Map<string, ReturnType<typeof compileCondition>>();
   for (const policy of ordered) {
     for (const rule of policy.rules) {
       let program: CelProgram | null = null;
       if (rule.when !== undefined) {
-        const compiled = compileCondition(rule.when);
+        let compiled = programs.get(rule.when);
+        if (compiled === undefined) {
+          compiled = compileCondition(rule.when);
+          programs.set(rule.when, compiled);
+        }
         if (!compiled.ok) {
           const { message, offset } = compiled.error;
           const where = offset === null ? '' : ` (at character ${offset + 1} of the condition)`;

@@ -6,7 +6,7 @@
  */
 import { EFFECT_RANK, type ApproverRequirement, type Effect, type ExplainEntry, type MatchedRule } from '../decision.js';
 import type { JsonObject, JsonValue } from '../json.js';
-import { toCelError, type CelProgram } from './cel.js';
+import { toCelError, walkAst, type CelProgram } from './cel.js';
 import type { CompiledRule } from './compile.js';
 import type { RuleIndex } from './index-rules.js';
 import type { PolicyEvaluation, PolicyInput } from './types.js';
@@ -27,11 +27,30 @@ const CONTEXT_KEYS = Object.keys(CONTEXT_DEFAULTS);
 
 type Outcome = boolean | { error: string };
 
+/** Stands in for `now` when no condition reads it (never observed by a condition). */
+const EPOCH = new Date(0);
+
+function readsVariable(program: CelProgram, name: string): boolean {
+  let found = false;
+  walkAst(program.ast, (node) => {
+    if (node.op === 'id' && node.args === name) found = true;
+  });
+  return found;
+}
+
 export class RuleEvaluator {
   private lastNowMs = Number.NaN;
   private lastNow = new Date(0);
 
-  constructor(private readonly index: RuleIndex) {}
+  /** Whether any condition reads `now`; if none does, no Date is built per decision. */
+  private readonly usesNow: boolean;
+
+  constructor(
+    private readonly index: RuleIndex,
+    rules: readonly CompiledRule[],
+  ) {
+    this.usesNow = rules.some((r) => r.program !== null && readsVariable(r.program, 'now'));
+  }
 
   evaluate(input: PolicyInput, explain: boolean): PolicyEvaluation {
     const action = input.action as Partial<PolicyInput['action']> | undefined;
@@ -44,6 +63,7 @@ export class RuleEvaluator {
     const errors: PolicyEvaluation['errors'] = [];
     const explanation: ExplainEntry[] | null = explain ? [] : null;
     let best = -1;
+    let obliged = false;
     for (const rule of candidates) {
       const result: Outcome = rule.program === null ? true : runCondition(rule.program, activation!);
       if (explanation !== null) {
@@ -52,6 +72,7 @@ export class RuleEvaluator {
       if (result === true) {
         matched.push(rule.match);
         best = Math.max(best, EFFECT_RANK[rule.effect]);
+        obliged ||= rule.obligations.redact.length > 0 || rule.obligations.approvals.length > 0;
       } else if (result !== false) {
         errors.push({ policy_id: rule.policyId, rule_id: rule.id, message: result.error });
       }
@@ -74,7 +95,7 @@ export class RuleEvaluator {
       code,
       matched,
       errors,
-      obligations: collectObligations(candidates, matched, outcome),
+      obligations: obliged ? collectObligations(candidates, matched, outcome) : { redact: [], approvals: [] },
       candidates: candidates.length,
     };
     if (explanation !== null) result.explanation = explanation;
@@ -90,7 +111,7 @@ export class RuleEvaluator {
       risk: input.risk,
       usage: input.usage,
       posture: input.posture,
-      now: this.timestamp(input.now),
+      now: this.usesNow ? this.timestamp(input.now) : EPOCH,
     };
   }
 

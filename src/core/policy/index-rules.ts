@@ -60,7 +60,9 @@ export class RuleIndex {
   private readonly byTool = new PatternIndex();
   private readonly byKind = new PatternIndex();
   private readonly always: CompiledRule[] = [];
-  private readonly cache = new Map<string, readonly CompiledRule[]>();
+  /** kind → tool → selected rules. Two levels, so a lookup builds no key string. */
+  private readonly cache = new Map<string, Map<string, readonly CompiledRule[]>>();
+  private cached = 0;
 
   constructor(rules: readonly CompiledRule[]) {
     for (const rule of rules) {
@@ -72,8 +74,8 @@ export class RuleIndex {
 
   /** Rules whose target matches, in evaluation order, each once. */
   select(kind: string, tool: string): readonly CompiledRule[] {
-    const key = `${kind.length}:${kind}${tool}`; // length prefix: no two pairs share a key
-    const cached = this.cache.get(key);
+    let byTool = this.cache.get(kind);
+    const cached = byTool?.get(tool);
     if (cached !== undefined) return cached;
     const found: CompiledRule[] = [...this.always];
     this.byTool.collect(tool, found);
@@ -84,8 +86,17 @@ export class RuleIndex {
       if (selected.at(-1) === rule) continue; // several patterns of one rule matched
       if (targetMatches(rule, kind, tool)) selected.push(rule);
     }
-    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
-    this.cache.set(key, selected);
+    if (this.cached >= CACHE_LIMIT) {
+      this.cache.clear();
+      this.cached = 0;
+      byTool = undefined;
+    }
+    if (byTool === undefined) {
+      byTool = new Map();
+      this.cache.set(kind, byTool);
+    }
+    byTool.set(tool, selected);
+    this.cached++;
     return selected;
   }
 }

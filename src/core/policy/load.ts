@@ -30,7 +30,7 @@ export function loadPolicySet(files: readonly PolicyFile[]): Result<CompiledPoli
   }
   const parsed = parsePolicies(files, diags);
   const compiled = compilePolicies(parsed, diags);
-  if (diags.list.length > 0) return err(diags.list);
+  if (diags.list.length > 0) return err(sortDiagnostics(diags.list, files));
   if (files.length === 0) {
     return err([{ code: 'policy_parse_error', message: 'no policy files were given', position: { file: '', line: 1, column: 1 } }]);
   }
@@ -50,7 +50,7 @@ class PolicySet implements CompiledPolicySet {
     this.policies = compiled.policies;
     this.ruleCount = compiled.rules.length;
     this.rules = compiled.rules.map(summarize);
-    this.evaluator = new RuleEvaluator(new RuleIndex(compiled.rules));
+    this.evaluator = new RuleEvaluator(new RuleIndex(compiled.rules), compiled.rules);
   }
 
   evaluate(input: PolicyInput, options?: { explain?: boolean }): PolicyEvaluation {
@@ -66,4 +66,13 @@ function summarize(rule: CompiledRule): RuleSummary {
   const s: RuleSummary = { policy_id: rule.policyId, rule_id: rule.id, effect: rule.effect, reason: rule.reason, position: rule.position };
   if (rule.when !== undefined) s.when = rule.when;
   return s;
+}
+
+/** File order as given, then line and column: the order an author reads them in. */
+export function sortDiagnostics(list: PolicyDiagnostic[], files: readonly PolicyFile[]): PolicyDiagnostic[] {
+  const rank = new Map(files.map((f, i) => [f.path, i]));
+  const fileRank = (d: PolicyDiagnostic): number => rank.get(d.position.file) ?? files.length;
+  return [...list].sort(
+    (a, b) => fileRank(a) - fileRank(b) || a.position.line - b.position.line || a.position.column - b.position.column,
+  );
 }

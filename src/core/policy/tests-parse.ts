@@ -7,6 +7,7 @@ import type { Effect } from '../decision.js';
 import type { JsonObject } from '../json.js';
 import { err, ok, type Result } from '../result.js';
 import { KNOWN_FIELDS } from './lint.js';
+import { sortDiagnostics } from './load.js';
 import { API_VERSION } from './parse.js';
 import { asMap, describe, readFields, readInt, readList, readString, readStringList, type Field, type Ids } from './schema.js';
 import type { PolicyDiagnostic, PolicyEvaluation, PolicyFile, PolicyInput, PolicyTestCase, PolicyTestExpectation } from './types.js';
@@ -60,7 +61,7 @@ export function parsePolicyTests(files: readonly PolicyFile[]): Result<PolicyTes
       });
     }
   }
-  return diags.list.length > 0 ? err(diags.list) : ok(cases);
+  return diags.list.length > 0 ? err(sortDiagnostics(diags.list, files)) : ok(cases);
 }
 
 function parseCase(r: NodeReader, node: YamlNode | null, path: string, at: YamlNode): PolicyTestCase | null {
@@ -83,15 +84,15 @@ function parseInput(r: NodeReader, f: Field): PolicyInput | null {
   const keys = ['agent', 'action', 'context', 'findings', 'risk', 'usage', 'posture', 'now'];
   const fields = readFields(r, map, f.path, { required: [], optional: keys }, ids);
   if (fields === null) return null;
+  let ok = true;
   let now = DEFAULT_TEST_NOW;
   const nowField = fields.get('now');
   if (nowField !== undefined) {
     const s = readString(r, nowField, ids, { pattern: TIMESTAMP, patternHint: 'an RFC 3339 timestamp like 2026-06-01T00:00:00Z' });
-    if (s === undefined || Number.isNaN(Date.parse(s))) return null;
-    now = Date.parse(s);
+    if (s === undefined || Number.isNaN(Date.parse(s))) ok = false;
+    else now = Date.parse(s);
   }
   const input = defaultPolicyInput(now);
-  let ok = true;
   const agent = fields.get('agent');
   if (agent !== undefined) {
     const a = readObject(r, agent, KNOWN_FIELDS.agent!);
@@ -134,7 +135,11 @@ function readObject(r: NodeReader, f: Field, keys: readonly string[] | null): Js
     r.error(`${f.path} must be a map, got ${describe(f.value)}`, f.value ?? f.keyNode);
     return null;
   }
-  if (keys !== null && readFields(r, f.value, f.path, { required: [], optional: keys }, {}) === null) return null;
+  if (keys !== null) {
+    const fields = readFields(r, f.value, f.path, { required: [], optional: keys }, {});
+    // Unknown keys were reported (and skipped) by readFields: do not read the rest.
+    if (fields === null || fields.size !== f.value.items.length) return null;
+  }
   const v = r.toJson(f.value);
   return v === undefined ? null : (v as JsonObject);
 }

@@ -1,0 +1,62 @@
+/**
+ * Reading and checking a JSON-RPC POST body for /mcp before the SDK transport sees it, so that
+ * malformed input gets the JSON-RPC error the specification names: -32700 for text that is not
+ * JSON, -32600 for JSON that is not a JSON-RPC message (with its id when it has one).
+ */
+import { JSONRPCMessageSchema } from '@modelcontextprotocol/sdk/types.js';
+
+export function rpcError(status: number, code: number, message: string, headers: Record<string, string> = {}, id: string | number | null = null): Response {
+  return new Response(JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id }), {
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+  });
+}
+
+/** The body as text, or null when it exceeds maxBytes (declared or actual). */
+export async function readBodyCapped(req: Request, maxBytes: number): Promise<string | null> {
+  const declared = Number(req.headers.get('content-length') ?? '0');
+  if (declared > maxBytes) return null;
+  if (req.body === null) return '';
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
+}
+
+export type BodyCheck = { ok: true; value: unknown } | { ok: false; response: Response };
+
+export function validateRpcBody(text: string): BodyCheck {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return { ok: false, response: rpcError(400, -32700, 'Parse error: the body is not valid JSON') };
+  }
+  const items = Array.isArray(raw) ? raw : [raw];
+  if (items.length === 0) return { ok: false, response: rpcError(400, -32600, 'Invalid Request: empty batch') };
+  for (const item of items) {
+    if (!JSONRPCMessageSchema.safeParse(item).success) {
+      const id = typeof item === 'object' && item !== null && 'id' in item ? (item as { id: unknown }).id : null;
+      return {
+        ok: false,
+        response: rpcError(400, -32600, 'Invalid Request: not a JSON-RPC 2.0 message', {}, typeof id === 'string' || typeof id === 'number' ? id : null),
+      };
+    }
+  }
+  return { ok: true, value: raw };
+}
+
+export function isInitialize(body: unknown): boolean {
+  const items: unknown[] = Array.isArray(body) ? body : [body];
+  return items.some((m) => typeof m === 'object' && m !== null && (m as { method?: unknown }).method === 'initialize');
+}

@@ -1,0 +1,281 @@
+/**
+ * One upstream MCP server: connects (launching it for stdio), lists what it offers into a catalog,
+ * forwards calls with a per-call timeout, and when the connection is lost fails the calls in
+ * flight (the SDK rejects them) and reconnects with exponential backoff.
+ */
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
+import {
+  PromptListChangedNotificationSchema,
+  ResourceListChangedNotificationSchema,
+  ResourceUpdatedNotificationSchema,
+  ToolListChangedNotificationSchema,
+  type CallToolResult,
+  type GetPromptResult,
+  type Prompt,
+  type ReadResourceResult,
+  type Resource,
+  type ResourceTemplate,
+} from '@modelcontextprotocol/sdk/types.js';
+import type { UpstreamConfig } from '../../app/config-mcp.js';
+import { buildCatalog, type CatalogTool, type HoldPolicy, type UpstreamTool } from '../../core/mcp/catalog.js';
+import { GatewayError } from '../../core/errors.js';
+import type { PinsFileV1 } from '../../core/mcp/pins.js';
+import type { McpHost } from './host.js';
+import { classifyUpstreamError } from './upstream-errors.js';
+import { createUpstreamTransport } from './upstream-transport.js';
+
+export type UpstreamState = 'idle' | 'connecting' | 'ready' | 'restarting' | 'closed';
+export type CatalogKind = 'tools' | 'prompts' | 'resources';
+
+export interface UpstreamListener {
+  changed(upstream: Upstream, kind: CatalogKind): void;
+  resourceUpdated(upstream: Upstream, uri: string): void;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  onprogress?: RequestOptions['onprogress'];
+}
+
+const CLIENT_INFO = { name: 'portcullis', version: '0.1.0' };
+
+export class Upstream {
+  state: UpstreamState = 'idle';
+  tools: CatalogTool[] = [];
+  prompts: Prompt[] = [];
+  resources: Resource[] = [];
+  templates: Array<{ template: ResourceTemplate; matcher: UriTemplate }> = [];
+  lastError: string | null = null;
+  private rawTools: UpstreamTool[] = [];
+  private toolIndex = new Map<string, CatalogTool>();
+  private client: Client | null = null;
+  private generation = 0;
+  private attempts = 0;
+  private connectedAt = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly announced = new Set<string>();
+
+  constructor(
+    readonly config: UpstreamConfig,
+    private readonly host: McpHost,
+    private readonly pins: () => PinsFileV1,
+    private readonly listener: UpstreamListener,
+  ) {}
+
+  get name(): string {
+    return this.config.name;
+  }
+
+  get callTimeoutMs(): number {
+    return this.config.call_timeout_ms ?? this.host.mcp.call_timeout_ms;
+  }
+
+  /** First connection attempt; on failure the upstream keeps retrying in the background. */
+  start(): Promise<void> {
+    return this.connect();
+  }
+
+  async close(): Promise<void> {
+    this.state = 'closed';
+    this.generation++;
+    if (this.timer !== null) clearTimeout(this.timer);
+    const client = this.client;
+    this.client = null;
+    await client?.close().catch(() => undefined);
+  }
+
+  tool(name: string): CatalogTool | undefined {
+    return this.toolIndex.get(name);
+  }
+
+  holdPolicy(): HoldPolicy {
+    const m = this.host.mcp;
+    return { onChanged: m.pins.on_changed_definition, onUnpinned: m.pins.on_unpinned, onSuspicious: m.tool_scan.on_suspicious };
+  }
+
+  /** Re-derives the catalog from the last listing (after the pins file changed). */
+  rebuildCatalog(): void {
+    this.tools = buildCatalog(this.name, this.rawTools, this.pins(), this.holdPolicy(), (d) => this.host.scanTool(d));
+    this.toolIndex = new Map(this.tools.map((t) => [t.name, t]));
+    for (const t of this.tools) {
+      const key = `${t.qualified}@${t.hash}`;
+      if (t.hold === null || this.announced.has(key)) continue;
+      this.announced.add(key);
+      this.host.logger.warn({ upstream: this.name, tool: t.qualified, code: t.hold.code, reason: t.hold.reason }, 'mcp tool held back');
+      void this.host.recordSystemEvent({
+        type: 'mcp.tool_held_back',
+        upstream: this.name,
+        detail: { tool: t.qualified, code: t.hold.code, mode: t.hold.mode, reason: t.hold.reason, hash: t.hash, pin: t.pin, signals: t.scan.signals.map((s) => `${s.name}@${s.path}`) },
+      });
+    }
+  }
+
+  matchesResource(uri: string): boolean {
+    return this.resources.some((r) => r.uri === uri) || this.templates.some((t) => t.matcher.match(uri) !== null);
+  }
+
+  callTool(name: string, args: Record<string, unknown>, options: CallOptions): Promise<CallToolResult> {
+    const client = this.requireClient();
+    return this.guard(client.callTool({ name, arguments: args }, undefined, this.requestOptions(options)) as Promise<CallToolResult>);
+  }
+
+  readResource(uri: string, options: CallOptions): Promise<ReadResourceResult> {
+    return this.guard(this.requireClient().readResource({ uri }, this.requestOptions(options)));
+  }
+
+  getPrompt(name: string, args: Record<string, string>, options: CallOptions): Promise<GetPromptResult> {
+    return this.guard(this.requireClient().getPrompt({ name, arguments: args }, this.requestOptions(options)));
+  }
+
+  subscribe(uri: string): Promise<unknown> {
+    return this.guard(this.requireClient().subscribeResource({ uri }, { timeout: this.callTimeoutMs }));
+  }
+
+  unsubscribe(uri: string): Promise<unknown> {
+    return this.guard(this.requireClient().unsubscribeResource({ uri }, { timeout: this.callTimeoutMs }));
+  }
+
+  private requestOptions(options: CallOptions): RequestOptions {
+    const out: RequestOptions = { timeout: this.callTimeoutMs, maxTotalTimeout: this.callTimeoutMs };
+    if (options.signal !== undefined) out.signal = options.signal;
+    if (options.onprogress !== undefined) {
+      out.onprogress = options.onprogress;
+      out.resetTimeoutOnProgress = true;
+    }
+    return out;
+  }
+
+  private requireClient(): Client {
+    if (this.state === 'ready' && this.client !== null) return this.client;
+    const why = this.state === 'restarting' ? `restarting after: ${this.lastError ?? 'a failure'}` : this.state;
+    throw new GatewayError('mcp_upstream_unavailable', `upstream ${this.name} is not connected (${why})`);
+  }
+
+  /** A call whose transport failed marks the connection broken, so it is rebuilt. */
+  private async guard<T>(call: Promise<T>): Promise<T> {
+    const gen = this.generation;
+    try {
+      return await call;
+    } catch (e) {
+      const failure = classifyUpstreamError(e, this.name);
+      if (failure.connectionBroken) this.lost(gen, failure.message);
+      throw e;
+    }
+  }
+
+  private async connect(): Promise<void> {
+    if (this.state === 'closed') return;
+    const gen = ++this.generation;
+    this.state = this.attempts === 0 ? 'connecting' : 'restarting';
+    const m = this.host.mcp;
+    let client: Client | null = null;
+    try {
+      const transport = createUpstreamTransport(this.config, {
+        baseDir: this.host.baseDir,
+        env: this.host.env,
+        maxMessageBytes: m.max_message_bytes,
+        onStderr: (line) => this.host.logger.debug({ upstream: this.name, stderr: line.slice(0, 2000) }, 'mcp upstream stderr'),
+      });
+      client = new Client(CLIENT_INFO, { capabilities: {} });
+      client.onclose = () => this.lost(gen, 'connection closed');
+      client.onerror = (e) => this.host.logger.warn({ upstream: this.name, err: e.message.slice(0, 500) }, 'mcp upstream transport error');
+      await client.connect(transport, { timeout: m.connect_timeout_ms });
+      if (gen !== this.generation) throw new Error('superseded');
+      this.client = client;
+      this.watchNotifications(client, gen);
+      await this.refresh(client, ['tools', 'prompts', 'resources']);
+      if (gen !== this.generation) return;
+      this.state = 'ready';
+      this.connectedAt = Date.now();
+      this.lastError = null;
+      this.host.logger.info({ upstream: this.name, tools: this.tools.length, attempt: this.attempts }, 'mcp upstream connected');
+      void this.host.recordSystemEvent({ type: 'mcp.upstream_connected', upstream: this.name, detail: { tools: this.tools.length, attempt: this.attempts } });
+      for (const kind of ['tools', 'prompts', 'resources'] as const) this.listener.changed(this, kind);
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      this.lost(gen, `connect failed: ${message.slice(0, 300)}`);
+      await client?.close().catch(() => undefined);
+    }
+  }
+
+  /** The connection of generation `gen` is gone: fail closed and schedule a reconnect. */
+  private lost(gen: number, reason: string): void {
+    if (gen !== this.generation || this.state === 'closed') return;
+    this.generation++;
+    const client = this.client;
+    this.client = null;
+    void client?.close().catch(() => undefined);
+    const r = this.host.mcp.restart;
+    if (this.connectedAt > 0 && Date.now() - this.connectedAt >= r.reset_after_ms) this.attempts = 0;
+    this.connectedAt = 0;
+    const delay = Math.min(r.max_delay_ms, r.initial_delay_ms * 2 ** Math.min(this.attempts, 20));
+    this.attempts++;
+    this.state = 'restarting';
+    this.lastError = reason;
+    this.host.logger.warn({ upstream: this.name, reason, retry_in_ms: delay, attempt: this.attempts }, 'mcp upstream lost');
+    void this.host.recordSystemEvent({ type: 'mcp.upstream_restarting', upstream: this.name, detail: { reason, retry_in_ms: delay, attempt: this.attempts } });
+    for (const kind of ['tools', 'prompts', 'resources'] as const) this.listener.changed(this, kind);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.connect();
+    }, delay);
+    this.timer.unref();
+  }
+
+  private watchNotifications(client: Client, gen: number): void {
+    const refresh = (kind: CatalogKind) => () => {
+      if (gen !== this.generation) return;
+      this.refresh(client, [kind])
+        .then(() => this.listener.changed(this, kind))
+        .catch((e: unknown) => this.host.logger.warn({ upstream: this.name, kind, err: String(e) }, 'mcp upstream refresh failed'));
+    };
+    client.setNotificationHandler(ToolListChangedNotificationSchema, refresh('tools'));
+    client.setNotificationHandler(PromptListChangedNotificationSchema, refresh('prompts'));
+    client.setNotificationHandler(ResourceListChangedNotificationSchema, refresh('resources'));
+    client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => {
+      if (gen === this.generation) this.listener.resourceUpdated(this, n.params.uri);
+    });
+  }
+
+  private async refresh(client: Client, kinds: CatalogKind[]): Promise<void> {
+    const caps = client.getServerCapabilities() ?? {};
+    const opts = { timeout: this.host.mcp.connect_timeout_ms };
+    const max = this.host.mcp.max_items_per_upstream;
+    if (kinds.includes('tools')) {
+      this.rawTools = caps.tools ? await this.paginate((cursor) => client.listTools(cursor, opts).then((r) => [r.tools as UpstreamTool[], r.nextCursor]), max) : [];
+      this.rebuildCatalog();
+    }
+    if (kinds.includes('prompts')) {
+      this.prompts = caps.prompts ? await this.paginate((cursor) => client.listPrompts(cursor, opts).then((r) => [r.prompts, r.nextCursor]), max) : [];
+    }
+    if (kinds.includes('resources') && caps.resources) {
+      this.resources = await this.paginate((cursor) => client.listResources(cursor, opts).then((r) => [r.resources, r.nextCursor]), max);
+      const templates = await this.paginate((cursor) => client.listResourceTemplates(cursor, opts).then((r) => [r.resourceTemplates, r.nextCursor]), max);
+      this.templates = templates.flatMap((template) => {
+        try {
+          return [{ template, matcher: new UriTemplate(template.uriTemplate) }];
+        } catch {
+          return []; // a template the SDK cannot parse cannot be routed
+        }
+      });
+    }
+  }
+
+  private async paginate<T>(page: (params: { cursor: string } | undefined) => Promise<[T[], string | undefined]>, max: number): Promise<T[]> {
+    const out: T[] = [];
+    let cursor: string | undefined;
+    for (let pages = 0; pages < 1000; pages++) {
+      const [items, next] = await page(cursor === undefined ? undefined : { cursor });
+      out.push(...items);
+      if (out.length >= max) {
+        this.host.logger.warn({ upstream: this.name, max }, 'mcp upstream lists more items than max_items_per_upstream; the rest are ignored');
+        return out.slice(0, max);
+      }
+      if (next === undefined || next === cursor) break;
+      cursor = next;
+    }
+    return out;
+  }
+}

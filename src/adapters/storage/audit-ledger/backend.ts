@@ -1,0 +1,62 @@
+/**
+ * The synchronous storage primitives a ledger needs. SQLite (better-sqlite3) and memory both
+ * implement it; `createLedgerStore` builds the AuditStore (group commit, checkpoints, proofs,
+ * queries) on top, so both behave identically and pass one contract suite.
+ */
+import type { EventColumns } from '../../../core/audit/event-encode.js';
+import type { TreeReader } from '../../../core/audit/merkle.js';
+import type {
+  LedgerEventRow,
+  LedgerEventRowWithColumns,
+  LedgerExtent,
+  LedgerNodeRow,
+  StoredCheckpoint,
+} from '../../../ports/audit-store.js';
+
+export interface BackendEventRow {
+  index: number;
+  text: string;
+  columns: EventColumns;
+  /** Hashes completed at tree size index + 1, level 0 first, 32 bytes each. */
+  nodes: Uint8Array;
+}
+
+export interface BackendCheckpointRow {
+  size: number;
+  root: Uint8Array;
+  note: string;
+  verifierKey: string;
+  timeMs: number;
+}
+
+/** Filters after validation; `limit` is the number of rows to return. */
+export interface BackendQuery {
+  from: number;
+  to: number | null;
+  agent: string | null;
+  outcome: string | null;
+  type: string | null;
+  decisionId: string | null;
+  since: number | null;
+  until: number | null;
+  limit: number;
+}
+
+export interface LedgerBackend extends TreeReader {
+  readonly name: string;
+  readonly readonly: boolean;
+  extent(): LedgerExtent;
+  /** Writes all rows in one atomic, durable commit, or throws having written nothing. */
+  appendBatch(rows: readonly BackendEventRow[]): void;
+  appendCheckpoint(row: BackendCheckpointRow): StoredCheckpoint;
+  eventRows(from: number, to: number): LedgerEventRow[];
+  eventRowsWithColumns(from: number, to: number): LedgerEventRowWithColumns[];
+  nodeRows(from: number, to: number): LedgerNodeRow[];
+  queryEvents(query: BackendQuery): LedgerEventRow[];
+  /** First event with this id (ids repeat only if identical events were appended twice). */
+  eventById(id: string): LedgerEventRow | null;
+  eventsByDecision(decisionId: string): LedgerEventRow[];
+  checkpoints(): StoredCheckpoint[];
+  latestCheckpoint(): StoredCheckpoint | null;
+  close(): void;
+}

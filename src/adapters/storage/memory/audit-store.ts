@@ -1,0 +1,111 @@
+/**
+ * In-memory audit ledger: the same behaviour as the SQLite store (it shares the group-commit,
+ * checkpoint and proof code) but nothing survives the process. For tests and `:memory:` configs.
+ */
+import { toBase64, toHex } from '../../../core/audit/hash.js';
+import type {
+  AuditStore,
+  LedgerEventRow,
+  LedgerEventRowWithColumns,
+  LedgerExtent,
+  LedgerNodeRow,
+  StoredCheckpoint,
+} from '../../../ports/audit-store.js';
+import type { BackendCheckpointRow, BackendEventRow, BackendQuery, LedgerBackend } from '../audit-ledger/backend.js';
+import { createLedgerStore, type LedgerStoreOptions } from '../audit-ledger/ledger-store.js';
+
+export interface MemoryAuditStoreOptions extends LedgerStoreOptions {
+  /** Test hook: when it returns true, the next commit fails as a full disk would. */
+  failWrites?: () => boolean;
+}
+
+class MemoryLedgerBackend implements LedgerBackend {
+  readonly name = 'memory';
+  readonly readonly = false;
+  private readonly events: BackendEventRow[] = [];
+  private readonly cps: StoredCheckpoint[] = [];
+
+  constructor(private readonly failWrites: (() => boolean) | undefined) {}
+
+  extent(): LedgerExtent {
+    return { events: this.events.length, eventRows: this.events.length, nodes: this.events.length };
+  }
+
+  appendBatch(rows: readonly BackendEventRow[]): void {
+    if (this.failWrites?.()) throw new Error('simulated write failure');
+    this.events.push(...rows.map((r) => ({ ...r, nodes: Uint8Array.from(r.nodes) })));
+  }
+
+  appendCheckpoint(row: BackendCheckpointRow): StoredCheckpoint {
+    if (this.failWrites?.()) throw new Error('simulated write failure');
+    const cp: StoredCheckpoint = {
+      seq: this.cps.length + 1,
+      size: row.size,
+      root: toBase64(row.root),
+      note: row.note,
+      verifierKey: row.verifierKey,
+      time: new Date(row.timeMs).toISOString(),
+    };
+    this.cps.push(cp);
+    return cp;
+  }
+
+  node(level: number, index: number): Uint8Array {
+    const size = (index + 1) * 2 ** level;
+    const row = this.events[size - 1];
+    if (!row || row.nodes.length < (level + 1) * 32) throw new RangeError(`no stored node (${level}, ${index})`);
+    return row.nodes.subarray(level * 32, (level + 1) * 32);
+  }
+
+  eventRows(from: number, to: number): LedgerEventRow[] {
+    return this.events.slice(Math.max(0, from), Math.max(0, to)).map((r) => ({ index: r.index, text: r.text }));
+  }
+
+  eventRowsWithColumns(from: number, to: number): LedgerEventRowWithColumns[] {
+    return this.events.slice(Math.max(0, from), Math.max(0, to)).map((r) => ({ index: r.index, text: r.text, ...r.columns }));
+  }
+
+  nodeRows(from: number, to: number): LedgerNodeRow[] {
+    return this.events.slice(Math.max(0, from), Math.max(0, to)).map((r) => ({ size: r.index + 1, hashes: toHex(r.nodes) }));
+  }
+
+  queryEvents(q: BackendQuery): LedgerEventRow[] {
+    const out: LedgerEventRow[] = [];
+    const end = Math.min(this.events.length, q.to ?? Infinity);
+    for (let i = Math.max(0, q.from); i < end && out.length < q.limit; i++) {
+      const { columns: c, text } = this.events[i]!;
+      if (q.agent !== null && c.agent !== q.agent) continue;
+      if (q.outcome !== null && c.outcome !== q.outcome) continue;
+      if (q.type !== null && c.type !== q.type) continue;
+      if (q.decisionId !== null && c.decisionId !== q.decisionId) continue;
+      if (q.since !== null && c.timeMs < q.since) continue;
+      if (q.until !== null && c.timeMs > q.until) continue;
+      out.push({ index: i, text });
+    }
+    return out;
+  }
+
+  eventById(id: string): LedgerEventRow | null {
+    const row = this.events.find((r) => r.columns.id === id);
+    return row ? { index: row.index, text: row.text } : null;
+  }
+
+  eventsByDecision(decisionId: string): LedgerEventRow[] {
+    return this.events.filter((r) => r.columns.decisionId === decisionId).map((r) => ({ index: r.index, text: r.text }));
+  }
+
+  checkpoints(): StoredCheckpoint[] {
+    return [...this.cps];
+  }
+
+  latestCheckpoint(): StoredCheckpoint | null {
+    return this.cps[this.cps.length - 1] ?? null;
+  }
+
+  close(): void {}
+}
+
+export function createMemoryAuditStore(options: MemoryAuditStoreOptions = {}): AuditStore {
+  const { failWrites, ...rest } = options;
+  return createLedgerStore(new MemoryLedgerBackend(failWrites), rest);
+}

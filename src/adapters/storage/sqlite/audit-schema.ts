@@ -1,0 +1,78 @@
+/**
+ * SQLite schema of the audit ledger (format "portcullis-ledger/1").
+ *
+ * - audit_events: one row per leaf; `body` is the canonical JSON text whose UTF-8 bytes are the
+ *   leaf data; the other columns are copies of event fields for filtering (verify checks them).
+ * - merkle_nodes: one row per tree size n (1, 2, 3...): the hashes completed when leaf n-1 was
+ *   appended, level 0 (the leaf hash) first, one more level per trailing zero bit of n. Node
+ *   (level L, index j) therefore lives in row n = (j + 1) * 2^L at byte offset 32 * L. The leaf
+ *   commitments are kept apart from the events so that tampering with one table is visible
+ *   against the other.
+ * - checkpoints: every signed checkpoint note, in signing order.
+ * Append-only is enforced by triggers that abort every UPDATE and DELETE.
+ */
+import type Database from 'better-sqlite3';
+import { GatewayError } from '../../../core/errors.js';
+
+export const LEDGER_FORMAT = 'portcullis-ledger/1';
+
+const TABLES = ['ledger_meta', 'audit_events', 'merkle_nodes', 'checkpoints'] as const;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS ledger_meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS audit_events (
+  idx         INTEGER PRIMARY KEY,
+  id          TEXT NOT NULL,
+  type        TEXT NOT NULL,
+  time_ms     INTEGER NOT NULL,
+  agent       TEXT,
+  outcome     TEXT,
+  decision_id TEXT,
+  body        TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS audit_events_by_id ON audit_events (id);
+CREATE INDEX IF NOT EXISTS audit_events_by_decision ON audit_events (decision_id) WHERE decision_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS audit_events_by_agent ON audit_events (agent, idx) WHERE agent IS NOT NULL;
+CREATE INDEX IF NOT EXISTS audit_events_by_outcome ON audit_events (outcome, idx) WHERE outcome IS NOT NULL;
+CREATE INDEX IF NOT EXISTS audit_events_by_type ON audit_events (type, idx);
+CREATE INDEX IF NOT EXISTS audit_events_by_time ON audit_events (time_ms);
+CREATE TABLE IF NOT EXISTS merkle_nodes (
+  tree_size INTEGER PRIMARY KEY,
+  hashes    BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS checkpoints (
+  seq          INTEGER PRIMARY KEY,
+  size         INTEGER NOT NULL,
+  root         BLOB NOT NULL,
+  note         TEXT NOT NULL,
+  verifier_key TEXT NOT NULL,
+  created_ms   INTEGER NOT NULL
+);
+${TABLES.map(
+  (t) => `
+CREATE TRIGGER IF NOT EXISTS ${t}_no_update BEFORE UPDATE ON ${t}
+  BEGIN SELECT RAISE(ABORT, 'the audit ledger is append-only: ${t} rows cannot be updated'); END;
+CREATE TRIGGER IF NOT EXISTS ${t}_no_delete BEFORE DELETE ON ${t}
+  BEGIN SELECT RAISE(ABORT, 'the audit ledger is append-only: ${t} rows cannot be deleted'); END;`,
+).join('\n')}
+`;
+
+/** Creates the schema if needed and checks the format marker. */
+export function migrateLedger(db: Database.Database): void {
+  db.exec(SCHEMA);
+  const row = db.prepare('SELECT value FROM ledger_meta WHERE key = ?').get('format') as { value: string } | undefined;
+  if (!row) db.prepare('INSERT INTO ledger_meta (key, value) VALUES (?, ?)').run('format', LEDGER_FORMAT);
+  else if (row.value !== LEDGER_FORMAT) {
+    throw new GatewayError('audit_store_unavailable', `ledger format ${row.value} is not ${LEDGER_FORMAT}`);
+  }
+}
+
+/** For a read-only connection: the schema must already exist with the right format. */
+export function checkLedgerFormat(db: Database.Database): void {
+  const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ledger_meta'").get();
+  const row = table ? (db.prepare('SELECT value FROM ledger_meta WHERE key = ?').get('format') as { value: string } | undefined) : undefined;
+  if (row?.value !== LEDGER_FORMAT) throw new GatewayError('audit_store_unavailable', `not a ${LEDGER_FORMAT} ledger`);
+}

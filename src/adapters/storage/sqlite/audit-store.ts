@@ -1,0 +1,207 @@
+/**
+ * The SQLite audit ledger (better-sqlite3, WAL). See audit-schema.ts for the tables.
+ *
+ * Durability: journal_mode=WAL with synchronous=FULL (the default here) fsyncs the WAL at every
+ * commit, so a commit that returned survives power loss as far as the disk honours fsync. Group
+ * commit makes that one fsync per batch, not per event. `synchronous: 'normal'` skips the per-
+ * commit fsync: committed events survive a process crash (SIGKILL) but the last commits may be
+ * lost on power loss or an OS crash.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { toBase64 } from '../../../core/audit/hash.js';
+import { GatewayError } from '../../../core/errors.js';
+import type {
+  AuditStore,
+  LedgerEventRow,
+  LedgerEventRowWithColumns,
+  LedgerExtent,
+  LedgerNodeRow,
+  StoredCheckpoint,
+} from '../../../ports/audit-store.js';
+import type { BackendCheckpointRow, BackendEventRow, BackendQuery, LedgerBackend } from '../audit-ledger/backend.js';
+import { createLedgerStore, type LedgerStoreOptions } from '../audit-ledger/ledger-store.js';
+import { checkLedgerFormat, migrateLedger } from './audit-schema.js';
+
+export interface SqliteLedgerOptions {
+  /** Database file; `:memory:` for a throw-away ledger. */
+  path: string;
+  /** Open an existing ledger for reading only (verify, export, a second process). */
+  readonly?: boolean;
+  /** 'full' (default): fsync per commit. 'normal': survives process crashes, not power loss. */
+  synchronous?: 'full' | 'normal';
+  /** How long a commit waits for another connection's lock before failing (default 5000 ms). */
+  busyTimeoutMs?: number;
+}
+
+export type SqliteAuditStoreOptions = SqliteLedgerOptions & LedgerStoreOptions;
+
+type Row = unknown[];
+
+export class SqliteLedgerBackend implements LedgerBackend {
+  readonly name = 'sqlite';
+  readonly readonly: boolean;
+  readonly db: Database.Database;
+  private readonly queryCache = new Map<string, Database.Statement>();
+  private readonly st;
+  private readonly insertBatch: (rows: readonly BackendEventRow[]) => void;
+
+  constructor(options: SqliteLedgerOptions) {
+    this.readonly = options.readonly ?? false;
+    try {
+      if (!this.readonly && options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+      this.db = new Database(options.path, this.readonly ? { readonly: true, fileMustExist: true } : {});
+      this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+      if (this.readonly) checkLedgerFormat(this.db);
+      else {
+        this.db.pragma('journal_mode = WAL');
+        this.db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+        migrateLedger(this.db);
+      }
+    } catch (e) {
+      if (e instanceof GatewayError) throw e;
+      throw new GatewayError('audit_store_unavailable', `cannot open the audit ledger ${options.path}`, { cause: e });
+    }
+    const db = this.db;
+    this.st = {
+      insertEvent: db.prepare(
+        'INSERT INTO audit_events (idx, id, type, time_ms, agent, outcome, decision_id, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      insertNodes: db.prepare('INSERT INTO merkle_nodes (tree_size, hashes) VALUES (?, ?)'),
+      insertCheckpoint: db.prepare(
+        'INSERT INTO checkpoints (seq, size, root, note, verifier_key, created_ms) VALUES ((SELECT coalesce(max(seq), 0) + 1 FROM checkpoints), ?, ?, ?, ?, ?) RETURNING seq',
+      ).pluck(),
+      node: db.prepare('SELECT hashes FROM merkle_nodes WHERE tree_size = ?').pluck(),
+      eventRows: db.prepare('SELECT idx, body FROM audit_events WHERE idx >= ? AND idx < ? ORDER BY idx').raw(),
+      eventRowsWithColumns: db
+        .prepare('SELECT idx, body, id, type, time_ms, agent, outcome, decision_id FROM audit_events WHERE idx >= ? AND idx < ? ORDER BY idx')
+        .raw(),
+      nodeRows: db.prepare('SELECT tree_size, lower(hex(hashes)) FROM merkle_nodes WHERE tree_size > ? AND tree_size <= ? ORDER BY tree_size').raw(),
+      eventExtent: db.prepare('SELECT coalesce(max(idx) + 1, 0), count(*) FROM audit_events').raw(),
+      nodeExtent: db.prepare('SELECT coalesce(max(tree_size), 0) FROM merkle_nodes').pluck(),
+      byId: db.prepare('SELECT idx, body FROM audit_events WHERE id = ? ORDER BY idx LIMIT 1').raw(),
+      byDecision: db.prepare('SELECT idx, body FROM audit_events WHERE decision_id = ? ORDER BY idx').raw(),
+      checkpoints: db.prepare('SELECT seq, size, root, note, verifier_key, created_ms FROM checkpoints ORDER BY seq').raw(),
+      latest: db.prepare('SELECT seq, size, root, note, verifier_key, created_ms FROM checkpoints ORDER BY seq DESC LIMIT 1').raw(),
+    };
+    const { insertEvent, insertNodes } = this.st;
+    this.insertBatch = db.transaction((rows: readonly BackendEventRow[]) => {
+      for (const r of rows) {
+        const c = r.columns;
+        insertEvent.run(r.index, c.id, c.type, c.timeMs, c.agent, c.outcome, c.decisionId, r.text);
+        insertNodes.run(r.index + 1, r.nodes);
+      }
+    });
+  }
+
+  extent(): LedgerExtent {
+    const [events, eventRows] = this.st.eventExtent.get() as [number, number];
+    return { events, eventRows, nodes: this.st.nodeExtent.get() as number };
+  }
+
+  appendBatch(rows: readonly BackendEventRow[]): void {
+    this.insertBatch(rows);
+  }
+
+  appendCheckpoint(row: BackendCheckpointRow): StoredCheckpoint {
+    const seq = this.st.insertCheckpoint.get(row.size, row.root, row.note, row.verifierKey, row.timeMs) as number;
+    return { seq, size: row.size, root: toBase64(row.root), note: row.note, verifierKey: row.verifierKey, time: new Date(row.timeMs).toISOString() };
+  }
+
+  node(level: number, index: number): Uint8Array {
+    const hashes = this.st.node.get((index + 1) * 2 ** level) as Buffer | undefined;
+    if (!hashes || hashes.length < (level + 1) * 32) throw new RangeError(`no stored node (${level}, ${index})`);
+    return hashes.subarray(level * 32, (level + 1) * 32);
+  }
+
+  eventRows(from: number, to: number): LedgerEventRow[] {
+    return (this.st.eventRows.all(from, to) as Row[]).map((r) => ({ index: r[0] as number, text: r[1] as string }));
+  }
+
+  eventRowsWithColumns(from: number, to: number): LedgerEventRowWithColumns[] {
+    return (this.st.eventRowsWithColumns.all(from, to) as Row[]).map((r) => ({
+      index: r[0] as number,
+      text: r[1] as string,
+      id: r[2] as string,
+      type: r[3] as string,
+      timeMs: r[4] as number,
+      agent: r[5] as string | null,
+      outcome: r[6] as string | null,
+      decisionId: r[7] as string | null,
+    }));
+  }
+
+  nodeRows(from: number, to: number): LedgerNodeRow[] {
+    return (this.st.nodeRows.all(from, to) as Row[]).map((r) => ({ size: r[0] as number, hashes: r[1] as string }));
+  }
+
+  queryEvents(q: BackendQuery): LedgerEventRow[] {
+    const where = ['idx >= @from'];
+    if (q.to !== null) where.push('idx < @to');
+    if (q.agent !== null) where.push('agent = @agent');
+    if (q.outcome !== null) where.push('outcome = @outcome');
+    if (q.type !== null) where.push('type = @type');
+    if (q.decisionId !== null) where.push('decision_id = @decisionId');
+    if (q.since !== null) where.push('time_ms >= @since');
+    if (q.until !== null) where.push('time_ms <= @until');
+    const sql = `SELECT idx, body FROM audit_events WHERE ${where.join(' AND ')} ORDER BY idx LIMIT @limit`;
+    let stmt = this.queryCache.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare(sql).raw();
+      this.queryCache.set(sql, stmt);
+    }
+    const params = Object.fromEntries(Object.entries(q).filter(([, v]) => v !== null));
+    return (stmt.all(params) as Row[]).map((r) => ({ index: r[0] as number, text: r[1] as string }));
+  }
+
+  eventById(id: string): LedgerEventRow | null {
+    const r = this.st.byId.get(id) as Row | undefined;
+    return r ? { index: r[0] as number, text: r[1] as string } : null;
+  }
+
+  eventsByDecision(decisionId: string): LedgerEventRow[] {
+    return (this.st.byDecision.all(decisionId) as Row[]).map((r) => ({ index: r[0] as number, text: r[1] as string }));
+  }
+
+  checkpoints(): StoredCheckpoint[] {
+    return (this.st.checkpoints.all() as Row[]).map(toCheckpoint);
+  }
+
+  latestCheckpoint(): StoredCheckpoint | null {
+    const r = this.st.latest.get() as Row | undefined;
+    return r ? toCheckpoint(r) : null;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function toCheckpoint(r: Row): StoredCheckpoint {
+  return {
+    seq: r[0] as number,
+    size: r[1] as number,
+    root: toBase64(r[2] as Buffer),
+    note: r[3] as string,
+    verifierKey: r[4] as string,
+    time: new Date(r[5] as number).toISOString(),
+  };
+}
+
+/** Opens (creating if needed) the SQLite ledger and returns the AuditStore over it. */
+export function openSqliteAuditStore(options: SqliteAuditStoreOptions): AuditStore {
+  const { path, readonly, synchronous, busyTimeoutMs, ...storeOptions } = options;
+  const backend = new SqliteLedgerBackend({
+    path,
+    ...(readonly === undefined ? {} : { readonly }),
+    ...(synchronous === undefined ? {} : { synchronous }),
+    ...(busyTimeoutMs === undefined ? {} : { busyTimeoutMs }),
+  });
+  try {
+    return createLedgerStore(backend, storeOptions);
+  } catch (e) {
+    backend.close();
+    throw e;
+  }
+}

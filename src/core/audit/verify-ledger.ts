@@ -1,0 +1,208 @@
+/**
+ * Full verification of a stored ledger, streaming: every leaf is recomputed from the stored
+ * canonical text, the tree is rebuilt with a streaming MTH, every stored Merkle hash is compared,
+ * and every checkpoint (stored or witnessed) is checked for its signature and against the root
+ * recomputed at its size. Memory stays O(log n + checkpoints); rows are read in chunks.
+ *
+ * `content: true` adds per-event conformance: the text parses as an AuditEventV1, is exactly its
+ * own RFC 8785 canonical form (catching non-canonical rewrites), carries the id its content
+ * implies, and the store's index columns agree with it. That costs a JSON parse and a
+ * canonicalisation per event, so it is several times slower than the cryptographic checks.
+ */
+import { GatewayError } from '../errors.js';
+import { peekCheckpoint } from './checkpoint.js';
+import { checkEventText, eventColumns } from './event-encode.js';
+import { hashLeafTextHex } from './hash.js';
+import { StreamingTree } from './merkle.js';
+import { parseVerifierKey, type NoteVerifier } from './note.js';
+import { classifyDivergence, type LedgerProblem } from './verify-classify.js';
+import { judgeCheckpoints } from './verify-checkpoints.js';
+import type { AuditLedgerReader, LedgerEventRow, LedgerEventRowWithColumns } from '../../ports/audit-store.js';
+
+export type { LedgerProblem, ProblemKind, ProblemSubject } from './verify-classify.js';
+
+export interface VerifyLedgerOptions {
+  /** Verifier keys (`<name>+<hex id>+<base64 key>`) the auditor trusts for checkpoints. */
+  keys: readonly string[];
+  /** Expected checkpoint origin (default: the first checkpoint's). */
+  origin?: string;
+  /** Signed checkpoint notes held by a witness: checked like stored ones. */
+  witnessed?: readonly string[];
+  /** Also check each event's canonical form, id and index columns (slower). */
+  content?: boolean;
+  onProgress?: (done: number, total: number) => void;
+  /** Rows per read (default 4096). */
+  chunkSize?: number;
+  /** How far the classifier looks for moved events (default 4096). */
+  searchWindow?: number;
+  /** Most problems reported (default 100); the first is always the lowest index. */
+  maxProblems?: number;
+}
+
+export interface LedgerVerification {
+  ok: boolean;
+  /** Event rows read, i.e. the size of the recomputed tree. */
+  size: number;
+  /** Root recomputed from the events, hex. */
+  root: string;
+  checkpoints: { total: number; verified: number; latestVerifiedSize: number };
+  witnessed: { total: number; verified: number };
+  /** Events after the newest verified checkpoint: intact so far, but not yet signed. */
+  unsignedTail: number;
+  content: boolean;
+  firstProblem: LedgerProblem | null;
+  problems: LedgerProblem[];
+}
+
+const ROTATION_SUFFIX = '"type":"key_rotation","v":1}';
+const SUBJECT_RANK = { event: 0, merkle_node: 1, checkpoint: 2 } as const;
+
+export function trustedVerifiers(keys: readonly string[]): NoteVerifier[] {
+  if (keys.length === 0) throw new GatewayError('audit_key_invalid', 'verification needs at least one trusted verifier key');
+  return keys.map((k) => {
+    const v = parseVerifierKey(k.trim());
+    if (!v.ok) throw new GatewayError('audit_key_invalid', `verifier key ${JSON.stringify(k)}: ${v.error}`);
+    return v.value;
+  });
+}
+
+export async function verifyLedger(reader: AuditLedgerReader, options: VerifyLedgerOptions): Promise<LedgerVerification> {
+  const trusted = trustedVerifiers(options.keys);
+  const content = options.content ?? false;
+  const chunk = options.chunkSize ?? 4096;
+  const witnessed = options.witnessed ?? [];
+  const extent = await reader.extent();
+  const total = Math.max(extent.events, extent.nodes);
+  const checkpoints = await reader.listCheckpoints();
+  const needed = new Set<number>();
+  for (const cp of checkpoints) needed.add(cp.size);
+  for (const note of [...checkpoints.map((c) => c.note), ...witnessed]) {
+    const peek = peekCheckpoint(note);
+    if (peek.ok) needed.add(peek.value.size);
+  }
+
+  const tree = new StreamingTree();
+  const rootsAt = new Map<number, string>();
+  const rotations: Array<{ index: number; newKey: string }> = [];
+  const problems: LedgerProblem[] = [];
+  let divergence: number | null = null;
+  let nodeMismatch: { index: number; end: number } | null = null;
+
+  for (let from = 0; from < total; from += chunk) {
+    const to = Math.min(total, from + chunk);
+    const [rows, nodes] = await Promise.all([
+      content ? reader.eventRowsWithColumns(from, to) : reader.eventRows(from, to),
+      reader.nodeRows(from, to),
+    ]);
+    let r = 0;
+    let n = 0;
+    for (let i = from; i < to; i++) {
+      const row = rows[r];
+      const hasRow = row !== undefined && row.index === i;
+      if (hasRow) r++;
+      const node = nodes[n];
+      const hasNode = node !== undefined && node.size === i + 1;
+      if (hasNode) n++;
+      if (!hasRow) {
+        divergence ??= i;
+        continue;
+      }
+      const leaf = hashLeafTextHex(row.text);
+      const completed = tree.push(leaf);
+      if (needed.has(tree.size)) rootsAt.set(tree.size, tree.rootHex());
+      if (row.text.endsWith(ROTATION_SUFFIX)) noteRotation(row, rotations);
+      if (content) checkContent(row as LedgerEventRowWithColumns, problems);
+      if (divergence !== null) continue;
+      if (!hasNode) divergence = i;
+      else if (node.hashes !== completed) {
+        if (!node.hashes.startsWith(leaf)) divergence = i;
+        else nodeMismatch ??= firstBadNode(i, node.hashes, completed);
+      }
+    }
+    options.onProgress?.(to, total);
+  }
+
+  if (divergence !== null) problems.push(await classifyDivergence(reader, divergence, extent, options.searchWindow ?? 4096));
+  if (nodeMismatch) {
+    problems.push({
+      kind: 'modified',
+      subject: 'event',
+      index: nodeMismatch.index,
+      end: nodeMismatch.end,
+      message: `events in [${nodeMismatch.index}, ${nodeMismatch.end}) and their leaf hashes were altered: a stored Merkle node over them no longer matches`,
+    });
+  }
+  const judged = judgeCheckpoints({
+    checkpoints,
+    witnessed,
+    trusted,
+    origin: options.origin,
+    rows: tree.size,
+    rootsAt,
+    rotations,
+  });
+  problems.push(...judged.problems);
+  blameCommitments(problems, judged.goodSizes);
+
+  problems.sort((a, b) => a.index - b.index || SUBJECT_RANK[a.subject] - SUBJECT_RANK[b.subject]);
+  const kept = problems.slice(0, options.maxProblems ?? 100);
+  return {
+    ok: problems.length === 0,
+    size: tree.size,
+    root: tree.rootHex(),
+    checkpoints: { total: checkpoints.length, verified: judged.verified, latestVerifiedSize: judged.latestVerifiedSize },
+    witnessed: { total: witnessed.length, verified: judged.witnessVerified },
+    unsignedTail: Math.max(0, tree.size - judged.latestVerifiedSize),
+    content,
+    firstProblem: kept[0] ?? null,
+    problems: kept,
+  };
+}
+
+/**
+ * Events that still hash to a root signed past index i are authentic up to there: a divergence
+ * between them and the stored Merkle hashes then lies in the hashes, not the events.
+ */
+function blameCommitments(problems: LedgerProblem[], goodSizes: readonly number[]): void {
+  for (const p of problems) {
+    if (p.subject !== 'event' || p.kind === 'invalid' || p.checkpoint !== undefined) continue;
+    const covering = goodSizes.find((s) => s > p.index);
+    if (covering === undefined) continue;
+    p.subject = 'merkle_node';
+    p.kind = p.kind === 'missing' ? 'missing' : 'modified';
+    delete p.end;
+    p.message = `the stored Merkle hashes at index ${p.index} were altered; the events still hash to the root signed at size ${covering}`;
+  }
+}
+
+/** The lowest level whose stored hash differs: the damage lies under that node. */
+function firstBadNode(i: number, stored: string, computed: string): { index: number; end: number } {
+  let level = 0;
+  while (stored.slice(level * 64, level * 64 + 64) === computed.slice(level * 64, level * 64 + 64)) level++;
+  const end = i + 1;
+  return { index: end - 2 ** level, end };
+}
+
+function noteRotation(row: LedgerEventRow, out: Array<{ index: number; newKey: string }>): void {
+  try {
+    const e = JSON.parse(row.text) as { type?: unknown; inputs?: { details?: { new_key?: unknown } } };
+    const key = e.inputs?.details?.new_key;
+    if (e.type === 'key_rotation' && typeof key === 'string') out.push({ index: row.index, newKey: key });
+  } catch {
+    // Not JSON: reported by the content check or as a hash mismatch.
+  }
+}
+
+function checkContent(row: LedgerEventRowWithColumns, problems: LedgerProblem[]): void {
+  const checked = checkEventText(row.text);
+  if (!checked.ok) {
+    problems.push({ kind: 'invalid', subject: 'event', index: row.index, message: `the event at index ${row.index} ${checked.error}` });
+    return;
+  }
+  const c = eventColumns(checked.value);
+  const stored = { id: row.id, type: row.type, timeMs: row.timeMs, agent: row.agent, outcome: row.outcome, decisionId: row.decisionId };
+  const wrong = (Object.keys(stored) as Array<keyof typeof stored>).filter((k) => stored[k] !== c[k]);
+  if (wrong.length > 0) {
+    problems.push({ kind: 'invalid', subject: 'event', index: row.index, message: `the index columns of event ${row.index} disagree with it: ${wrong.join(', ')}` });
+  }
+}

@@ -1,0 +1,166 @@
+/** Email addresses, phone numbers (with libphonenumber-js) and URLs. */
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { nearContext, push, type PiiInput, type Recognizer } from './context.js';
+import { windowDigits, windowSeps, windowSpan, type NumberRun } from './number-runs.js';
+
+const LOCAL_CHAR = /[A-Za-z0-9._%+-]/;
+const LOCAL_FULL = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+$/;
+const DOMAIN_CHAR = /[A-Za-z0-9.-]/;
+const LABEL = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$/;
+const TLD = /^(?:[A-Za-z]{2,24}|xn--[A-Za-z0-9-]{2,59})$/;
+
+/** Validates the parts of an address already cut out of the text. */
+export function emailValid(local: string, domain: string): boolean {
+  if (local.length === 0 || local.length > 64 || domain.length > 253 || !LOCAL_FULL.test(local)) return false;
+  if (local.startsWith('.') || local.endsWith('.') || local.includes('..')) return false;
+  const labels = domain.split('.');
+  if (labels.length < 2 || !labels.every((l) => LABEL.test(l))) return false;
+  return TLD.test(labels[labels.length - 1]!);
+}
+
+/** Expands around each '@' within RFC 5321 length limits: linear in the text. */
+export const recognizeEmail: Recognizer = (input, out) => {
+  const text = input.text;
+  let at = text.indexOf('@');
+  let lastEnd = 0;
+  while (at >= 0) {
+    let s = at;
+    while (s > lastEnd && at - s < 64 && LOCAL_CHAR.test(text[s - 1]!)) s--;
+    while (s < at && !/[A-Za-z0-9]/.test(text[s]!)) s++; // no leading punctuation
+    let e = at + 1;
+    while (e < text.length && e - at <= 253 && DOMAIN_CHAR.test(text[e]!)) e++;
+    while (e > at + 1 && /[.-]/.test(text[e - 1]!)) e--; // trailing dot of the sentence
+    const local = text.slice(s, at);
+    const domain = text.slice(at + 1, e);
+    if (emailValid(local, domain)) {
+      push(out, 'EMAIL', s, e, 0.95, ['rfc5321-shape']);
+      lastEnd = e;
+    }
+    at = text.indexOf('@', at + 1);
+  }
+};
+
+const PHONE_CONTEXT =
+  /\b(?:phone|phones|telephone|tel|mobile|mob|cell|cellphone|fax|call|calls|calling|dial|contact|number|numbers|whats ?app|sms|text|texts|messages?|reach|ring|landline|desk|office|home|work|hotline|voicemail|ext|extension|answering|line|ph|tlf|telefon|téléphone)\b|[☎📞]/;
+
+const EXTENSION = /^\s?(?:x|ext\.?|extension)\s?\d{1,6}/i;
+
+function isDateLike(lens: number[], seps: string[], digits: string): boolean {
+  if (lens.length !== 3 || seps.some((s) => s === ' ')) return false;
+  const [a, b, c] = lens as [number, number, number];
+  const n = (from: number, len: number): number => Number(digits.slice(from, from + len));
+  if (a === 4 && b <= 2 && c <= 2) return n(a, b) >= 1 && n(a, b) <= 12 && n(a + b, c) >= 1 && n(a + b, c) <= 31;
+  if (a <= 2 && b <= 2 && (c === 4 || c === 2)) {
+    const x = n(0, a);
+    const y = n(a, b);
+    return x >= 1 && y >= 1 && ((x <= 12 && y <= 31) || (y <= 12 && x <= 31));
+  }
+  return false;
+}
+
+function libPhoneConfidence(raw: string, regions: readonly string[]): { valid: boolean; possible: boolean; region?: string } {
+  if (raw.startsWith('+')) {
+    const p = parsePhoneNumberFromString(raw);
+    return { valid: p?.isValid() ?? false, possible: p?.isPossible() ?? false, ...(p?.country ? { region: p.country } : {}) };
+  }
+  for (const r of regions) {
+    const p = parsePhoneNumberFromString(raw, r as CountryCode);
+    if (p?.isValid()) return { valid: true, possible: true, region: r };
+  }
+  return { valid: false, possible: false };
+}
+
+function scorePhone(input: PiiInput, run: NumberRun, from: number, to: number): { conf: number; end: number; evidence: string[] } | undefined {
+  const digits = windowDigits(input.text, run, from, to);
+  const d = digits.length;
+  if (d < 7 || d > 15) return undefined;
+  const lens = run.groups.slice(from, to + 1).map((g) => g.end - g.start);
+  const seps = windowSeps(run, from, to);
+  const span = windowSpan(run, from, to);
+  const intl = (from === 0 && run.plus) || /^(?:00|011)[1-9]/.test(digits);
+  if (!intl && isDateLike(lens, seps, digits)) return undefined;
+  if (!intl && seps.length === 3 && seps.every((s) => s === '.') && lens.every((l) => l <= 3)) return undefined; // IPv4
+  const ext = EXTENSION.exec(input.text.slice(span.end, span.end + 16));
+  const end = ext ? span.end + ext[0].length : span.end;
+  const evidence: string[] = [];
+  const ctx = nearContext(input, span.start, end, PHONE_CONTEXT, 40, 12);
+  const parens = run.groups.slice(from, to + 1).some((g) => g.paren);
+  let conf = lens.length > 1 ? 0.35 : 0.2;
+  if (parens) conf += 0.15;
+  if (ext) conf += 0.1;
+  if (ctx) {
+    conf += 0.4;
+    evidence.push('context');
+  }
+  if (intl || conf < 0.6) {
+    const raw = input.text.slice(span.start, span.end);
+    const lib = libPhoneConfidence(intl && !raw.startsWith('+') ? '+' + digits.replace(/^(?:00|011)/, '') : raw, input.phoneRegions);
+    if (lib.valid) {
+      conf += intl ? 0.5 : 0.25;
+      evidence.push(`libphonenumber:${lib.region ?? 'valid'}`);
+    } else if (intl && lib.possible) {
+      conf += 0.25;
+      evidence.push('libphonenumber:possible');
+    }
+  }
+  return { conf, end, evidence };
+}
+
+/** Phone numbers: the longest window of digit groups (7..15 digits) that scores best, per run. */
+export const recognizePhone: Recognizer = (input, out) => {
+  for (const run of input.runs) {
+    if (run.embedded) continue;
+    const G = run.groups.length;
+    let s = 0;
+    while (s < G) {
+      let best: { e: number; conf: number; end: number; evidence: string[] } | undefined;
+      let digits = 0;
+      for (let e = s; e < G; e++) {
+        digits += run.groups[e]!.end - run.groups[e]!.start;
+        if (digits > 15) break;
+        if (digits < 7) continue;
+        const seps = windowSeps(run, s, e).filter((x) => x !== '');
+        if (seps.length > 1 && new Set(seps).size > 2) continue;
+        const r = scorePhone(input, run, s, e);
+        if (r && (!best || r.conf >= best.conf)) best = { e, ...r };
+      }
+      if (best && best.conf >= 0.3) {
+        const span = windowSpan(run, s, best.e);
+        push(out, 'PHONE', span.start, best.end, best.conf, best.evidence.length ? best.evidence : ['format']);
+        s = best.e + 1;
+      } else s++;
+    }
+  }
+};
+
+const URL =
+  /\b(?:(?:https?|ftp|ftps|sftp|wss?|file|ssh|git|s3|gs|postgres(?:ql)?|mysql|mongodb(?:\+srv)?|redis|amqps?|jdbc:[a-z]+):\/\/[^\s<>"'`]{1,2048}|www\.[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}(?:[/?#:][^\s<>"'`]{0,2048})?)/g;
+const BARE_DOMAIN =
+  /(?<![\w@.\/-])[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?){0,4}\.(?:com|org|net|edu|gov|mil|int|io|ai|co|us|uk|de|fr|il|in|info|biz|app|dev|site|online|tech|me)(?:\.[a-z]{2})?(?![\w@-]|\.[A-Za-z0-9])/g;
+
+function trimUrlEnd(s: string): string {
+  let e = s.length;
+  while (e > 0 && /[.,;:!?)\]}]/.test(s[e - 1]!)) e--;
+  return s.slice(0, e);
+}
+
+export const recognizeUrl: Recognizer = (input, out) => {
+  const text = input.text;
+  URL.lastIndex = 0;
+  const spans: Array<[number, number]> = [];
+  for (let m = URL.exec(text); m; m = URL.exec(text)) {
+    const url = trimUrlEnd(m[0]);
+    const host = /^(?:[a-z+:]+:\/\/)?(?:[^@/]*@)?([^/:?#]+)/i.exec(url)?.[1] ?? '';
+    if (!host.includes('.') && !/^(?:file|jdbc)/i.test(url)) continue;
+    if (!/\.[A-Za-z]{2,}$|^\d+\.\d+\.\d+\.\d+$|\]$/.test(host) && !/^(?:file|jdbc)/i.test(url)) continue;
+    push(out, 'URL', m.index, m.index + url.length, 0.6, ['url-shape']);
+    spans.push([m.index, m.index + url.length]);
+  }
+  BARE_DOMAIN.lastIndex = 0;
+  for (let m = BARE_DOMAIN.exec(text); m; m = BARE_DOMAIN.exec(text)) {
+    const s = m.index;
+    const e = s + m[0].length;
+    if (spans.some(([a, b]) => s < b && e > a)) continue;
+    push(out, 'URL', s, e, 0.4, ['domain-shape']);
+  }
+};

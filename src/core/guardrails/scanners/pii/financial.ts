@@ -1,0 +1,109 @@
+/** Payment cards, IBANs, ABA routing and bank account numbers. */
+import { abaValid, cardNetwork, ibanLength, ibanMod97, luhnValid } from '../../validators.js';
+import { nearContext, push, type PiiInput, type Recognizer } from './context.js';
+import { windowDigits, windowSeps, windowSpan, type NumberRun } from './number-runs.js';
+
+const CARD_CONTEXT = /\b(?:card|visa|master ?card|amex|american express|credit|debit|cc|pan|discover|maestro|jcb)\b/;
+const ROUTING_CONTEXT = /\b(?:routing|aba|rtn|transit|bank|wire|ach)\b/;
+const ACCOUNT_CONTEXT = /\b(?:account|acct|a\/c|iban|bank)\b[^\n]{0,12}?(?:n(?:umber|o\.?)|#|:)?\s*$/;
+
+/** Same separator between every group of the window (or a single group). */
+export function uniformSeps(run: NumberRun, from: number, to: number, allowed: string): boolean {
+  const seps = windowSeps(run, from, to);
+  if (seps.length === 0) return true;
+  return seps.every((s) => s === seps[0]) && allowed.includes(seps[0]!) && seps[0] !== '';
+}
+
+function hasParen(run: NumberRun, from: number, to: number): boolean {
+  for (let g = from; g <= to; g++) if (run.groups[g]!.paren) return true;
+  return false;
+}
+
+export const recognizeCards: Recognizer = (input, out) => {
+  for (const run of input.runs) {
+    if (run.embedded || run.plus) continue;
+    const G = run.groups.length;
+    let s = 0;
+    while (s < G) {
+      let found = -1;
+      let digits = 0;
+      const candidates: number[] = [];
+      for (let e = s; e < G; e++) {
+        digits += run.groups[e]!.end - run.groups[e]!.start;
+        if (digits > 19) break;
+        if (digits >= 12) candidates.push(e);
+      }
+      for (let k = candidates.length - 1; k >= 0 && found < 0; k--) {
+        const e = candidates[k]!;
+        if (hasParen(run, s, e) || !uniformSeps(run, s, e, ' -')) continue;
+        const d = windowDigits(input.text, run, s, e);
+        const network = cardNetwork(d);
+        if (!network) continue;
+        const luhn = luhnValid(d);
+        if (input.checksums && !luhn) continue;
+        const span = windowSpan(run, s, e);
+        const ctx = nearContext(input, span.start, span.end, CARD_CONTEXT);
+        const conf = luhn ? (ctx ? 0.99 : 0.9) : ctx ? 0.75 : 0.55;
+        push(out, 'CREDIT_CARD', span.start, span.end, conf, [luhn ? 'luhn' : 'format', `iin:${network}`, ...(ctx ? ['context'] : [])]);
+        found = e;
+      }
+      s = found >= 0 ? found + 1 : s + 1;
+    }
+  }
+};
+
+const IBAN_START = /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}/g;
+
+export const recognizeIban: Recognizer = (input, out) => {
+  const text = input.text;
+  IBAN_START.lastIndex = 0;
+  for (let m = IBAN_START.exec(text); m; m = IBAN_START.exec(text)) {
+    const len = ibanLength(m[0].slice(0, 2));
+    if (len === undefined) continue;
+    // Collect `len` alphanumerics, allowing one space or hyphen between them.
+    let compact = '';
+    let i = m.index;
+    while (i < text.length && compact.length < len) {
+      const c = text[i]!;
+      if (/[A-Za-z0-9]/.test(c)) {
+        compact += c;
+        i++;
+      } else if ((c === ' ' || c === '-') && /[A-Za-z0-9]/.test(text[i + 1] ?? '') && compact.length >= 4) {
+        i++;
+      } else break;
+    }
+    if (compact.length !== len || /[A-Za-z0-9]/.test(text[i] ?? '')) continue;
+    const upper = compact.toUpperCase();
+    if (!/^[A-Z]{2}\d{2}[A-Z0-9]+$/.test(upper)) continue;
+    const mod97 = ibanMod97(upper);
+    if (input.checksums && !mod97) continue;
+    push(out, 'IBAN', m.index, i, mod97 ? 0.95 : 0.55, [mod97 ? 'mod97' : 'format', `country:${upper.slice(0, 2)}`]);
+    IBAN_START.lastIndex = i;
+  }
+};
+
+export const recognizeRouting: Recognizer = (input, out) => {
+  for (const run of input.runs) {
+    if (run.embedded || run.plus) continue;
+    const lens = run.groups.map((g) => g.end - g.start);
+    let span: { start: number; end: number } | undefined;
+    if (run.groups.length === 1 && lens[0] === 9) span = windowSpan(run, 0, 0);
+    else if (lens.join(',') === '4,4,1' && uniformSeps(run, 0, 2, '-')) span = windowSpan(run, 0, 2);
+    if (!span) continue;
+    const d = windowDigits(input.text, run, 0, run.groups.length - 1);
+    if (!abaValid(d)) continue;
+    const ctx = nearContext(input, span.start, span.end, ROUTING_CONTEXT);
+    push(out, 'US_BANK_ROUTING', span.start, span.end, ctx ? 0.9 : 0.4, ['aba-checksum', ...(ctx ? ['context'] : [])]);
+  }
+};
+
+export const recognizeAccount: Recognizer = (input: PiiInput, out) => {
+  for (const run of input.runs) {
+    if (run.embedded || run.plus) continue;
+    const d = windowDigits(input.text, run, 0, run.groups.length - 1);
+    if (d.length < 6 || d.length > 17 || !uniformSeps(run, 0, run.groups.length - 1, ' -')) continue;
+    const span = windowSpan(run, 0, run.groups.length - 1);
+    if (!ACCOUNT_CONTEXT.test(input.lower.slice(Math.max(0, span.start - 32), span.start))) continue;
+    push(out, 'ACCOUNT_NUMBER', span.start, span.end, 0.75, ['context:account']);
+  }
+};

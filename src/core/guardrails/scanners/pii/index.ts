@@ -1,0 +1,127 @@
+/**
+ * The PII scanner: runs the recognizers for the enabled entity types over one view, drops
+ * findings below the confidence floor and resolves overlaps (the more confident finding wins;
+ * URLs and street addresses may contain other findings).
+ */
+import type { RawFinding } from '../../types.js';
+import { recognizeAddress } from './address.js';
+import { recognizeEmail, recognizePhone, recognizeUrl } from './contact.js';
+import { makePiiInput, type Recognizer } from './context.js';
+import { recognizeDates } from './dates.js';
+import { recognizeAccount, recognizeCards, recognizeIban, recognizeRouting } from './financial.js';
+import {
+  recognizeCertificate,
+  recognizeDeviceId,
+  recognizeHealthPlan,
+  recognizeImei,
+  recognizeLicensePlate,
+  recognizeMbi,
+  recognizeMrn,
+  recognizeNpi,
+  recognizeVin,
+} from './health.js';
+import { recognizeDriverLicense, recognizeNhs, recognizeNino, recognizePassport, recognizeSsnItin } from './national-ids.js';
+import { recognizeCryptoWallet, recognizeIpv4, recognizeIpv6, recognizeMac } from './network.js';
+
+/** Entity type -> the recognizers that can produce it. */
+const RECOGNIZERS: Record<string, Recognizer[]> = {
+  EMAIL: [recognizeEmail],
+  PHONE: [recognizePhone],
+  CREDIT_CARD: [recognizeCards],
+  IBAN: [recognizeIban],
+  US_SSN: [recognizeSsnItin],
+  US_ITIN: [recognizeSsnItin],
+  US_BANK_ROUTING: [recognizeRouting],
+  ACCOUNT_NUMBER: [recognizeAccount],
+  PASSPORT: [recognizePassport],
+  DRIVER_LICENSE: [recognizeDriverLicense],
+  UK_NHS: [recognizeNhs],
+  UK_NINO: [recognizeNino],
+  IP_ADDRESS: [recognizeIpv4, recognizeIpv6],
+  MAC_ADDRESS: [recognizeMac],
+  URL: [recognizeUrl],
+  CRYPTO_WALLET: [recognizeCryptoWallet],
+  DATE_OF_BIRTH: [recognizeDates],
+  DATE: [recognizeDates],
+  STREET_ADDRESS: [recognizeAddress],
+  ZIP_CODE: [recognizeAddress],
+  MEDICAL_RECORD_NUMBER: [recognizeMrn],
+  HEALTH_PLAN_ID: [recognizeHealthPlan],
+  US_MBI: [recognizeMbi],
+  US_NPI: [recognizeNpi],
+  DEVICE_ID: [recognizeDeviceId, recognizeImei],
+  VIN: [recognizeVin],
+  LICENSE_PLATE: [recognizeLicensePlate],
+  LICENSE_NUMBER: [recognizeCertificate],
+};
+
+export const PII_ENTITIES = Object.keys(RECOGNIZERS);
+
+/** Entity types that may contain other findings (an IP inside a URL stays a finding of its own). */
+const CONTAINERS = new Set(['URL', 'STREET_ADDRESS']);
+
+export interface PiiOptions {
+  entities: ReadonlySet<string>;
+  minConfidence: number;
+  checksums: boolean;
+  phoneRegions: readonly string[];
+}
+
+/**
+ * Keeps the most confident of overlapping findings; containers keep what lies wholly inside them.
+ * Occupancy arrays over the covered range make this linear in the total length of the spans.
+ */
+export function resolveOverlaps(findings: RawFinding[]): RawFinding[] {
+  if (findings.length < 2) return findings;
+  const sorted = [...findings].sort((a, b) => b.confidence - a.confidence || b.end - b.start - (a.end - a.start) || a.start - b.start);
+  let lo = Infinity;
+  let hi = 0;
+  for (const f of findings) {
+    lo = Math.min(lo, f.start);
+    hi = Math.max(hi, f.end);
+  }
+  const plain = new Int32Array(hi - lo).fill(-1); // index (in `kept`) of the plain finding covering each char
+  const box = new Int32Array(hi - lo).fill(-1); // same for containers
+  const kept: RawFinding[] = [];
+  const free = (occ: Int32Array, s: number, e: number): boolean => {
+    for (let i = s; i < e; i++) if (occ[i - lo] !== -1) return false;
+    return true;
+  };
+  const mark = (occ: Int32Array, s: number, e: number, idx: number): void => {
+    for (let i = s; i < e; i++) occ[i - lo] = idx;
+  };
+  for (const f of sorted) {
+    if (f.end <= f.start) continue;
+    if (CONTAINERS.has(f.type)) {
+      if (!free(box, f.start, f.end)) continue;
+      // A plain finding may sit inside the container, but must not straddle its edges.
+      const a = plain[f.start - lo]!;
+      const b = plain[f.end - 1 - lo]!;
+      if ((a !== -1 && kept[a]!.start < f.start) || (b !== -1 && kept[b]!.end > f.end)) continue;
+      mark(box, f.start, f.end, kept.length);
+    } else {
+      if (!free(plain, f.start, f.end)) continue;
+      const a = box[f.start - lo]!;
+      const b = box[f.end - 1 - lo]!;
+      if (a !== b || (a !== -1 && (kept[a]!.start > f.start || kept[a]!.end < f.end))) continue;
+      mark(plain, f.start, f.end, kept.length);
+    }
+    kept.push(f);
+  }
+  return kept.sort((a, b) => a.start - b.start);
+}
+
+export function scanPii(text: string, opts: PiiOptions): RawFinding[] {
+  if (text.length === 0) return [];
+  const input = makePiiInput(text, opts.checksums, opts.phoneRegions);
+  const ran = new Set<Recognizer>();
+  const raw: RawFinding[] = [];
+  for (const entity of opts.entities) {
+    for (const r of RECOGNIZERS[entity] ?? []) {
+      if (ran.has(r)) continue;
+      ran.add(r);
+      r(input, raw);
+    }
+  }
+  return resolveOverlaps(raw.filter((f) => opts.entities.has(f.type) && f.confidence >= opts.minConfidence));
+}

@@ -1,0 +1,125 @@
+/**
+ * One linear pass that finds runs of digit groups ("415 555-0132", "+46 (0)8 928", "4111-1111-...")
+ * shared by the numeric recognizers (card, phone, SSN, routing, NHS...). A run is a maximal
+ * sequence of digit groups joined by ONE separator character (space, '-', '.', '/') or by a
+ * parenthesised group; recognizers then test windows of consecutive groups.
+ */
+export interface DigitGroup {
+  start: number;
+  end: number;
+  /** Separator that precedes this group ('' for the first group or none). */
+  sep: string;
+  paren: boolean;
+}
+
+export interface NumberRun {
+  start: number;
+  end: number;
+  groups: DigitGroup[];
+  /** '+' immediately before the first group. */
+  plus: boolean;
+  /** The run touches a letter or digit-like character on either side (part of a bigger token). */
+  embedded: boolean;
+}
+
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+const isWordish = (c: number): boolean =>
+  isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c > 0x7f;
+const SEPS = ' -./';
+
+export function findNumberRuns(text: string): NumberRun[] {
+  const runs: NumberRun[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    const startsParen = c === 40 && i + 1 < n && isDigit(text.charCodeAt(i + 1));
+    if (!isDigit(c) && !startsParen) {
+      i++;
+      continue;
+    }
+    let start = i;
+    const plus = i > 0 && text.charCodeAt(i - 1) === 43;
+    if (plus) start = i - 1;
+    const before = start > 0 ? text.charCodeAt(start - 1) : 32;
+    const groups: DigitGroup[] = [];
+    let sep = '';
+    let j = i;
+    for (;;) {
+      const paren = text.charCodeAt(j) === 40;
+      let k = paren ? j + 1 : j;
+      const gs = k;
+      while (k < n && isDigit(text.charCodeAt(k))) k++;
+      if (paren) {
+        if (k === gs || text.charCodeAt(k) !== 41) {
+          if (groups.length === 0) break;
+          break;
+        }
+        groups.push({ start: gs, end: k, sep, paren: true });
+        k++; // ')'
+      } else {
+        groups.push({ start: gs, end: k, sep, paren: false });
+      }
+      j = k;
+      // One separator (or none before a parenthesis) then another group?
+      const s = text[j];
+      if (s !== undefined && SEPS.includes(s)) {
+        const nx = text.charCodeAt(j + 1);
+        if (isDigit(nx) || (nx === 40 && isDigit(text.charCodeAt(j + 2)))) {
+          sep = s;
+          j++;
+          continue;
+        }
+      } else if (text.charCodeAt(j) === 40 && isDigit(text.charCodeAt(j + 1))) {
+        sep = '';
+        continue;
+      } else if (groups[groups.length - 1]!.paren && isDigit(text.charCodeAt(j))) {
+        sep = '';
+        continue;
+      }
+      break;
+    }
+    if (groups.length === 0) {
+      i++;
+      continue;
+    }
+    const end = j;
+    const after = end < n ? text.charCodeAt(end) : 32;
+    const embedded = isWordish(before) || isWordish(after) || (before === 46 && start > 1 && isDigit(text.charCodeAt(start - 2)));
+    runs.push({ start, end, groups, plus, embedded });
+    i = end > i ? end : i + 1;
+    // Skip the rest of an alphanumeric token so that we never restart in its middle.
+    while (i < n && isWordish(text.charCodeAt(i))) i++;
+  }
+  return runs;
+}
+
+/** Digits of groups [from, to] of a run. */
+export function windowDigits(text: string, run: NumberRun, from: number, to: number): string {
+  let d = '';
+  for (let g = from; g <= to; g++) d += text.slice(run.groups[g]!.start, run.groups[g]!.end);
+  return d;
+}
+
+/** Span of groups [from, to] (including the parentheses of parenthesised groups, and '+' at run start). */
+export function windowSpan(run: NumberRun, from: number, to: number): { start: number; end: number } {
+  const first = run.groups[from]!;
+  const last = run.groups[to]!;
+  let start = first.paren ? first.start - 1 : first.start;
+  if (from === 0 && run.plus) start = run.start;
+  return { start, end: last.paren ? last.end + 1 : last.end };
+}
+
+/** Separators between the groups of a window (excluding the one before the first group). */
+export function windowSeps(run: NumberRun, from: number, to: number): string[] {
+  const seps: string[] = [];
+  for (let g = from + 1; g <= to; g++) seps.push(run.groups[g]!.sep);
+  return seps;
+}
+
+/** Whether the window is delimited: it starts the run or follows a separator, and ends the run likewise. */
+export function windowLengths(run: NumberRun, from: number, to: number): number[] {
+  const out: number[] = [];
+  for (let g = from; g <= to; g++) out.push(run.groups[g]!.end - run.groups[g]!.start);
+  return out;
+}

@@ -1,0 +1,24 @@
+/** The secrets scanner: provider formats first, then secrets recognised by their surroundings. */
+import type { RawFinding } from '../../types.js';
+import { resolveOverlaps } from '../pii/index.js';
+import { scanSecretsByContext } from './keyword.js';
+import { SECRET_RULES } from './patterns.js';
+
+export const SECRET_TYPES = [...new Set([...SECRET_RULES.map((r) => r.type), 'SECRET_ASSIGNMENT', 'CONNECTION_STRING', 'BASIC_AUTH', 'AUTH_HEADER'])];
+
+export function scanSecrets(text: string, minConfidence = 0.5): RawFinding[] {
+  if (text.length === 0) return [];
+  const out: RawFinding[] = [];
+  for (const rule of SECRET_RULES) {
+    if (rule.anchor !== undefined && text.indexOf(rule.anchor) < 0) continue;
+    rule.re.lastIndex = 0;
+    for (let m = rule.re.exec(text); m; m = rule.re.exec(text)) {
+      const secret = rule.group === undefined ? m[0] : m[rule.group];
+      if (secret === undefined || (rule.validate && !rule.validate(secret, m))) continue;
+      const start = rule.group === undefined ? m.index : m.index + m[0].lastIndexOf(secret);
+      out.push({ type: rule.type, start, end: start + secret.length, confidence: rule.confidence, evidence: ['format'] });
+    }
+  }
+  scanSecretsByContext(text, out);
+  return resolveOverlaps(out.filter((f) => f.confidence >= minConfidence));
+}

@@ -1,0 +1,125 @@
+/**
+ * Compiles limit specs once (at policy load): target globs, and the key and amount CEL
+ * expressions through the project's CEL entry point. Evaluation then only runs programs.
+ */
+import type { ActionV1, AgentIdentity, ContextV1, ImpactV1 } from '../action.js';
+import { GatewayError } from '../errors.js';
+import type { JsonObject } from '../json.js';
+import { compileCel, createCelEnvironment, POLICY_VARIABLES, toCelError, type CelProgram } from '../policy/cel.js';
+import { withContextDefaults } from '../policy/evaluate.js';
+import { globMatches } from '../policy/glob.js';
+import { err, ok, type Result } from '../result.js';
+import { DEFAULT_LIMIT_KEY, DEFAULT_ROLLING_BUCKETS, type CounterSpec, type LimitSpec } from './types.js';
+import type { Environment } from '@marcbachmann/cel-js';
+
+export interface CompiledLimit {
+  readonly spec: LimitSpec;
+  readonly counter: CounterSpec;
+  matches(kind: string, tool: string): boolean;
+  /** The counter key for this action; throws GatewayError(policy_eval_error) when CEL fails. */
+  key(activation: Record<string, unknown>): string;
+  /** What this action costs; throws GatewayError(policy_eval_error) unless a finite number >= 0. */
+  cost(activation: Record<string, unknown>): number;
+}
+
+/** Limit expressions see the policy input plus `impact` (the request's declared impact). */
+const LIMIT_VARIABLES = { ...POLICY_VARIABLES, impact: 'map' };
+let limitEnv: Environment | null = null;
+function environment(): Environment {
+  limitEnv ??= createCelEnvironment(LIMIT_VARIABLES);
+  return limitEnv;
+}
+
+const MAX_KEY_LENGTH = 512;
+
+export function compileLimits(specs: readonly LimitSpec[]): Result<CompiledLimit[], string[]> {
+  const errors: string[] = [];
+  const out: CompiledLimit[] = [];
+  const seen = new Set<string>();
+  for (const spec of specs) {
+    if (seen.has(spec.id)) errors.push(`limit ${spec.id}: duplicate limit id`);
+    seen.add(spec.id);
+    const key = compileExpr(spec.id, 'key', spec.key ?? DEFAULT_LIMIT_KEY, ['string', 'int', 'double', 'dyn'], errors);
+    const amount = spec.kind === 'rolling_sum' && spec.amount !== undefined
+      ? compileExpr(spec.id, 'amount', spec.amount, ['int', 'double', 'dyn'], errors)
+      : null;
+    if (key === null) continue;
+    out.push(buildLimit(spec, key, amount));
+  }
+  return errors.length > 0 ? err(errors) : ok(out);
+}
+
+function compileExpr(id: string, field: string, text: string, types: string[], errors: string[]): CelProgram | null {
+  const r = compileCel(environment(), text);
+  if (!r.ok) {
+    errors.push(`limit ${id}: ${field} does not compile: ${r.error.message}`);
+    return null;
+  }
+  if (!types.includes(r.value.type)) {
+    errors.push(`limit ${id}: ${field} must be of type ${types.filter((t) => t !== 'dyn').join(' or ')}, not ${r.value.type}`);
+    return null;
+  }
+  return r.value;
+}
+
+function counterOf(spec: LimitSpec): CounterSpec {
+  if (spec.kind === 'token_bucket') return { kind: 'token_bucket', capacity: spec.capacity, refill_per_second: spec.refill_per_second };
+  return { kind: 'rolling_sum', window_ms: spec.window_ms, max: spec.max, buckets: spec.buckets ?? DEFAULT_ROLLING_BUCKETS };
+}
+
+function buildLimit(spec: LimitSpec, keyProgram: CelProgram, amountProgram: CelProgram | null): CompiledLimit {
+  const { kinds, tools } = spec.target;
+  const fail = (what: string, detail: string): never => {
+    throw new GatewayError('policy_eval_error', `limit ${spec.id}: ${what} ${detail}`);
+  };
+  const run = (p: CelProgram, what: string, activation: Record<string, unknown>): unknown => {
+    try {
+      return p.run(activation);
+    } catch (e) {
+      return fail(what, `failed: ${toCelError(e).message}`);
+    }
+  };
+  return {
+    spec,
+    counter: counterOf(spec),
+    matches: (kind, tool) =>
+      (kinds.length === 0 || kinds.some((g) => globMatches(g, kind))) && (tools.length === 0 || tools.some((g) => globMatches(g, tool))),
+    key(activation) {
+      const v = run(keyProgram, 'key', activation);
+      const s = typeof v === 'string' ? v : typeof v === 'bigint' || typeof v === 'number' ? String(v) : fail('key', 'is not a string');
+      if (s.length === 0 || s.length > MAX_KEY_LENGTH) fail('key', `must be 1 to ${MAX_KEY_LENGTH} characters`);
+      return s;
+    },
+    cost(activation) {
+      if (amountProgram === null) return 1;
+      const v = run(amountProgram, 'amount', activation);
+      const n = typeof v === 'bigint' ? Number(v) : v;
+      if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) return fail('amount', 'is not a finite number >= 0');
+      return n;
+    },
+  };
+}
+
+/** What limit expressions see: the policy input (without findings/risk/usage) plus `impact`. */
+export function limitActivation(input: {
+  agent: AgentIdentity;
+  onBehalfOf: string | null;
+  action: ActionV1;
+  context: ContextV1 | undefined;
+  impact: ImpactV1 | undefined;
+  posture: string;
+  now: number;
+}): Record<string, unknown> {
+  const { agent, action } = input;
+  return {
+    agent: { id: agent.id, roles: agent.roles, permissions: agent.permissions, attributes: agent.attributes, on_behalf_of: input.onBehalfOf },
+    action: { kind: action.kind, tool: action.tool ?? '', server: action.server ?? '', args: action.args, prompt: action.prompt ?? '' },
+    context: withContextDefaults((input.context ?? {}) as JsonObject),
+    findings: {},
+    risk: {},
+    usage: {},
+    posture: input.posture,
+    now: new Date(input.now),
+    impact: (input.impact ?? {}) as JsonObject,
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * Validation of `limits:` entries as written in a policy file (after YAML → JSON). The policy
+ * parser calls `validateLimitSpec` on each entry; errors are messages with the field path.
+ */
+import { z } from 'zod';
+import { parseDurationMs } from '../approvals/duration.js';
+import { GLOB_HINT, GLOB_PATTERN } from '../policy/glob.js';
+import { err, ok, type Result } from '../result.js';
+import { DEFAULT_ROLLING_BUCKETS, type LimitSpec } from './types.js';
+
+const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+const glob = z.string().max(256).regex(GLOB_PATTERN, GLOB_HINT);
+const cel = z.string().min(1).max(4096);
+const positive = z.number().finite().positive().max(1e15);
+
+const base = {
+  id: z.string().regex(ID, 'an id (letters, digits, . _ -, at most 128)'),
+  description: z.string().max(4096).optional(),
+  target: z.strictObject({ kinds: z.array(glob).default([]), tools: z.array(glob).default([]) }).default({ kinds: [], tools: [] }),
+  key: cel.optional(),
+};
+
+const duration = z.string().refine((s) => parseDurationMs(s) !== null, 'a duration like 60s, 1h, 24h, 7d or PT24H');
+
+const limitSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    ...base,
+    kind: z.literal('token_bucket'),
+    capacity: positive,
+    refill_per_second: z.number().finite().min(0).max(1e12),
+  }),
+  z
+    .strictObject({
+      ...base,
+      kind: z.literal('rolling_sum'),
+      window: duration.optional(),
+      window_ms: z.number().int().positive().max(10 * 366 * 86_400_000).optional(),
+      max: positive,
+      amount: cel.optional(),
+      buckets: z.number().int().min(1).max(1000).default(DEFAULT_ROLLING_BUCKETS),
+    })
+    .refine((l) => (l.window === undefined) !== (l.window_ms === undefined), 'set exactly one of window or window_ms'),
+]);
+
+/** One `limits:` entry → LimitSpec, or messages like `capacity: Too small`. */
+export function validateLimitSpec(raw: unknown): Result<LimitSpec, string[]> {
+  const r = limitSchema.safeParse(raw);
+  if (!r.success) {
+    return err(r.error.issues.map((i) => `${i.path.length === 0 ? '(limit)' : i.path.join('.')}: ${i.message}`));
+  }
+  const v = r.data;
+  const common = {
+    id: v.id,
+    target: v.target,
+    ...(v.description === undefined ? {} : { description: v.description }),
+    ...(v.key === undefined ? {} : { key: v.key }),
+  };
+  if (v.kind === 'token_bucket') {
+    return ok({ ...common, kind: 'token_bucket', capacity: v.capacity, refill_per_second: v.refill_per_second });
+  }
+  return ok({
+    ...common,
+    kind: 'rolling_sum',
+    window_ms: v.window_ms ?? parseDurationMs(v.window!)!,
+    max: v.max,
+    buckets: v.buckets,
+    ...(v.amount === undefined ? {} : { amount: v.amount }),
+  });
+}
