@@ -5,7 +5,12 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatPolicyTestReport, loadPolicySet, parsePolicyTests, runPolicyTests } from '../src/core/policy/index.js';
+import {
+  formatPolicyTestReport,
+  loadPolicySet,
+  parsePolicyTests,
+  runPolicyTests,
+} from '../src/core/policy/index.js';
 import type { PolicyFile } from '../src/core/policy/index.js';
 
 const root = join(import.meta.dirname, '..', 'examples');

@@ -33,7 +33,10 @@ export function mulberry32(seed: number): () => number {
 
 export function generateSet(size: number): GeneratedSet {
   const toolCount = Math.max(4, Math.floor(size / 4));
-  const tools = Array.from({ length: toolCount }, (_, i) => `svc${Math.floor(i / OPS.length)}.${OPS[i % OPS.length]}`);
+  const tools = Array.from(
+    { length: toolCount },
+    (_, i) => `svc${Math.floor(i / OPS.length)}.${OPS[i % OPS.length]}`,
+  );
   const services = Math.ceil(toolCount / OPS.length);
   const yaml: string[] = [
     'apiVersion: portcullis.dev/v1',
@@ -43,24 +46,36 @@ export function generateSet(size: number): GeneratedSet {
   ];
   const cedar: string[] = [];
   const rule = (id: string, target: string, when: string, effect: string): void => {
-    yaml.push(`  - id: ${id}`, `    target: ${target}`, `    when: '${when}'`, `    effect: ${effect}`, `    reason: generated ${id}`);
+    yaml.push(
+      `  - id: ${id}`,
+      `    target: ${target}`,
+      `    when: '${when}'`,
+      `    effect: ${effect}`,
+      `    reason: generated ${id}`,
+    );
   };
   // Two rules that apply to every tool call.
   const globals = Math.min(2, size);
   if (globals >= 1) {
     rule('g-lockdown', '{ kinds: [tool_call] }', 'posture == "lockdown"', 'deny');
-    cedar.push(`@id("g-lockdown")\nforbid(principal, action == Action::"tool_call", resource) when { context.posture == "lockdown" };`);
+    cedar.push(
+      `@id("g-lockdown")\nforbid(principal, action == Action::"tool_call", resource) when { context.posture == "lockdown" };`,
+    );
   }
   if (globals >= 2) {
     rule('g-risk', '{ kinds: [tool_call] }', 'has(risk.score) && risk.score > 90', 'deny');
-    cedar.push(`@id("g-risk")\nforbid(principal, action == Action::"tool_call", resource) when { context.risk has score && context.risk.score > 90 };`);
+    cedar.push(
+      `@id("g-risk")\nforbid(principal, action == Action::"tool_call", resource) when { context.risk has score && context.risk.score > 90 };`,
+    );
   }
   for (let i = 0; i < size - globals; i++) {
     const id = `r${i}`;
     if (i % 10 === 9) {
       const svc = `svc${i % services}`;
       rule(id, `{ kinds: [tool_call], tools: ["${svc}.*"] }`, 'size(agent.roles) > 0', 'allow');
-      cedar.push(`@id("${id}")\npermit(principal, action == Action::"tool_call", resource in Service::"${svc}") when { !principal.roles.isEmpty() };`);
+      cedar.push(
+        `@id("${id}")\npermit(principal, action == Action::"tool_call", resource in Service::"${svc}") when { !principal.roles.isEmpty() };`,
+      );
       continue;
     }
     const tool = tools[i % toolCount]!;
@@ -78,11 +93,15 @@ export function generateSet(size: number): GeneratedSet {
         break;
       case 2:
         rule(id, target, 'context.environment == "production" && action.args.amount > 50', 'deny');
-        cedar.push(`${head('forbid')} when { context.environment == "production" && context.args.amount > 50 };`);
+        cedar.push(
+          `${head('forbid')} when { context.environment == "production" && context.args.amount > 50 };`,
+        );
         break;
       default:
         rule(id, target, 'has(action.args.country) && action.args.country in ["CU", "IR", "KP"]', 'deny');
-        cedar.push(`${head('forbid')} when { context.args has country && ["CU", "IR", "KP"].contains(context.args.country) };`);
+        cedar.push(
+          `${head('forbid')} when { context.args has country && ["CU", "IR", "KP"].contains(context.args.country) };`,
+        );
     }
   }
   return { size, yaml: `${yaml.join('\n')}\n`, cedar: cedar.join('\n'), tools };
@@ -112,9 +131,22 @@ export function generateRequests(set: GeneratedSet, count: number, seed = 7): Be
     if (rnd() < 0.3) args.country = rnd() < 0.1 ? 'IR' : 'DE';
     const risk = { score: Math.floor(rnd() * 100) };
     const input: PolicyInput = {
-      agent: { id: 'bench-bot', roles, permissions: ['payments:execute'], attributes: {}, on_behalf_of: null },
+      agent: {
+        id: 'bench-bot',
+        roles,
+        permissions: ['payments:execute'],
+        attributes: {},
+        on_behalf_of: null,
+      },
       action: { kind: 'tool_call', tool, server: '', args, prompt: '' },
-      context: { environment, region: 'eu-west-1', purpose: 'bench', data_classification: 'internal', lineage: [], attributes: {} },
+      context: {
+        environment,
+        region: 'eu-west-1',
+        purpose: 'bench',
+        data_classification: 'internal',
+        lineage: [],
+        attributes: {},
+      },
       findings: {},
       risk,
       usage: {},

@@ -41,7 +41,9 @@ async function writeNewKey(path: string, key: KeyObject): Promise<void> {
 async function readKey(path: string, keyName: string): Promise<NoteSigner> {
   const info = await stat(path);
   if ((info.mode & 0o077) !== 0) {
-    throw keyInvalid(`${path} is readable by group or others (mode ${(info.mode & 0o777).toString(8)}); run chmod 600 ${path}`);
+    throw keyInvalid(
+      `${path} is readable by group or others (mode ${(info.mode & 0o777).toString(8)}); run chmod 600 ${path}`,
+    );
   }
   let key: KeyObject;
   try {
@@ -107,7 +109,12 @@ export async function rotateLedgerKey(
   const signer = await readKey(staged, keyName);
   const event = buildSystemEvent(
     'key_rotation',
-    { time: ctx.time, instance: ctx.instance, actor: ctx.actor, details: { previous_key: previous, new_key: signer.verifierKey } },
+    {
+      time: ctx.time,
+      instance: ctx.instance,
+      actor: ctx.actor,
+      details: { previous_key: previous, new_key: signer.verifierKey },
+    },
     ctx.sequence,
   );
   let checkpoint: StoredCheckpoint;

@@ -30,7 +30,8 @@ export interface OpenedLedger {
   witness: CheckpointWitness | null;
 }
 
-const at = (baseDir: string, p: string): string => (p === ':memory:' || isAbsolute(p) ? p : resolve(baseDir, p));
+const at = (baseDir: string, p: string): string =>
+  p === ':memory:' || isAbsolute(p) ? p : resolve(baseDir, p);
 
 /** Opens (creating on first start) the ledger and its signing key for the gateway. */
 export async function openAuditLedger(s: AuditLedgerSettings): Promise<OpenedLedger> {
@@ -54,7 +55,11 @@ export function openAuditLedgerReadOnly(path: string, baseDir = '.'): AuditStore
 }
 
 /** The verifier key for the configured signing key (what `verify` trusts by default). */
-export function configuredVerifierKey(signingKeyPath: string, origin: string, baseDir = '.'): Promise<string> {
+export function configuredVerifierKey(
+  signingKeyPath: string,
+  origin: string,
+  baseDir = '.',
+): Promise<string> {
   return readVerifierKey(at(baseDir, signingKeyPath), origin);
 }
 

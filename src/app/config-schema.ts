@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { approvalsSchema, jwtSchema, killSwitchSchema, limitsConfigSchema, operatorSchema } from './config-access.js';
 import { mcpConfigSchema } from './config-mcp.js';
 
 /**
@@ -88,6 +89,11 @@ export const configSchema = z.strictObject({
   audit: auditSchema.prefault({}),
   guardrails: z.record(z.string(), z.unknown()).optional(),
   mcp: mcpConfigSchema.optional(),
+  operators: z.array(operatorSchema).default([]),
+  jwt: jwtSchema.optional(),
+  approvals: approvalsSchema.prefault({}),
+  limits: limitsConfigSchema.prefault({}),
+  kill_switch: killSwitchSchema.prefault({}),
   log: logSchema.prefault({}),
 });
 

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { registerAdmin } from './commands/admin.js';
+import { registerApprovals } from './commands/approvals.js';
 import { registerCheck } from './commands/check.js';
 import { registerConfig } from './commands/config.js';
 import { registerEval } from './commands/eval.js';
@@ -25,6 +27,8 @@ registerPolicy(program);
 registerInit(program);
 registerKeys(program);
 registerConfig(program);
+registerApprovals(program);
+registerAdmin(program);
 registerMcp(program);
 
 try {

@@ -38,6 +38,9 @@ export const ERROR_REGISTRY = {
   audit_key_invalid: { status: 500, title: 'The ledger signing key is missing, unreadable or unsafe' },
   audit_witness_unavailable: { status: 502, title: 'The checkpoint witness did not accept a checkpoint' },
   internal_error: { status: 500, title: 'Internal error' },
+  // guardrails
+  guardrail_config_invalid: { status: 422, title: 'Guardrails configuration is invalid' },
+  guardrail_pattern_rejected: { status: 422, title: 'A custom guardrail pattern was rejected' },
   // MCP gateway (docs/mcp.md)
   mcp_upstream_unavailable: { status: 503, title: 'The MCP upstream is not connected' },
   mcp_upstream_timeout: { status: 504, title: 'The MCP upstream did not answer in time' },

@@ -67,18 +67,12 @@ export class LimitsEnricher implements ContextEnricher {
     if (frozen !== null || matching.length === 0) return base;
 
     const now = clock.now();
-    const activation = limitActivation({
-      agent,
-      onBehalfOf: request.on_behalf_of ?? null,
-      action,
-      context,
-      impact: request.impact,
-      posture,
-      now,
-    });
+    const activation = matching.some((l) => l.needsActivation)
+      ? limitActivation({ agent, onBehalfOf: request.on_behalf_of ?? null, action, context, impact: request.impact, posture, now })
+      : { agent: { id: agent.id } };
     // Keys and costs first: a CEL failure throws before anything is charged (fail closed).
     const plans = matching.map((limit) => ({ limit, key: `${limit.spec.id}:${limit.key(activation)}`, cost: limit.cost(activation) }));
-    const results = await Promise.allSettled(plans.map((p) => counters.tryConsume(p.key, p.cost, p.limit.counter, now)));
+    const results = await settleAll(plans.map((p) => () => counters.tryConsume(p.key, p.cost, p.limit.counter, now)));
 
     const charges: Charge[] = [];
     const states: Array<[string, CounterState]> = [];
@@ -114,5 +108,15 @@ export class LimitsEnricher implements ContextEnricher {
     const now = this.options.clock.now();
     const results = await Promise.allSettled(charges.map((c) => this.options.counters.refund(c.key, c.cost, c.spec, c.at, now)));
     for (const r of results) if (r.status === 'rejected') this.options.onRefundError?.(r.reason);
+  }
+}
+
+/** Promise.allSettled, without its allocations for the common case of a single call. */
+async function settleAll<T>(calls: ReadonlyArray<() => Promise<T>>): Promise<Array<PromiseSettledResult<T>>> {
+  if (calls.length !== 1) return Promise.allSettled(calls.map((c) => c()));
+  try {
+    return [{ status: 'fulfilled', value: await calls[0]!() }];
+  } catch (reason) {
+    return [{ status: 'rejected', reason }];
   }
 }

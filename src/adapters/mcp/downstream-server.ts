@@ -6,20 +6,14 @@
  */
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import {
-  CallToolRequestSchema,
-  ListToolsRequestSchema,
-  McpError,
-  type ServerNotification,
-  type ServerRequest,
-} from '@modelcontextprotocol/sdk/types.js';
+import type { ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { AgentIdentity, Credential } from '../../core/action.js';
 import { resourceReadAction } from '../../core/mcp/actions.js';
-import { REFUSED } from '../../core/mcp/refusals.js';
 import { parseToolCallParams, type CallerContext, type Governor } from './governor.js';
 import { getPrompt, listPrompts, listResources, listResourceTemplates, parsePromptParams, parseUriParams, readResource } from './governor-content.js';
 import type { SubscriptionHub } from './subscriptions.js';
+import type { Upstream } from './upstream.js';
 
 export type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 export type Identify = (extra: Extra) => { credential: Credential; agent: AgentIdentity };
@@ -54,8 +48,8 @@ export function createDownstreamServer(gov: Governor, hub: SubscriptionHub, iden
     debouncedNotificationMethods: ['notifications/tools/list_changed', 'notifications/prompts/list_changed', 'notifications/resources/list_changed'],
   });
 
-  server.setRequestHandler(ListToolsRequestSchema, (_req, extra) => ({ tools: gov.listTools(identify(extra).agent) }));
-  server.setRequestHandler(CallToolRequestSchema, async (req, extra) => gov.callTool(caller(identify, extra), parseToolCallParams(req.params)));
+  server.setRequestHandler(loose('tools/list'), (_req, extra) => ({ tools: gov.listTools(identify(extra).agent) }));
+  server.setRequestHandler(loose('tools/call'), async (req, extra) => gov.callTool(caller(identify, extra), parseToolCallParams(req.params)));
 
   server.setRequestHandler(loose('prompts/list'), (_req, extra) => ({ prompts: listPrompts(gov, identify(extra).agent) }));
   server.setRequestHandler(loose('prompts/get'), async (req, extra) => getPrompt(gov, caller(identify, extra), parsePromptParams(req.params)));
@@ -71,13 +65,10 @@ export function createDownstreamServer(gov: Governor, hub: SubscriptionHub, iden
   };
   server.setRequestHandler(loose('resources/subscribe'), async (req, extra) => {
     const uri = parseUriParams('resources/subscribe', req.params);
-    const upstream = gov.manager.upstreamForResource(uri);
     const agent = identify(extra).agent;
-    // Only a resource the agent may read can be watched (the same listing rule, uri known).
-    if (upstream !== null && !gov.visibility(agent, resourceReadAction(upstream.name, uri), true).visible) {
-      throw new McpError(REFUSED, `Portcullis refused to subscribe to ${uri}: policy does not allow reading it`, { code: 'no_rule_matched' });
-    }
-    await hub.subscribe(server, uri, notifyUpdated);
+    // Only a resource the agent may read can be watched (the listing rule, uri known).
+    const mayRead = (u: Upstream, target: string) => gov.visibility(agent, resourceReadAction(u.name, target), true).visible;
+    await hub.subscribe(server, uri, notifyUpdated, mayRead);
     return {};
   });
   server.setRequestHandler(loose('resources/unsubscribe'), async (req) => {

@@ -92,6 +92,14 @@ export class Governor {
     if (argBytes > this.host.mcp.max_argument_bytes) {
       return toolError(`Arguments of ${argBytes} bytes exceed the limit of ${this.host.mcp.max_argument_bytes}.`, { code: 'mcp_arguments_too_large' });
     }
+    // Schema first: policy and guardrails then only ever see arguments of the declared shape.
+    if (tool !== undefined) {
+      const check = this.validator.check(tool.hash, tool.definition.inputSchema, params.arguments);
+      if (!check.ok) {
+        this.host.logger.info({ tool: params.name, agent: ctx.agent.id, errors: check.errors }, 'mcp call refused: invalid arguments');
+        return toolError(`Invalid arguments for ${params.name}: ${check.errors.join('; ')}.`, { code: 'mcp_invalid_arguments' });
+      }
+    }
 
     const started = performance.now();
     const { decision, action } = await this.host.run({
@@ -108,11 +116,6 @@ export class Governor {
       // The upstream is down: the catalog (and the schema) is unknown; fail closed.
       await outcome('not_executed', { error: 'mcp_upstream_unavailable' });
       return toolError(`Portcullis could not run ${params.name}: upstream ${upstream.name} is not connected.`, { ...details, code: 'mcp_upstream_unavailable' });
-    }
-    const check = this.validator.check(tool.hash, tool.definition.inputSchema, action.args);
-    if (!check.ok) {
-      await outcome('not_executed', { error: 'mcp_invalid_arguments' });
-      return toolError(`Invalid arguments for ${params.name}: ${check.errors.join('; ')}.`, { ...details, code: 'mcp_invalid_arguments' });
     }
 
     let result: CallToolResult;

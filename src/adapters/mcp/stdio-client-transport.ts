@@ -51,8 +51,8 @@ export class StdioClientTransport implements Transport {
       });
       child.once('spawn', () => resolve());
       child.once('close', () => this.finish());
-      child.stdin!.on('error', (e) => this.onerror?.(e));
-      child.stdout!.on('data', (chunk: Buffer) => {
+      child.stdin.on('error', (e) => this.onerror?.(e));
+      child.stdout.on('data', (chunk: Buffer) => {
         reader.push(chunk, (event) => {
           if (event.kind === 'message') this.onmessage?.(event.message);
           else if (event.kind === 'too_large') this.onerror?.(new Error(`upstream sent a message of ${event.bytes}+ bytes (limit ${this.launch.maxMessageBytes}); dropped`));
@@ -60,8 +60,8 @@ export class StdioClientTransport implements Transport {
         });
       });
       let errLine = '';
-      child.stderr!.setEncoding('utf8');
-      child.stderr!.on('data', (text: string) => {
+      child.stderr.setEncoding('utf8');
+      child.stderr.on('data', (text: string) => {
         errLine += text;
         let nl: number;
         while ((nl = errLine.indexOf('\n')) !== -1) {

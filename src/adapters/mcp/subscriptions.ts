@@ -2,18 +2,22 @@
  * resources/subscribe across sessions. The gateway holds one connection per upstream, so it
  * subscribes upstream once per URI (first subscriber) and fans `notifications/resources/updated`
  * out to the sessions that subscribed; the last unsubscribe (or session end) unsubscribes upstream.
+ * A URI is sent to the upstream that offers it; a URI no upstream lists (a resource that does not
+ * exist yet) goes to every upstream that supports subscriptions. `mayRead` filters the targets:
+ * an agent can only watch what it may be allowed to read.
  */
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
-import { RESOURCE_NOT_FOUND } from '../../core/mcp/refusals.js';
+import { REFUSED, RESOURCE_NOT_FOUND } from '../../core/mcp/refusals.js';
 import type { UpstreamManager } from './upstream-manager.js';
 import type { Upstream } from './upstream.js';
 
 export type Notify = (uri: string) => void;
+export type MayRead = (upstream: Upstream, uri: string) => boolean;
 
 export class SubscriptionHub {
   /** uri -> subscriber -> notify */
   private readonly byUri = new Map<string, Map<object, Notify>>();
-  private readonly upstreamOf = new Map<string, Upstream>();
+  private readonly targetsOf = new Map<string, Upstream[]>();
 
   constructor(private readonly manager: UpstreamManager) {
     manager.onResourceUpdated((uri) => {
@@ -21,15 +25,24 @@ export class SubscriptionHub {
     });
   }
 
-  async subscribe(subscriber: object, uri: string, notify: Notify): Promise<void> {
-    const upstream = this.manager.upstreamForResource(uri);
-    if (upstream === null) throw new McpError(RESOURCE_NOT_FOUND, `Resource not found: ${uri}`, { code: 'mcp_resource_not_found', uri });
+  async subscribe(subscriber: object, uri: string, notify: Notify, mayRead: MayRead): Promise<void> {
     let subs = this.byUri.get(uri);
     if (subs === undefined) {
-      await upstream.subscribe(uri);
+      const owner = this.manager.upstreamForResource(uri);
+      const candidates = owner !== null ? [owner] : [...this.manager.upstreams.values()].filter((u) => u.state === 'ready' && u.supportsSubscribe);
+      if (candidates.length === 0) throw new McpError(RESOURCE_NOT_FOUND, `Resource not found: ${uri}`, { code: 'mcp_resource_not_found', uri });
+      const allowed = candidates.filter((u) => mayRead(u, uri));
+      if (allowed.length === 0) {
+        throw new McpError(REFUSED, `Portcullis refused to subscribe to ${uri}: policy does not allow reading it`, { code: 'no_rule_matched', uri });
+      }
+      const results = await Promise.allSettled(allowed.map((u) => u.subscribe(uri)));
+      const targets = allowed.filter((_, i) => results[i]!.status === 'fulfilled');
+      if (targets.length === 0) throw (results[0] as PromiseRejectedResult).reason;
       subs = this.byUri.get(uri) ?? new Map();
       this.byUri.set(uri, subs);
-      this.upstreamOf.set(uri, upstream);
+      this.targetsOf.set(uri, targets);
+    } else if (!(this.targetsOf.get(uri) ?? []).some((u) => mayRead(u, uri))) {
+      throw new McpError(REFUSED, `Portcullis refused to subscribe to ${uri}: policy does not allow reading it`, { code: 'no_rule_matched', uri });
     }
     subs.set(subscriber, notify);
   }
@@ -38,9 +51,9 @@ export class SubscriptionHub {
     const subs = this.byUri.get(uri);
     if (subs === undefined || !subs.delete(subscriber) || subs.size > 0) return;
     this.byUri.delete(uri);
-    const upstream = this.upstreamOf.get(uri);
-    this.upstreamOf.delete(uri);
-    if (upstream?.state === 'ready') await upstream.unsubscribe(uri).catch(() => undefined);
+    const targets = this.targetsOf.get(uri) ?? [];
+    this.targetsOf.delete(uri);
+    await Promise.all(targets.filter((u) => u.state === 'ready').map((u) => u.unsubscribe(uri).catch(() => undefined)));
   }
 
   /** A session ended: drop all its subscriptions. */

@@ -37,9 +37,10 @@ export function toolingHost(config: GatewayConfig, baseDir: string, logger: Logg
   };
 }
 
-/** Connects every enabled upstream (waits for each first attempt) and returns the manager. */
-export async function connectOffline(host: McpHost): Promise<UpstreamManager> {
-  const manager = new UpstreamManager(host);
+/** Connects the enabled upstreams (all, or those named) and returns the manager. */
+export async function connectOffline(host: McpHost, only: string[] = []): Promise<UpstreamManager> {
+  const upstreams = only.length === 0 ? host.mcp.upstreams : host.mcp.upstreams.filter((u) => only.includes(u.name));
+  const manager = new UpstreamManager({ ...host, mcp: { ...host.mcp, upstreams } });
   await manager.start();
   return manager;
 }
@@ -63,12 +64,11 @@ export interface PinReport {
 export async function pinUpstreams(host: McpHost, only: string[] = []): Promise<PinReport> {
   const unknown = only.filter((n) => !host.mcp.upstreams.some((u) => u.name === n));
   if (unknown.length > 0) throw new GatewayError('config_invalid', `no upstream named ${unknown.join(', ')} in the config`);
-  const manager = await connectOffline(host);
+  const manager = await connectOffline(host, only);
   try {
     let pins = loadPinsFile(manager.pinsPath);
     const report: PinReport = { file: manager.pinsPath, changes: [], failed: [] };
     for (const upstream of manager.upstreams.values()) {
-      if (only.length > 0 && !only.includes(upstream.name)) continue;
       if (upstream.state !== 'ready') {
         report.failed.push({ upstream: upstream.name, error: upstream.lastError ?? upstream.state });
         continue;

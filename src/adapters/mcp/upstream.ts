@@ -112,6 +112,11 @@ export class Upstream {
     }
   }
 
+  /** The upstream declared resources.subscribe. */
+  get supportsSubscribe(): boolean {
+    return this.client?.getServerCapabilities()?.resources?.subscribe === true;
+  }
+
   matchesResource(uri: string): boolean {
     return this.resources.some((r) => r.uri === uri) || this.templates.some((t) => t.matcher.match(uri) !== null);
   }
@@ -179,7 +184,11 @@ export class Upstream {
         onStderr: (line) => this.host.logger.debug({ upstream: this.name, stderr: line.slice(0, 2000) }, 'mcp upstream stderr'),
       });
       client = new Client(CLIENT_INFO, { capabilities: {} });
-      client.onclose = () => this.lost(gen, 'connection closed');
+      const c = client;
+      // Before connect() resolves, a failure surfaces through the catch below, with its reason.
+      client.onclose = () => {
+        if (this.client === c) this.lost(gen, 'connection closed');
+      };
       client.onerror = (e) => this.host.logger.warn({ upstream: this.name, err: e.message.slice(0, 500) }, 'mcp upstream transport error');
       await client.connect(transport, { timeout: m.connect_timeout_ms });
       if (gen !== this.generation) throw new Error('superseded');

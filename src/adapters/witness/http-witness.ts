@@ -28,7 +28,10 @@ export class HttpWitness implements CheckpointWitness {
   async submit(note: string): Promise<void> {
     const res = await this.request('POST', note);
     if (res.status === 409) {
-      throw new GatewayError('audit_witness_unavailable', `${this.name} holds a different checkpoint for the same size: the ledger may have been rewritten`);
+      throw new GatewayError(
+        'audit_witness_unavailable',
+        `${this.name} holds a different checkpoint for the same size: the ledger may have been rewritten`,
+      );
     }
     if (!res.ok) throw new GatewayError('audit_witness_unavailable', `${this.name} answered ${res.status}`);
   }
@@ -38,16 +41,22 @@ export class HttpWitness implements CheckpointWitness {
     if (!res.ok) throw new GatewayError('audit_witness_unavailable', `${this.name} answered ${res.status}`);
     const body = (await res.json()) as { checkpoints?: unknown };
     if (!Array.isArray(body.checkpoints) || !body.checkpoints.every((c) => typeof c === 'string')) {
-      throw new GatewayError('audit_witness_unavailable', `${this.name} did not answer {"checkpoints": [...]}`);
+      throw new GatewayError(
+        'audit_witness_unavailable',
+        `${this.name} did not answer {"checkpoints": [...]}`,
+      );
     }
-    return body.checkpoints as string[];
+    return body.checkpoints;
   }
 
   private async request(method: 'GET' | 'POST', body?: string): Promise<Response> {
     try {
       return await fetch(this.url, {
         method,
-        headers: { ...(body === undefined ? {} : { 'content-type': 'text/plain; charset=utf-8' }), ...this.options.headers },
+        headers: {
+          ...(body === undefined ? {} : { 'content-type': 'text/plain; charset=utf-8' }),
+          ...this.options.headers,
+        },
         ...(body === undefined ? {} : { body }),
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000),
       });

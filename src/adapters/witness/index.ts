@@ -7,7 +7,10 @@ export { DirectoryWitness } from './directory-witness.js';
 export { HttpWitness, type HttpWitnessOptions } from './http-witness.js';
 
 /** An http(s) URL gives an HTTP witness; anything else is a directory (relative to baseDir). */
-export function createWitness(target: string, options: { baseDir?: string; http?: HttpWitnessOptions } = {}): CheckpointWitness {
+export function createWitness(
+  target: string,
+  options: { baseDir?: string; http?: HttpWitnessOptions } = {},
+): CheckpointWitness {
   if (/^https?:\/\//i.test(target)) return new HttpWitness(target, options.http);
   return new DirectoryWitness(isAbsolute(target) ? target : resolve(options.baseDir ?? '.', target));
 }

@@ -8,6 +8,7 @@ import { compilePolicyPaths } from '../../app/policy-loader.js';
 import { resolvePath } from '../../app/config-loader.js';
 import { toolCallAction } from '../../core/mcp/actions.js';
 import { ConditionClassCache, visibilityOf } from '../../core/mcp/visibility.js';
+import { hostFromGateway } from '../../adapters/mcp/host.js';
 import { closeMcp, startMcp } from '../../adapters/mcp/runtime.js';
 import { StdioServerTransport } from '../../adapters/mcp/stdio-server-transport.js';
 import { connectOffline, describeTools, pinUpstreams, toolingHost } from '../../adapters/mcp/tooling.js';
@@ -31,13 +32,13 @@ async function runStdio(opts: { config: string }): Promise<void> {
   const credential: Credential = { type: 'api_key', key };
   const { config, baseDir } = loadMcpConfig(opts.config);
   const gateway = await createGateway(config, { baseDir });
-  const runtime = await startMcp(gateway, { baseDir });
-  const agent = await runtime!.host.authenticate(credential);
+  // Check the key before launching any upstream.
+  const agent = await hostFromGateway(gateway, baseDir).authenticate(credential);
   if (agent === null) {
-    await closeMcp(gateway);
     await gateway.close();
     throw new GatewayError('unauthenticated', `the key in ${API_KEY_ENV} is unknown or revoked`);
   }
+  const runtime = await startMcp(gateway, { baseDir });
   const server = runtime!.newServer(() => ({ credential, agent }));
   const transport = new StdioServerTransport(process.stdin, process.stdout, config.mcp!.max_message_bytes);
   let closing = false;
@@ -59,7 +60,7 @@ async function runStdio(opts: { config: string }): Promise<void> {
 
 async function runPin(opts: { config: string; upstream?: string[] }): Promise<number> {
   const { config, baseDir } = loadMcpConfig(opts.config);
-  const host = toolingHost(config, baseDir, createLogger(config.log.level === 'info' ? 'warn' : config.log.level));
+  const host = toolingHost(config, baseDir, createLogger(config.log.level === 'info' || config.log.level === 'warn' ? 'error' : config.log.level));
   const report = await pinUpstreams(host, opts.upstream ?? []);
   for (const c of report.changes) {
     const note = c.before === 'pinned' ? 'unchanged' : c.before === 'changed' ? 'RE-PINNED (definition changed)' : 'pinned (new)';
@@ -73,7 +74,7 @@ async function runPin(opts: { config: string; upstream?: string[] }): Promise<nu
 
 async function runTools(opts: { config: string; agent?: string; json?: boolean }): Promise<number> {
   const { config, baseDir } = loadMcpConfig(opts.config);
-  const host = toolingHost(config, baseDir, createLogger(config.log.level === 'info' ? 'warn' : config.log.level));
+  const host = toolingHost(config, baseDir, createLogger(config.log.level === 'info' || config.log.level === 'warn' ? 'error' : config.log.level));
   const agentConfig = opts.agent === undefined ? undefined : config.agents.find((a) => a.id === opts.agent);
   if (opts.agent !== undefined && agentConfig === undefined) throw new GatewayError('invalid_request', `no agent ${opts.agent} in the config`);
   const policies = agentConfig === undefined ? null : compilePolicyPaths(config.policies.paths.map((p) => resolvePath(baseDir, p)), baseDir);

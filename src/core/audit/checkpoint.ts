@@ -23,9 +23,11 @@ export interface OpenedCheckpoint extends Checkpoint {
 }
 
 export function formatCheckpointBody(cp: Checkpoint): string {
-  if (!Number.isSafeInteger(cp.size) || cp.size < 0) throw new RangeError('checkpoint size must be a non-negative integer');
+  if (!Number.isSafeInteger(cp.size) || cp.size < 0)
+    throw new RangeError('checkpoint size must be a non-negative integer');
   if (cp.root.length !== HASH_BYTES) throw new RangeError('checkpoint root must be 32 bytes');
-  if (cp.origin.length === 0 || /[\n]/.test(cp.origin)) throw new RangeError('checkpoint origin must be one non-empty line');
+  if (cp.origin.length === 0 || /[\n]/.test(cp.origin))
+    throw new RangeError('checkpoint origin must be one non-empty line');
   return `${cp.origin}\n${cp.size}\n${toBase64(cp.root)}\n`;
 }
 
@@ -60,7 +62,9 @@ export function openCheckpoint(
   const body = parseCheckpointBody(opened.value.text);
   if (!body.ok) return body;
   if (expectOrigin !== undefined && body.value.origin !== expectOrigin) {
-    return err(`checkpoint origin ${JSON.stringify(body.value.origin)} is not ${JSON.stringify(expectOrigin)}`);
+    return err(
+      `checkpoint origin ${JSON.stringify(body.value.origin)} is not ${JSON.stringify(expectOrigin)}`,
+    );
   }
   return ok({ ...body.value, note, verifiedBy: opened.value.verifiedBy });
 }

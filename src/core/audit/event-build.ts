@@ -6,7 +6,13 @@
  */
 import type { Effect } from '../decision.js';
 import type { JsonObject } from '../json.js';
-import type { AuditEventV1, DecisionEventParts, OutcomeEventParts, SystemEventParts, SystemEventType } from './event.js';
+import type {
+  AuditEventV1,
+  DecisionEventParts,
+  OutcomeEventParts,
+  SystemEventParts,
+  SystemEventType,
+} from './event.js';
 import { formatEventTime, freezeJson, sealEvent } from './event-encode.js';
 
 /** Outcome-layer status of a decision event, before anything is executed. */
@@ -32,7 +38,13 @@ export function buildDecisionEvent(parts: DecisionEventParts, sequence: number):
     sequence,
     decision_id: decision.id,
     inputs: {
-      action: { kind: action.kind, tool: action.tool, server: action.server, args: action.args, prompt: action.prompt },
+      action: {
+        kind: action.kind,
+        tool: action.tool,
+        server: action.server,
+        args: action.args,
+        prompt: action.prompt,
+      },
       context: contextRest,
       lineage: lineage ?? [],
       findings: parts.findings,
@@ -88,7 +100,11 @@ export function buildOutcomeEvent(parts: OutcomeEventParts, sequence: number): A
 }
 
 /** policy_reload, config_change, admin_action, key_rotation and approval events. */
-export function buildSystemEvent(type: SystemEventType, parts: SystemEventParts, sequence: number): AuditEventV1 {
+export function buildSystemEvent(
+  type: SystemEventType,
+  parts: SystemEventParts,
+  sequence: number,
+): AuditEventV1 {
   const details: JsonObject = parts.details;
   return seal({
     v: 1,

@@ -59,7 +59,10 @@ export interface EncodedEvent {
 
 export function formatEventTime(ms: number): string {
   if (!Number.isSafeInteger(ms) || ms < 0 || ms > MAX_TIME_MS) {
-    throw new GatewayError('audit_event_invalid', `event time ${ms} is not a millisecond timestamp between 1970 and 9999`);
+    throw new GatewayError(
+      'audit_event_invalid',
+      `event time ${ms} is not a millisecond timestamp between 1970 and 9999`,
+    );
   }
   return new Date(ms).toISOString();
 }
@@ -172,22 +175,33 @@ export function encodeEvent(event: AuditEventV1): EncodedEvent {
 
 /** Structural check of an AuditEventV1 (not its id). */
 export function validateEventShape(value: unknown): Result<AuditEventV1, string> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return err('event is not an object');
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    return err('event is not an object');
   const e = value as Record<string, unknown>;
-  for (const k of Object.keys(e)) if (!ALLOWED_KEYS.has(k)) return err(`event has an unknown member ${JSON.stringify(k)}`);
+  for (const k of Object.keys(e))
+    if (!ALLOWED_KEYS.has(k)) return err(`event has an unknown member ${JSON.stringify(k)}`);
   for (const k of REQUIRED_KEYS) if (!(k in e)) return err(`event lacks ${k}`);
   if (e.v !== 1) return err('event version v is not 1');
-  if (typeof e.type !== 'string' || !AUDIT_EVENT_TYPES.includes(e.type as AuditEventType)) return err('event type is unknown');
-  if (typeof e.id !== 'string' || !EVENT_ID_PATTERN.test(e.id)) return err('event id is not evt_ + 32 hex digits');
-  if (typeof e.time !== 'string' || !EVENT_TIME_PATTERN.test(e.time) || new Date(Date.parse(e.time)).toISOString() !== e.time) {
+  if (typeof e.type !== 'string' || !AUDIT_EVENT_TYPES.includes(e.type as AuditEventType))
+    return err('event type is unknown');
+  if (typeof e.id !== 'string' || !EVENT_ID_PATTERN.test(e.id))
+    return err('event id is not evt_ + 32 hex digits');
+  if (
+    typeof e.time !== 'string' ||
+    !EVENT_TIME_PATTERN.test(e.time) ||
+    new Date(Date.parse(e.time)).toISOString() !== e.time
+  ) {
     return err('event time is not RFC 3339 UTC with millisecond precision');
   }
   if (typeof e.instance !== 'string' || e.instance.length === 0) return err('event instance is empty');
-  if (!Number.isSafeInteger(e.sequence) || (e.sequence as number) < 0) return err('event sequence is not a non-negative integer');
-  if ('decision_id' in e && (typeof e.decision_id !== 'string' || e.decision_id.length === 0)) return err('event decision_id is not a string');
+  if (!Number.isSafeInteger(e.sequence) || (e.sequence as number) < 0)
+    return err('event sequence is not a non-negative integer');
+  if ('decision_id' in e && (typeof e.decision_id !== 'string' || e.decision_id.length === 0))
+    return err('event decision_id is not a string');
   for (const layer of LAYERS) {
     const l = e[layer];
-    if (l === null || typeof l !== 'object' || Array.isArray(l)) return err(`event layer ${layer} is not an object`);
+    if (l === null || typeof l !== 'object' || Array.isArray(l))
+      return err(`event layer ${layer} is not an object`);
   }
   return ok(value as AuditEventV1);
 }

@@ -8,13 +8,7 @@ import type { JsonObject } from '../json.js';
  * never changes meaning: add a V2 instead.
  */
 export type AuditEventType =
-  | 'decision'
-  | 'outcome'
-  | 'policy_reload'
-  | 'config_change'
-  | 'admin_action'
-  | 'key_rotation'
-  | 'approval';
+  'decision' | 'outcome' | 'policy_reload' | 'config_change' | 'admin_action' | 'key_rotation' | 'approval';
 
 export interface AuditEventV1 {
   v: 1;

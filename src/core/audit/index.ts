@@ -18,7 +18,16 @@ export {
   type EncodedEvent,
   type EventColumns,
 } from './event-encode.js';
-export { EMPTY_ROOT_HEX, emptyRoot, fromBase64Strict, hashChildren, hashLeaf, hashLeafText, toBase64, toHex } from './hash.js';
+export {
+  EMPTY_ROOT_HEX,
+  emptyRoot,
+  fromBase64Strict,
+  hashChildren,
+  hashLeaf,
+  hashLeafText,
+  toBase64,
+  toHex,
+} from './hash.js';
 export { merkleRoot, rootAt, StreamingTree, subtreeHash, type TreeReader } from './merkle.js';
 export { consistencyProof, inclusionProof, verifyConsistency, verifyInclusion } from './proof.js';
 export { rangeProof, rootFromRange } from './range-proof.js';

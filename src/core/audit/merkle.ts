@@ -54,7 +54,12 @@ function rangeRoot(leaves: readonly Uint8Array[], lo: number, hi: number): Uint8
  * ranges split as RFC 9162 does. `memo` lets one proof computation reuse right-edge ranges, so a
  * proof costs O(log n) reads, not O(log^2 n).
  */
-export function subtreeHash(reader: TreeReader, lo: number, hi: number, memo?: Map<string, Uint8Array>): Uint8Array {
+export function subtreeHash(
+  reader: TreeReader,
+  lo: number,
+  hi: number,
+  memo?: Map<string, Uint8Array>,
+): Uint8Array {
   const width = hi - lo;
   if (width <= 0) throw new RangeError(`empty subtree [${lo}, ${hi})`);
   if (isPowerOfTwo(width) && lo % width === 0) return reader.node(trailingZeros(width), lo / width);

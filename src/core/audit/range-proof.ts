@@ -11,7 +11,8 @@ import { splitPoint, subtreeHash, type TreeReader } from './merkle.js';
 import { err, ok, type Result } from '../result.js';
 
 function checkRange(from: number, to: number, size: number): string | null {
-  for (const n of [from, to, size]) if (!Number.isSafeInteger(n) || n < 0) return 'range bounds must be non-negative integers';
+  for (const n of [from, to, size])
+    if (!Number.isSafeInteger(n) || n < 0) return 'range bounds must be non-negative integers';
   if (from >= to) return `empty range [${from}, ${to})`;
   if (to > size) return `range end ${to} is beyond tree size ${size}`;
   return null;

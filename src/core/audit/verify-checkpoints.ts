@@ -55,15 +55,35 @@ export function judgeCheckpoints(ev: CheckpointEvidence): CheckpointJudgement {
       if (v.ok) trusted.push(v.value);
     }
   };
-  const rootCheck = (size: number, root: Uint8Array, cp: number | undefined, what: string, goodBelow: number): boolean => {
+  const rootCheck = (
+    size: number,
+    root: Uint8Array,
+    cp: number | undefined,
+    what: string,
+    goodBelow: number,
+  ): boolean => {
     if (size > ev.rows) {
-      problems.push({ kind: 'truncated', subject: 'event', index: ev.rows, end: size, ...seqOf(cp), message: `${what} vouches for ${size} events but only ${ev.rows} remain` });
+      problems.push({
+        kind: 'truncated',
+        subject: 'event',
+        index: ev.rows,
+        end: size,
+        ...seqOf(cp),
+        message: `${what} vouches for ${size} events but only ${ev.rows} remain`,
+      });
       return false;
     }
     const expect = size === 0 ? undefined : ev.rootsAt.get(size);
     if (size > 0 && expect !== Buffer.from(root).toString('hex')) {
       const from = Math.min(goodBelow, size - 1);
-      problems.push({ kind: 'modified', subject: 'event', index: from, end: size, ...seqOf(cp), message: `the events in [${from}, ${size}) do not hash to the root ${what} signed` });
+      problems.push({
+        kind: 'modified',
+        subject: 'event',
+        index: from,
+        end: size,
+        ...seqOf(cp),
+        message: `the events in [${from}, ${size}) do not hash to the root ${what} signed`,
+      });
       return false;
     }
     return true;
@@ -72,7 +92,13 @@ export function judgeCheckpoints(ev: CheckpointEvidence): CheckpointJudgement {
   for (const cp of ev.checkpoints) {
     const label = `checkpoint ${cp.seq}`;
     const bad = (kind: LedgerProblem['kind'], message: string): void => {
-      problems.push({ kind, subject: 'checkpoint', index: cp.size, checkpoint: cp.seq, message: `${label}: ${message}` });
+      problems.push({
+        kind,
+        subject: 'checkpoint',
+        index: cp.size,
+        checkpoint: cp.seq,
+        message: `${label}: ${message}`,
+      });
     };
     if (cp.seq !== prevSeq + 1) {
       if (cp.seq > prevSeq + 1) bad('missing', `checkpoint(s) ${prevSeq + 1}..${cp.seq - 1} are missing`);
@@ -95,8 +121,10 @@ export function judgeCheckpoints(ev: CheckpointEvidence): CheckpointJudgement {
       bad('invalid', `origin ${JSON.stringify(c.origin)} is not the ledger's ${JSON.stringify(origin)}`);
       continue;
     }
-    if (c.size !== cp.size || toBase64(c.root) !== cp.root) bad('modified', 'stored size or root differs from the signed note');
-    if (c.size <= prevSize) bad('reordered', `size ${c.size} does not grow past the previous checkpoint's ${prevSize}`);
+    if (c.size !== cp.size || toBase64(c.root) !== cp.root)
+      bad('modified', 'stored size or root differs from the signed note');
+    if (c.size <= prevSize)
+      bad('reordered', `size ${c.size} does not grow past the previous checkpoint's ${prevSize}`);
     prevSize = Math.max(prevSize, c.size);
     if (!rootCheck(c.size, c.root, cp.seq, label, lastGood)) continue;
     verified++;
@@ -111,22 +139,43 @@ export function judgeCheckpoints(ev: CheckpointEvidence): CheckpointJudgement {
     const size = peek.ok ? peek.value.size : 0;
     const opened = openCheckpoint(note, trusted);
     if (!opened.ok) {
-      problems.push({ kind: 'invalid', subject: 'checkpoint', index: size, message: `witnessed checkpoint for size ${size}: ${opened.error}` });
+      problems.push({
+        kind: 'invalid',
+        subject: 'checkpoint',
+        index: size,
+        message: `witnessed checkpoint for size ${size}: ${opened.error}`,
+      });
       continue;
     }
     const c = opened.value;
     if (origin !== undefined && c.origin !== origin) {
-      problems.push({ kind: 'invalid', subject: 'checkpoint', index: size, message: `witnessed checkpoint for size ${size} has origin ${JSON.stringify(c.origin)}` });
+      problems.push({
+        kind: 'invalid',
+        subject: 'checkpoint',
+        index: size,
+        message: `witnessed checkpoint for size ${size} has origin ${JSON.stringify(c.origin)}`,
+      });
       continue;
     }
     if (!rootCheck(c.size, c.root, undefined, `the witnessed checkpoint for size ${c.size}`, 0)) continue;
     witnessVerified++;
     good.push(c.size);
     if (!ev.checkpoints.some((s) => s.size === c.size && s.root === toBase64(c.root))) {
-      problems.push({ kind: 'missing', subject: 'checkpoint', index: c.size, message: `the witness holds a checkpoint for size ${c.size} that the ledger's checkpoint table lacks` });
+      problems.push({
+        kind: 'missing',
+        subject: 'checkpoint',
+        index: c.size,
+        message: `the witness holds a checkpoint for size ${c.size} that the ledger's checkpoint table lacks`,
+      });
     }
   }
-  return { problems, verified, latestVerifiedSize: lastGood, witnessVerified, goodSizes: good.sort((a, b) => a - b) };
+  return {
+    problems,
+    verified,
+    latestVerifiedSize: lastGood,
+    witnessVerified,
+    goodSizes: good.sort((a, b) => a - b),
+  };
 }
 
 function seqOf(cp: number | undefined): { checkpoint?: number } {

@@ -56,22 +56,49 @@ export async function classifyDivergence(
 ): Promise<LedgerProblem> {
   const nE = extent.events;
   const nC = extent.nodes;
-  const { events: E, commits: C } = await loadWindow(reader, Math.max(0, i - window), Math.min(Math.max(nE, nC), i + window + 2));
+  const { events: E, commits: C } = await loadWindow(
+    reader,
+    Math.max(0, i - window),
+    Math.min(Math.max(nE, nC), i + window + 2),
+  );
   const at = (k: number): string => `index ${k}`;
 
   if (!E.has(i) && C.has(i)) {
     let next = i + 1;
     while (next < nE && !E.has(next)) next++;
     if (next >= nE) {
-      return { kind: 'truncated', subject: 'event', index: i, end: nC, message: `events from ${at(i)} on are gone, but the ledger committed to ${nC} events` };
+      return {
+        kind: 'truncated',
+        subject: 'event',
+        index: i,
+        end: nC,
+        message: `events from ${at(i)} on are gone, but the ledger committed to ${nC} events`,
+      };
     }
-    return { kind: 'missing', subject: 'event', index: i, end: next, message: `${next - i} event row(s) from ${at(i)} are missing` };
+    return {
+      kind: 'missing',
+      subject: 'event',
+      index: i,
+      end: next,
+      message: `${next - i} event row(s) from ${at(i)} are missing`,
+    };
   }
   if (E.has(i) && !C.has(i)) {
     if (i >= nC) {
-      return { kind: 'inserted', subject: 'event', index: i, end: nE, message: `${nE - i} event row(s) from ${at(i)} have no Merkle commitment: added outside the ledger` };
+      return {
+        kind: 'inserted',
+        subject: 'event',
+        index: i,
+        end: nE,
+        message: `${nE - i} event row(s) from ${at(i)} have no Merkle commitment: added outside the ledger`,
+      };
     }
-    return { kind: 'missing', subject: 'merkle_node', index: i, message: `the stored leaf hash for ${at(i)} is missing` };
+    return {
+      kind: 'missing',
+      subject: 'merkle_node',
+      index: i,
+      message: `the stored leaf hash for ${at(i)} is missing`,
+    };
   }
 
   const e = E.get(i)!;
@@ -80,26 +107,55 @@ export async function classifyDivergence(
     for (let k = from; k < to; k++) if (m.get(k) === h) return k;
     return undefined;
   };
-  const aligned = (ei: number, ci: number): boolean => (ei >= nE && ci >= nC) || (E.has(ei) && E.get(ei) === C.get(ci));
+  const aligned = (ei: number, ci: number): boolean =>
+    (ei >= nE && ci >= nC) || (E.has(ei) && E.get(ei) === C.get(ci));
   const jC = find(C, e, i + 1, i + window + 1);
   const kE = find(E, c, i + 1, i + window + 1);
 
   if (jC !== undefined && kE === jC) {
-    return { kind: 'reordered', subject: 'event', index: i, end: jC + 1, message: `events at ${at(i)} and ${at(jC)} were swapped` };
+    return {
+      kind: 'reordered',
+      subject: 'event',
+      index: i,
+      end: jC + 1,
+      message: `events at ${at(i)} and ${at(jC)} were swapped`,
+    };
   }
   if (jC !== undefined && aligned(i + 1, jC + 1)) {
-    return { kind: 'missing', subject: 'event', index: i, end: jC, message: `${jC - i} event(s) from ${at(i)} were deleted and the later events moved up` };
+    return {
+      kind: 'missing',
+      subject: 'event',
+      index: i,
+      end: jC,
+      message: `${jC - i} event(s) from ${at(i)} were deleted and the later events moved up`,
+    };
   }
   if (kE !== undefined && aligned(kE + 1, i + 1)) {
-    return { kind: 'inserted', subject: 'event', index: i, end: kE, message: `${kE - i} event(s) were inserted at ${at(i)}, moving the later events down` };
+    return {
+      kind: 'inserted',
+      subject: 'event',
+      index: i,
+      end: kE,
+      message: `${kE - i} event(s) were inserted at ${at(i)}, moving the later events down`,
+    };
   }
   if (aligned(i + 1, i + 1)) {
     const copy = jC ?? find(C, e, Math.max(0, i - window), i);
     const what = copy === undefined ? '' : ` (it now repeats the event at ${at(copy)})`;
-    return { kind: 'modified', subject: 'event', index: i, message: `the event at ${at(i)} was modified${what}` };
+    return {
+      kind: 'modified',
+      subject: 'event',
+      index: i,
+      message: `the event at ${at(i)} was modified${what}`,
+    };
   }
   if (jC !== undefined || kE !== undefined) {
-    return { kind: 'reordered', subject: 'event', index: i, message: `events around ${at(i)} are out of order` };
+    return {
+      kind: 'reordered',
+      subject: 'event',
+      index: i,
+      message: `events around ${at(i)} are out of order`,
+    };
   }
   return { kind: 'modified', subject: 'event', index: i, message: `events from ${at(i)} were modified` };
 }

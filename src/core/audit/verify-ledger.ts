@@ -17,7 +17,11 @@ import { StreamingTree } from './merkle.js';
 import { parseVerifierKey, type NoteVerifier } from './note.js';
 import { classifyDivergence, type LedgerProblem } from './verify-classify.js';
 import { judgeCheckpoints } from './verify-checkpoints.js';
-import type { AuditLedgerReader, LedgerEventRow, LedgerEventRowWithColumns } from '../../ports/audit-store.js';
+import type {
+  AuditLedgerReader,
+  LedgerEventRow,
+  LedgerEventRowWithColumns,
+} from '../../ports/audit-store.js';
 
 export type { LedgerProblem, ProblemKind, ProblemSubject } from './verify-classify.js';
 
@@ -58,7 +62,8 @@ const ROTATION_SUFFIX = '"type":"key_rotation","v":1}';
 const SUBJECT_RANK = { event: 0, merkle_node: 1, checkpoint: 2 } as const;
 
 export function trustedVerifiers(keys: readonly string[]): NoteVerifier[] {
-  if (keys.length === 0) throw new GatewayError('audit_key_invalid', 'verification needs at least one trusted verifier key');
+  if (keys.length === 0)
+    throw new GatewayError('audit_key_invalid', 'verification needs at least one trusted verifier key');
   return keys.map((k) => {
     const v = parseVerifierKey(k.trim());
     if (!v.ok) throw new GatewayError('audit_key_invalid', `verifier key ${JSON.stringify(k)}: ${v.error}`);
@@ -66,7 +71,10 @@ export function trustedVerifiers(keys: readonly string[]): NoteVerifier[] {
   });
 }
 
-export async function verifyLedger(reader: AuditLedgerReader, options: VerifyLedgerOptions): Promise<LedgerVerification> {
+export async function verifyLedger(
+  reader: AuditLedgerReader,
+  options: VerifyLedgerOptions,
+): Promise<LedgerVerification> {
   const trusted = trustedVerifiers(options.keys);
   const content = options.content ?? false;
   const chunk = options.chunkSize ?? 4096;
@@ -122,7 +130,8 @@ export async function verifyLedger(reader: AuditLedgerReader, options: VerifyLed
     options.onProgress?.(to, total);
   }
 
-  if (divergence !== null) problems.push(await classifyDivergence(reader, divergence, extent, options.searchWindow ?? 4096));
+  if (divergence !== null)
+    problems.push(await classifyDivergence(reader, divergence, extent, options.searchWindow ?? 4096));
   if (nodeMismatch) {
     problems.push({
       kind: 'modified',
@@ -141,8 +150,14 @@ export async function verifyLedger(reader: AuditLedgerReader, options: VerifyLed
     rootsAt,
     rotations,
   });
-  problems.push(...judged.problems);
   blameCommitments(problems, judged.goodSizes);
+  // A precise finding at index i explains every signed root past i that no longer matches.
+  const precise = problems
+    .filter((p) => p.subject === 'event')
+    .reduce((m, p) => Math.min(m, p.index), Infinity);
+  problems.push(
+    ...judged.problems.filter((p) => !(p.subject === 'event' && p.end !== undefined && p.end > precise)),
+  );
 
   problems.sort((a, b) => a.index - b.index || SUBJECT_RANK[a.subject] - SUBJECT_RANK[b.subject]);
   const kept = problems.slice(0, options.maxProblems ?? 100);
@@ -150,7 +165,11 @@ export async function verifyLedger(reader: AuditLedgerReader, options: VerifyLed
     ok: problems.length === 0,
     size: tree.size,
     root: tree.rootHex(),
-    checkpoints: { total: checkpoints.length, verified: judged.verified, latestVerifiedSize: judged.latestVerifiedSize },
+    checkpoints: {
+      total: checkpoints.length,
+      verified: judged.verified,
+      latestVerifiedSize: judged.latestVerifiedSize,
+    },
     witnessed: { total: witnessed.length, verified: judged.witnessVerified },
     unsignedTail: Math.max(0, tree.size - judged.latestVerifiedSize),
     content,
@@ -196,13 +215,30 @@ function noteRotation(row: LedgerEventRow, out: Array<{ index: number; newKey: s
 function checkContent(row: LedgerEventRowWithColumns, problems: LedgerProblem[]): void {
   const checked = checkEventText(row.text);
   if (!checked.ok) {
-    problems.push({ kind: 'invalid', subject: 'event', index: row.index, message: `the event at index ${row.index} ${checked.error}` });
+    problems.push({
+      kind: 'invalid',
+      subject: 'event',
+      index: row.index,
+      message: `the event at index ${row.index} ${checked.error}`,
+    });
     return;
   }
   const c = eventColumns(checked.value);
-  const stored = { id: row.id, type: row.type, timeMs: row.timeMs, agent: row.agent, outcome: row.outcome, decisionId: row.decisionId };
+  const stored = {
+    id: row.id,
+    type: row.type,
+    timeMs: row.timeMs,
+    agent: row.agent,
+    outcome: row.outcome,
+    decisionId: row.decisionId,
+  };
   const wrong = (Object.keys(stored) as Array<keyof typeof stored>).filter((k) => stored[k] !== c[k]);
   if (wrong.length > 0) {
-    problems.push({ kind: 'invalid', subject: 'event', index: row.index, message: `the index columns of event ${row.index} disagree with it: ${wrong.join(', ')}` });
+    problems.push({
+      kind: 'invalid',
+      subject: 'event',
+      index: row.index,
+      message: `the index columns of event ${row.index} disagree with it: ${wrong.join(', ')}`,
+    });
   }
 }

@@ -38,28 +38,59 @@ export async function verifyAgainstWitness(
   for (const note of notes) {
     const opened = openCheckpoint(note, trusted, options.origin);
     if (!opened.ok) {
-      problems.push({ kind: 'invalid', subject: 'checkpoint', index: 0, message: `a witnessed checkpoint does not verify: ${opened.error}` });
+      problems.push({
+        kind: 'invalid',
+        subject: 'checkpoint',
+        index: 0,
+        message: `a witnessed checkpoint does not verify: ${opened.error}`,
+      });
       continue;
     }
     const cp = opened.value;
     const what = `the witnessed checkpoint for size ${cp.size}`;
     if (cp.size > size) {
-      problems.push({ kind: 'truncated', subject: 'event', index: size, end: cp.size, message: `${what} is beyond the ledger's ${size} events: the ledger was truncated` });
+      problems.push({
+        kind: 'truncated',
+        subject: 'event',
+        index: size,
+        end: cp.size,
+        message: `${what} is beyond the ledger's ${size} events: the ledger was truncated`,
+      });
       continue;
     }
     if (cp.size > 0) {
       const root = await store.rootAt(cp.size);
       const proof = await store.consistencyProof(cp.size, size);
-      const proven = verifyConsistency(cp.size, size, proof.hashes.map((h) => fromBase64Strict(h)!), cp.root, current);
+      const proven = verifyConsistency(
+        cp.size,
+        size,
+        proof.hashes.map((h) => fromBase64Strict(h)!),
+        cp.root,
+        current,
+      );
       if (root !== toBase64(cp.root) || !proven.ok) {
-        const why = root !== toBase64(cp.root) ? 'the ledger root at that size differs' : `no consistency with the current tree (${proven.ok ? '' : proven.error})`;
-        problems.push({ kind: 'modified', subject: 'event', index: 0, end: cp.size, message: `${what}: ${why}: history was rewritten` });
+        const why =
+          root !== toBase64(cp.root)
+            ? 'the ledger root at that size differs'
+            : `no consistency with the current tree (${proven.ok ? '' : proven.error})`;
+        problems.push({
+          kind: 'modified',
+          subject: 'event',
+          index: 0,
+          end: cp.size,
+          message: `${what}: ${why}: history was rewritten`,
+        });
         continue;
       }
     }
     consistent++;
     if (!stored.some((s) => s.size === cp.size && s.root === toBase64(cp.root))) {
-      problems.push({ kind: 'missing', subject: 'checkpoint', index: cp.size, message: `${what} is missing from the ledger's checkpoint table` });
+      problems.push({
+        kind: 'missing',
+        subject: 'checkpoint',
+        index: cp.size,
+        message: `${what} is missing from the ledger's checkpoint table`,
+      });
     }
   }
   problems.sort((a, b) => a.index - b.index);

@@ -174,18 +174,19 @@ const MORSE: Record<string, string> = {
 
 function decodeMorse(run: string): string | undefined {
   let out = '';
-  let letters = 0;
+  let known = 0;
+  let total = 0;
   for (const word of run.trim().split(/\s*\/\s*|\s{2,}/)) {
     for (const sym of word.split(/\s+/)) {
       if (sym === '') continue;
       const ch = MORSE[sym];
-      if (ch === undefined) return undefined;
-      out += ch;
-      letters++;
+      total++;
+      if (ch !== undefined) known++;
+      out += ch ?? '?';
     }
     out += ' ';
   }
-  return letters >= 8 ? out.trim() : undefined;
+  return known >= 8 && known / total >= 0.8 ? out.trim() : undefined;
 }
 
 export interface DecodedSpan {
@@ -198,7 +199,7 @@ export interface DecodedSpan {
 const HEX_RUN = /(?:[0-9a-fA-F]{2}[ :]?){8,}/g;
 const B64_RUN = /[A-Za-z0-9+/_-]{16,}={0,2}(?:\r?\n[A-Za-z0-9+/_-]{16,}={0,2}){0,4096}/g;
 const B32_RUN = /\b(?:[A-Z2-7]{16,}|[a-z2-7]{16,})={0,6}/g;
-const MORSE_RUN = /(?:[.-]{1,6}(?: {1,3}| ?\/ ?)){7,}[.-]{1,6}/g;
+const MORSE_RUN = /(?:[.-]{1,8}(?: {1,3}| ?\/ ?)){7,}[.-]{1,8}/g;
 
 /** Finds block-encoded spans of the view that decode to readable text. */
 export function findEncodedSpans(view: TextView, enabled: ReadonlySet<Encoding>): DecodedSpan[] {
@@ -225,9 +226,12 @@ export function findEncodedSpans(view: TextView, enabled: ReadonlySet<Encoding>)
   tryRun(B32_RUN, 'base32', decodeBase32);
   tryRun(B64_RUN, 'base64', decodeBase64);
   if (enabled.has('morse') && text.indexOf('.-') >= 0) tryRun(MORSE_RUN, 'morse', decodeMorse);
-  if (enabled.has('rot13')) findRot13(text, out);
+  if (enabled.has('rot13') && ROT13_MARKER.test(text)) findRot13(text, out);
   return out;
 }
+
+/** ROT13 of the, and, you, is, it, are, for, with, this, your: English ROT13 text has some of them. */
+const ROT13_MARKER = /\b(?:gur|naq|lbh|vf|vg|ner|sbe|jvgu|guvf|lbhe)\b/i;
 
 /** Lines (bounded chunks) that are far more English after ROT13 than before. */
 function findRot13(text: string, out: DecodedSpan[]): void {

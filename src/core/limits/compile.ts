@@ -16,6 +16,8 @@ export interface CompiledLimit {
   readonly spec: LimitSpec;
   readonly counter: CounterSpec;
   matches(kind: string, tool: string): boolean;
+  /** false when key and cost need nothing but `agent.id` (no CEL runs). */
+  readonly needsActivation: boolean;
   /** The counter key for this action; throws GatewayError(policy_eval_error) when CEL fails. */
   key(activation: Record<string, unknown>): string;
   /** What this action costs; throws GatewayError(policy_eval_error) unless a finite number >= 0. */
@@ -69,6 +71,7 @@ function counterOf(spec: LimitSpec): CounterSpec {
 
 function buildLimit(spec: LimitSpec, keyProgram: CelProgram, amountProgram: CelProgram | null): CompiledLimit {
   const { kinds, tools } = spec.target;
+  const defaultKey = keyProgram.text.trim() === DEFAULT_LIMIT_KEY;
   const fail = (what: string, detail: string): never => {
     throw new GatewayError('policy_eval_error', `limit ${spec.id}: ${what} ${detail}`);
   };
@@ -82,9 +85,12 @@ function buildLimit(spec: LimitSpec, keyProgram: CelProgram, amountProgram: CelP
   return {
     spec,
     counter: counterOf(spec),
+    needsActivation: !defaultKey || amountProgram !== null,
     matches: (kind, tool) =>
       (kinds.length === 0 || kinds.some((g) => globMatches(g, kind))) && (tools.length === 0 || tools.some((g) => globMatches(g, tool))),
     key(activation) {
+      // The default key needs no CEL run.
+      if (defaultKey) return agentIdOf(activation) ?? fail('key', 'agent.id is missing');
       const v = run(keyProgram, 'key', activation);
       const s = typeof v === 'string' ? v : typeof v === 'bigint' || typeof v === 'number' ? String(v) : fail('key', 'is not a string');
       if (s.length === 0 || s.length > MAX_KEY_LENGTH) fail('key', `must be 1 to ${MAX_KEY_LENGTH} characters`);
@@ -98,6 +104,11 @@ function buildLimit(spec: LimitSpec, keyProgram: CelProgram, amountProgram: CelP
       return n;
     },
   };
+}
+
+function agentIdOf(activation: Record<string, unknown>): string | undefined {
+  const id = (activation.agent as { id?: unknown } | undefined)?.id;
+  return typeof id === 'string' && id.length > 0 ? id : undefined;
 }
 
 /** What limit expressions see: the policy input (without findings/risk/usage) plus `impact`. */

@@ -115,10 +115,17 @@ export function policyEnvironment(): Environment {
  * Parses and (unless `check` is false) type-checks an expression once. Never throws: parse and
  * type errors, limit violations and even stack exhaustion come back as a CelError.
  */
-export function compileCel(env: Environment, text: string, options: { check?: boolean } = {}): Result<CelProgram, CelError> {
+export function compileCel(
+  env: Environment,
+  text: string,
+  options: { check?: boolean } = {},
+): Result<CelProgram, CelError> {
   if (typeof text !== 'string') return err({ message: 'expression must be a string', offset: null });
   if (text.length > CEL_LIMITS.maxExpressionLength) {
-    return err({ message: `expression is longer than ${CEL_LIMITS.maxExpressionLength} characters`, offset: null });
+    return err({
+      message: `expression is longer than ${CEL_LIMITS.maxExpressionLength} characters`,
+      offset: null,
+    });
   }
   try {
     const parsed = env.parse(text);
@@ -130,7 +137,12 @@ export function compileCel(env: Environment, text: string, options: { check?: bo
     }
     const regexProblem = checkRegexLiterals(parsed.ast);
     if (regexProblem !== null) return err(regexProblem);
-    return ok({ text, ast: parsed.ast, type, run: parsed as (activation: Record<string, unknown>) => unknown });
+    return ok({
+      text,
+      ast: parsed.ast,
+      type,
+      run: parsed as (activation: Record<string, unknown>) => unknown,
+    });
   } catch (e) {
     return err(toCelError(e));
   }

@@ -13,11 +13,14 @@ function compileErrors(rules: string): PolicyDiagnostic[] {
 
 describe('condition compilation', () => {
   it('points a syntax error at the column inside a plain scalar', () => {
-    const [d] = compileErrors('  - id: r1\n    effect: allow\n    reason: x\n    when: action.args.amount >> 3\n');
+    const [d] = compileErrors(
+      '  - id: r1\n    effect: allow\n    reason: x\n    when: action.args.amount >> 3\n',
+    );
     // `    when: ` is 10 characters; the second `>` is character 21 of the condition.
     expect(d).toEqual({
       code: 'policy_compile_error',
-      message: 'rule "r1": condition does not compile: Unexpected token: GT (at character 21 of the condition)',
+      message:
+        'rule "r1": condition does not compile: Unexpected token: GT (at character 21 of the condition)',
       position: { file: 'c.yaml', line: 8, column: 31 },
       policy_id: 'p',
       rule_id: 'r1',
@@ -25,11 +28,17 @@ describe('condition compilation', () => {
   });
 
   it('maps the error offset through quotes and block scalars', () => {
-    const [quoted] = compileErrors(`  - id: r1\n    effect: allow\n    reason: x\n    when: 'agent.id == "a" &&'\n`);
+    const [quoted] = compileErrors(
+      `  - id: r1\n    effect: allow\n    reason: x\n    when: 'agent.id == "a" &&'\n`,
+    );
     expect(quoted!.position).toEqual({ file: 'c.yaml', line: 8, column: 30 });
-    const [block] = compileErrors('  - id: r1\n    effect: allow\n    reason: x\n    when: |\n      agent.id == "a" &&\n        action.kind == )\n');
+    const [block] = compileErrors(
+      '  - id: r1\n    effect: allow\n    reason: x\n    when: |\n      agent.id == "a" &&\n        action.kind == )\n',
+    );
     expect(block!.position).toEqual({ file: 'c.yaml', line: 10, column: 24 });
-    const [folded] = compileErrors('  - id: r1\n    effect: allow\n    reason: x\n    when: >-\n      agent.id == "a" &&\n      action.kind = "x"\n');
+    const [folded] = compileErrors(
+      '  - id: r1\n    effect: allow\n    reason: x\n    when: >-\n      agent.id == "a" &&\n      action.kind = "x"\n',
+    );
     expect(folded!.position.line).toBe(10);
     expect(folded!.message).toContain('does not compile');
   });
@@ -37,9 +46,9 @@ describe('condition compilation', () => {
   it('rejects type errors, unknown variables and non-bool conditions at load', () => {
     const ds = compileErrors(
       [
-        '  - { id: t1, effect: allow, reason: x, when: \'posture + 1 > 2\' }',
+        "  - { id: t1, effect: allow, reason: x, when: 'posture + 1 > 2' }",
         '  - { id: t2, effect: allow, reason: x, when: \'user.id == "a"\' }',
-        '  - { id: t3, effect: allow, reason: x, when: \'1 + 2\' }',
+        "  - { id: t3, effect: allow, reason: x, when: '1 + 2' }",
         '  - { id: t4, effect: allow, reason: x, when: \'"yes"\' }',
       ].join('\n') + '\n',
     );
@@ -93,7 +102,15 @@ describe('condition compilation', () => {
 
   it('never throws on hostile input to the CEL entry point', () => {
     const env = createCelEnvironment({});
-    for (const text of ['', ')', '"unterminated', '\u0000', 'a.b.c.'.repeat(5000), '[[[[[[[[[[[[', 42 as unknown as string]) {
+    for (const text of [
+      '',
+      ')',
+      '"unterminated',
+      '\u0000',
+      'a.b.c.'.repeat(5000),
+      '[[[[[[[[[[[[',
+      42 as unknown as string,
+    ]) {
       const r = compileCel(env, text);
       expect(r.ok).toBe(false);
     }

@@ -46,9 +46,14 @@ export function compilePolicies(parsed: readonly ParsedPolicy[], diags: Diagnost
       continue;
     }
     const at = earlier.position;
-    diags.add('policy_parse_error', `duplicate policy id "${p.metadata.id}" (first defined at ${at.file}:${at.line}:${at.column})`, p.position, {
-      policy_id: p.metadata.id,
-    });
+    diags.add(
+      'policy_parse_error',
+      `duplicate policy id "${p.metadata.id}" (first defined at ${at.file}:${at.line}:${at.column})`,
+      p.position,
+      {
+        policy_id: p.metadata.id,
+      },
+    );
   }
   const ordered = [...first.values()].sort((a, b) => byCodeUnits(a.metadata.id, b.metadata.id));
   const rules: CompiledRule[] = [];
@@ -67,15 +72,25 @@ export function compilePolicies(parsed: readonly ParsedPolicy[], diags: Diagnost
         if (!compiled.ok) {
           const { message, offset } = compiled.error;
           const where = offset === null ? '' : ` (at character ${offset + 1} of the condition)`;
-          diags.add('policy_compile_error', `rule "${rule.id}": condition does not compile: ${message}${where}`, rule.conditionPosition(offset ?? 0), {
-            policy_id: policy.metadata.id,
-            rule_id: rule.id,
-          });
+          diags.add(
+            'policy_compile_error',
+            `rule "${rule.id}": condition does not compile: ${message}${where}`,
+            rule.conditionPosition(offset ?? 0),
+            {
+              policy_id: policy.metadata.id,
+              rule_id: rule.id,
+            },
+          );
           continue;
         }
         program = compiled.value;
       }
-      const match: MatchedRule = Object.freeze({ policy_id: policy.metadata.id, rule_id: rule.id, effect: rule.effect, reason: rule.reason });
+      const match: MatchedRule = Object.freeze({
+        policy_id: policy.metadata.id,
+        rule_id: rule.id,
+        effect: rule.effect,
+        reason: rule.reason,
+      });
       rules.push({
         order: rules.length,
         policyId: policy.metadata.id,

@@ -11,14 +11,19 @@ function load(rules: string, head = HEAD): CompiledPolicySet {
   return r.value;
 }
 
-function call(tool: string, args: Record<string, unknown> = {}, patch: (i: PolicyInput) => void = () => {}): PolicyInput {
+function call(
+  tool: string,
+  args: Record<string, unknown> = {},
+  patch: (i: PolicyInput) => void = () => {},
+): PolicyInput {
   const input = defaultPolicyInput();
   input.action = { ...input.action, kind: 'tool_call', tool, args: args as PolicyInput['action']['args'] };
   patch(input);
   return input;
 }
 
-const ids = (set: CompiledPolicySet, input: PolicyInput): string[] => set.evaluate(input).matched.map((m) => m.rule_id);
+const ids = (set: CompiledPolicySet, input: PolicyInput): string[] =>
+  set.evaluate(input).matched.map((m) => m.rule_id);
 
 describe('combining rules', () => {
   const rules =
@@ -44,7 +49,14 @@ describe('combining rules', () => {
 
   it('denies with no_rule_matched when nothing matches', () => {
     const ev = set.evaluate(call('x', {}, (i) => (i.action.kind = 'llm.chat')));
-    expect(ev).toEqual({ outcome: 'deny', code: 'no_rule_matched', matched: [], errors: [], obligations: { redact: [], approvals: [] }, candidates: 0 });
+    expect(ev).toEqual({
+      outcome: 'deny',
+      code: 'no_rule_matched',
+      matched: [],
+      errors: [],
+      obligations: { redact: [], approvals: [] },
+      candidates: 0,
+    });
   });
 
   it('denies with policy_eval_error when a condition throws, listing the error', () => {
@@ -62,7 +74,9 @@ describe('combining rules', () => {
     expect(ev).toMatchObject({ outcome: 'deny', code: 'policy_eval_error' });
     expect(ev.errors[0]!.message).toBe('condition evaluated to a string, not a bool');
     expect(s.evaluate(call('t', { flag: true })).outcome).toBe('allow');
-    expect(s.evaluate(call('t', { flag: 1 })).errors[0]!.message).toBe('condition evaluated to the double 1, not a bool');
+    expect(s.evaluate(call('t', { flag: 1 })).errors[0]!.message).toBe(
+      'condition evaluated to the double 1, not a bool',
+    );
   });
 
   it('gives the same result for the same input, every time and in every set instance', () => {
@@ -73,11 +87,26 @@ describe('combining rules', () => {
   });
 
   it('orders matched rules by policy id, then file order, whatever the file order', () => {
-    const a = { path: 'a.yaml', content: HEAD.replace('id: p', 'id: zeta') + '  - { id: z1, effect: allow, reason: x }\n' };
-    const b = { path: 'b.yaml', content: HEAD.replace('id: p', 'id: alpha') + '  - { id: a2, effect: allow, reason: x }\n  - { id: a1, effect: allow, reason: x }\n' };
-    for (const files of [[a, b], [b, a]]) {
+    const a = {
+      path: 'a.yaml',
+      content: HEAD.replace('id: p', 'id: zeta') + '  - { id: z1, effect: allow, reason: x }\n',
+    };
+    const b = {
+      path: 'b.yaml',
+      content:
+        HEAD.replace('id: p', 'id: alpha') +
+        '  - { id: a2, effect: allow, reason: x }\n  - { id: a1, effect: allow, reason: x }\n',
+    };
+    for (const files of [
+      [a, b],
+      [b, a],
+    ]) {
       const r = loadPolicySet(files);
-      expect(r.ok && r.value.evaluate(call('t')).matched.map((m) => `${m.policy_id}/${m.rule_id}`)).toEqual(['alpha/a2', 'alpha/a1', 'zeta/z1']);
+      expect(r.ok && r.value.evaluate(call('t')).matched.map((m) => `${m.policy_id}/${m.rule_id}`)).toEqual([
+        'alpha/a2',
+        'alpha/a1',
+        'zeta/z1',
+      ]);
     }
   });
 });
@@ -110,7 +139,10 @@ describe('obligations', () => {
   );
 
   it('unions the redact paths of matched rules, in rule order, without duplicates', () => {
-    expect(set.evaluate(call('t', { amount: 1 })).obligations).toEqual({ redact: ['action.args.iban', 'action.args.name'], approvals: [] });
+    expect(set.evaluate(call('t', { amount: 1 })).obligations).toEqual({
+      redact: ['action.args.iban', 'action.args.name'],
+      approvals: [],
+    });
   });
 
   it('collects the approvers of every matched escalate rule', () => {
@@ -147,16 +179,30 @@ describe('numbers, timestamps and input defaults in conditions', () => {
       "  - { id: arith, effect: allow, reason: x, when: 'action.args.amount * 2 + 1 > 40000' }",
       "  - { id: roles, effect: allow, reason: x, when: 'size(agent.roles) > 1' }",
       "  - { id: inlist, effect: allow, reason: x, when: 'action.args.amount in [20000, 30000]' }",
-      "  - { id: before, effect: allow, reason: x, when: 'now < timestamp(\"2027-01-01T00:00:00Z\")' }",
-      "  - { id: recent, effect: allow, reason: x, when: 'now - duration(\"24h\") > timestamp(\"2026-05-31T00:00:00Z\")' }",
-      "  - { id: purpose, effect: allow, reason: x, when: 'context.purpose == \"\" && size(context.lineage) == 0' }",
+      '  - { id: before, effect: allow, reason: x, when: \'now < timestamp("2027-01-01T00:00:00Z")\' }',
+      '  - { id: recent, effect: allow, reason: x, when: \'now - duration("24h") > timestamp("2026-05-31T00:00:00Z")\' }',
+      '  - { id: purpose, effect: allow, reason: x, when: \'context.purpose == "" && size(context.lineage) == 0\' }',
       "  - { id: optional, effect: allow, reason: x, when: 'action.args.?limit.orValue(5) == 5' }",
     ].join('\n') + '\n',
   );
 
   it('compares JSON numbers with int literals whether or not they have a fraction', () => {
-    expect(ids(set, call('t', { amount: 20000 }))).toEqual(['big', 'eq', 'arith', 'inlist', 'before', 'purpose', 'optional']);
-    expect(ids(set, call('t', { amount: 20000.5 }))).toEqual(['big', 'arith', 'before', 'purpose', 'optional']);
+    expect(ids(set, call('t', { amount: 20000 }))).toEqual([
+      'big',
+      'eq',
+      'arith',
+      'inlist',
+      'before',
+      'purpose',
+      'optional',
+    ]);
+    expect(ids(set, call('t', { amount: 20000.5 }))).toEqual([
+      'big',
+      'arith',
+      'before',
+      'purpose',
+      'optional',
+    ]);
     expect(ids(set, call('t', { amount: 9999.5 }))).toEqual(['before', 'purpose', 'optional']);
     expect(set.evaluate(call('t', { amount: 9999.5 })).errors).toEqual([]);
   });
@@ -167,13 +213,49 @@ describe('numbers, timestamps and input defaults in conditions', () => {
   });
 
   it('sees now as a timestamp', () => {
-    expect(ids(set, call('t', { amount: 0 }, (i) => (i.now = Date.UTC(2026, 5, 1, 12))))).toContain('recent');
-    expect(ids(set, call('t', { amount: 0 }, (i) => (i.now = Date.UTC(2027, 0, 1))))).not.toContain('before');
+    expect(
+      ids(
+        set,
+        call('t', { amount: 0 }, (i) => (i.now = Date.UTC(2026, 5, 1, 12))),
+      ),
+    ).toContain('recent');
+    expect(
+      ids(
+        set,
+        call('t', { amount: 0 }, (i) => (i.now = Date.UTC(2027, 0, 1))),
+      ),
+    ).not.toContain('before');
+  });
+
+  it('sees now inside macros and bindings (the per-decision timestamp is not skipped)', () => {
+    const s = load(
+      [
+        "  - { id: m, effect: allow, reason: x, when: 'action.args.ds.exists(d, now > timestamp(d))' }",
+        '  - { id: b, effect: allow, reason: x, when: \'cel.bind(t, now, t > timestamp("2025-01-01T00:00:00Z"))\' }',
+      ].join('\n') + '\n',
+    );
+    expect(ids(s, call('t', { ds: ['2025-06-01T00:00:00Z'] }))).toEqual(['m', 'b']);
+    expect(
+      ids(
+        s,
+        call('t', { ds: ['2025-06-01T00:00:00Z'] }, (i) => (i.now = Date.UTC(2024, 0, 1))),
+      ),
+    ).toEqual([]);
   });
 
   it('fills undeclared context fields with empty values, keeps declared ones', () => {
-    expect(ids(set, call('t', { amount: 0 }, (i) => (i.context = { purpose: 'treatment' })))).not.toContain('purpose');
-    expect(ids(set, call('t', { amount: 0 }, (i) => (i.context = null as unknown as PolicyInput['context'])))).toContain('purpose');
+    expect(
+      ids(
+        set,
+        call('t', { amount: 0 }, (i) => (i.context = { purpose: 'treatment' })),
+      ),
+    ).not.toContain('purpose');
+    expect(
+      ids(
+        set,
+        call('t', { amount: 0 }, (i) => (i.context = null as unknown as PolicyInput['context'])),
+      ),
+    ).toContain('purpose');
   });
 });
 
@@ -187,11 +269,17 @@ describe('targets and the index', () => {
       '  - { id: kind-only, effect: allow, reason: x, target: { kinds: ["mcp.*"] } }',
       '  - { id: both, effect: allow, reason: x, target: { kinds: [tool_call], tools: [payments.transfer, "payments.transfer"] } }',
       '  - { id: any, effect: allow, reason: x }',
-      ...Array.from({ length: 200 }, (_, i) => `  - { id: other${i}, effect: deny, reason: x, target: { tools: [svc${i}.op] } }`),
+      ...Array.from(
+        { length: 200 },
+        (_, i) => `  - { id: other${i}, effect: deny, reason: x, target: { tools: [svc${i}.op] } }`,
+      ),
     ].join('\n') + '\n',
   );
   const sel = (kind: string, tool: string): [number, string[]] => {
-    const ev = set.evaluate(call(tool, {}, (i) => (i.action.kind = kind)), { explain: true });
+    const ev = set.evaluate(
+      call(tool, {}, (i) => (i.action.kind = kind)),
+      { explain: true },
+    );
     return [ev.candidates, ev.explanation!.map((e) => e.rule_id)];
   };
 
@@ -232,7 +320,13 @@ describe('explain', () => {
     expect(ev.explanation).toEqual([
       { policy_id: 'p', rule_id: 't', effect: 'allow', condition: 'action.args.n > 1', result: true },
       { policy_id: 'p', rule_id: 'f', effect: 'deny', condition: 'action.args.n > 100', result: false },
-      { policy_id: 'p', rule_id: 'err', effect: 'deny', condition: 'action.args.missing', result: { error: 'No such key: missing' } },
+      {
+        policy_id: 'p',
+        rule_id: 'err',
+        effect: 'deny',
+        condition: 'action.args.missing',
+        result: { error: 'No such key: missing' },
+      },
       { policy_id: 'p', rule_id: 'always', effect: 'allow', condition: 'true', result: true },
     ]);
     expect(set.evaluate(call('t', { n: 5 }))).not.toHaveProperty('explanation');

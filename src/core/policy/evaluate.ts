@@ -4,7 +4,13 @@
  * (`policy_eval_error`). Rules are visited in evaluation order, so the matched list, the errors
  * and the obligations come out in the same order for the same input.
  */
-import { EFFECT_RANK, type ApproverRequirement, type Effect, type ExplainEntry, type MatchedRule } from '../decision.js';
+import {
+  EFFECT_RANK,
+  type ApproverRequirement,
+  type Effect,
+  type ExplainEntry,
+  type MatchedRule,
+} from '../decision.js';
 import type { JsonObject, JsonValue } from '../json.js';
 import { toCelError, walkAst, type CelProgram } from './cel.js';
 import type { CompiledRule } from './compile.js';
@@ -27,6 +33,27 @@ const CONTEXT_KEYS = Object.keys(CONTEXT_DEFAULTS);
 
 type Outcome = boolean | { error: string };
 
+/**
+ * One candidate as the hot loop needs it. The slots of one (kind, tool) selection are allocated
+ * together when the selection is first made, so a decision walks memory that sits side by side
+ * instead of visiting rule objects scattered over a large set.
+ */
+interface Slot {
+  readonly rule: CompiledRule;
+  readonly run: CelProgram['run'] | null;
+  readonly rank: number;
+  readonly obliged: boolean;
+}
+
+export function prepareSlots(selected: readonly CompiledRule[]): readonly Slot[] {
+  return selected.map((rule) => ({
+    rule,
+    run: rule.program === null ? null : rule.program.run,
+    rank: EFFECT_RANK[rule.effect],
+    obliged: rule.obligations.redact.length > 0 || rule.obligations.approvals.length > 0,
+  }));
+}
+
 /** Stands in for `now` when no condition reads it (never observed by a condition). */
 const EPOCH = new Date(0);
 
@@ -46,7 +73,7 @@ export class RuleEvaluator {
   private readonly usesNow: boolean;
 
   constructor(
-    private readonly index: RuleIndex,
+    private readonly index: RuleIndex<readonly Slot[]>,
     rules: readonly CompiledRule[],
   ) {
     this.usesNow = rules.some((r) => r.program !== null && readsVariable(r.program, 'now'));
@@ -64,15 +91,22 @@ export class RuleEvaluator {
     const explanation: ExplainEntry[] | null = explain ? [] : null;
     let best = -1;
     let obliged = false;
-    for (const rule of candidates) {
-      const result: Outcome = rule.program === null ? true : runCondition(rule.program, activation!);
+    for (const slot of candidates) {
+      const rule = slot.rule;
+      const result: Outcome = slot.run === null ? true : runCondition(slot.run, activation!);
       if (explanation !== null) {
-        explanation.push({ policy_id: rule.policyId, rule_id: rule.id, effect: rule.effect, condition: rule.when ?? 'true', result });
+        explanation.push({
+          policy_id: rule.policyId,
+          rule_id: rule.id,
+          effect: rule.effect,
+          condition: rule.when ?? 'true',
+          result,
+        });
       }
       if (result === true) {
         matched.push(rule.match);
-        best = Math.max(best, EFFECT_RANK[rule.effect]);
-        obliged ||= rule.obligations.redact.length > 0 || rule.obligations.approvals.length > 0;
+        if (slot.rank > best) best = slot.rank;
+        obliged ||= slot.obliged;
       } else if (result !== false) {
         errors.push({ policy_id: rule.policyId, rule_id: rule.id, message: result.error });
       }
@@ -133,9 +167,9 @@ export function withContextDefaults(context: JsonObject | null | undefined): Jso
   return context;
 }
 
-function runCondition(program: CelProgram, activation: Record<string, unknown>): Outcome {
+function runCondition(run: CelProgram['run'], activation: Record<string, unknown>): Outcome {
   try {
-    const value = program.run(activation);
+    const value = run(activation);
     if (typeof value === 'boolean') return value;
     return { error: `condition evaluated to ${describeValue(value)}, not a bool` };
   } catch (e) {
@@ -154,12 +188,16 @@ function describeValue(v: unknown): string {
 }
 
 /** Redact paths of every matched rule (first-seen order); approvers of matched escalate rules. */
-function collectObligations(candidates: readonly CompiledRule[], matched: readonly MatchedRule[], outcome: Effect): PolicyEvaluation['obligations'] {
+function collectObligations(
+  candidates: readonly Slot[],
+  matched: readonly MatchedRule[],
+  outcome: Effect,
+): PolicyEvaluation['obligations'] {
   const redact: string[] = [];
   const approvals: ApproverRequirement[] = [];
   if (matched.length === 0) return { redact, approvals };
   let m = 0;
-  for (const rule of candidates) {
+  for (const { rule } of candidates) {
     if (m >= matched.length) break;
     if (rule.match !== matched[m]) continue;
     m++;

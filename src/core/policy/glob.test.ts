@@ -32,7 +32,12 @@ describe('globs', () => {
     const glob = fc.array(alphabet, { minLength: 1, maxLength: 6 }).map((xs) => xs.join(''));
     fc.assert(
       fc.property(glob, name, (g, n) => {
-        const re = new RegExp(`^${g.split('*').map((p) => p.replace(/\./g, '\\.')).join('.*')}$`);
+        const re = new RegExp(
+          `^${g
+            .split('*')
+            .map((p) => p.replace(/\./g, '\\.'))
+            .join('.*')}$`,
+        );
         expect(globMatches(g, n)).toBe(re.test(n));
       }),
       { numRuns: 2000 },
@@ -55,7 +60,9 @@ describe('globs', () => {
   });
 
   it('never claims coverage that a matching name disproves', () => {
-    const g = fc.array(fc.constantFrom('a', '.', '*'), { minLength: 1, maxLength: 5 }).map((xs) => xs.join(''));
+    const g = fc
+      .array(fc.constantFrom('a', '.', '*'), { minLength: 1, maxLength: 5 })
+      .map((xs) => xs.join(''));
     const n = fc.array(fc.constantFrom('a', '.'), { maxLength: 6 }).map((xs) => xs.join(''));
     fc.assert(
       fc.property(g, g, n, (outer, inner, name) => {

@@ -4,9 +4,10 @@
  * A rule with tool patterns is filed under its tools; a rule with only kind patterns under its
  * kinds; a rule with neither is a candidate for every action. Within each dimension, exact names
  * live in a hash map, prefix globs (`payments.*`) in a map keyed by prefix (probed once per
- * distinct prefix length), and any other glob in a short list that is scanned. The selected list
- * for a (kind, tool) pair is memoised in a bounded cache, so the steady-state cost of selection
- * is one map lookup, whatever the rule count.
+ * distinct prefix length), and any other glob in a short list that is scanned. The selection for
+ * a (kind, tool) pair is turned into a plan by the caller's `prepare` (once) and memoised in a
+ * bounded cache, so the steady-state cost of selection is two map lookups, whatever the rule
+ * count.
  */
 import { targetMatches, type CompiledRule } from './compile.js';
 import { shapeMatches, type GlobShape } from './glob.js';
@@ -56,15 +57,18 @@ function push(map: Map<string, CompiledRule[]>, key: string, rule: CompiledRule)
 /** Memoised selections kept at most; beyond that the cache starts over (bounded memory). */
 const CACHE_LIMIT = 10_000;
 
-export class RuleIndex {
+export class RuleIndex<Plan> {
   private readonly byTool = new PatternIndex();
   private readonly byKind = new PatternIndex();
   private readonly always: CompiledRule[] = [];
-  /** kind → tool → selected rules. Two levels, so a lookup builds no key string. */
-  private readonly cache = new Map<string, Map<string, readonly CompiledRule[]>>();
+  /** kind → tool → plan. Two levels, so a lookup builds no key string. */
+  private readonly cache = new Map<string, Map<string, Plan>>();
   private cached = 0;
 
-  constructor(rules: readonly CompiledRule[]) {
+  constructor(
+    rules: readonly CompiledRule[],
+    private readonly prepare: (selected: readonly CompiledRule[]) => Plan,
+  ) {
     for (const rule of rules) {
       if (rule.toolShapes.length > 0) for (const s of rule.toolShapes) this.byTool.add(s, rule);
       else if (rule.kindShapes.length > 0) for (const s of rule.kindShapes) this.byKind.add(s, rule);
@@ -72,20 +76,12 @@ export class RuleIndex {
     }
   }
 
-  /** Rules whose target matches, in evaluation order, each once. */
-  select(kind: string, tool: string): readonly CompiledRule[] {
+  /** The plan for the rules whose target matches, in evaluation order, each once. */
+  select(kind: string, tool: string): Plan {
     let byTool = this.cache.get(kind);
     const cached = byTool?.get(tool);
     if (cached !== undefined) return cached;
-    const found: CompiledRule[] = [...this.always];
-    this.byTool.collect(tool, found);
-    this.byKind.collect(kind, found);
-    found.sort((a, b) => a.order - b.order);
-    const selected: CompiledRule[] = [];
-    for (const rule of found) {
-      if (selected.at(-1) === rule) continue; // several patterns of one rule matched
-      if (targetMatches(rule, kind, tool)) selected.push(rule);
-    }
+    const plan = this.prepare(this.rulesFor(kind, tool));
     if (this.cached >= CACHE_LIMIT) {
       this.cache.clear();
       this.cached = 0;
@@ -95,8 +91,22 @@ export class RuleIndex {
       byTool = new Map();
       this.cache.set(kind, byTool);
     }
-    byTool.set(tool, selected);
+    byTool.set(tool, plan);
     this.cached++;
+    return plan;
+  }
+
+  /** Rules whose target matches, in evaluation order, each once (uncached). */
+  rulesFor(kind: string, tool: string): CompiledRule[] {
+    const found: CompiledRule[] = [...this.always];
+    this.byTool.collect(tool, found);
+    this.byKind.collect(kind, found);
+    found.sort((a, b) => a.order - b.order);
+    const selected: CompiledRule[] = [];
+    for (const rule of found) {
+      if (selected.at(-1) === rule) continue; // several patterns of one rule matched
+      if (targetMatches(rule, kind, tool)) selected.push(rule);
+    }
     return selected;
   }
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { loadPolicySet } from './load.js';
 import type { CompiledPolicySet, LintWarning } from './types.js';
 
-const head = (id: string, extra = ''): string => `apiVersion: portcullis.dev/v1\nkind: Policy\nmetadata: { id: ${id}, version: "1"${extra} }\nrules:\n`;
+const head = (id: string, extra = ''): string =>
+  `apiVersion: portcullis.dev/v1\nkind: Policy\nmetadata: { id: ${id}, version: "1"${extra} }\nrules:\n`;
 
 function load(...contents: string[]): CompiledPolicySet {
   const r = loadPolicySet(contents.map((content, i) => ({ path: `l${i}.yaml`, content })));
@@ -10,25 +11,37 @@ function load(...contents: string[]): CompiledPolicySet {
   return r.value;
 }
 
-const brief = (ws: LintWarning[]): string[] => ws.map((w) => `${w.kind} ${w.policy_id}/${w.rule_id ?? '-'} @${w.position.line}`);
+const brief = (ws: LintWarning[]): string[] =>
+  ws.map((w) => `${w.kind} ${w.policy_id}/${w.rule_id ?? '-'} @${w.position.line}`);
 const NOW = Date.UTC(2026, 5, 1);
 
 describe('lint', () => {
   it('is quiet for a clean set', () => {
-    const set = load(`${head('p')}  - { id: a, effect: allow, reason: x, target: { tools: [t] }, when: 'agent.id == "x"' }\n`);
+    const set = load(
+      `${head('p')}  - { id: a, effect: allow, reason: x, target: { tools: [t] }, when: 'agent.id == "x"' }\n`,
+    );
     expect(set.lint(NOW)).toEqual([]);
   });
 
   it('warns about rules without a target', () => {
-    const set = load(`${head('p')}  - id: a\n    effect: allow\n    reason: x\n  - { id: b, effect: allow, reason: x, target: {}, when: 'agent.id == "b"' }\n`);
+    const set = load(
+      `${head('p')}  - id: a\n    effect: allow\n    reason: x\n  - { id: b, effect: allow, reason: x, target: {}, when: 'agent.id == "b"' }\n`,
+    );
     expect(brief(set.lint(NOW))).toEqual(['no_target p/a @5']);
   });
 
   it('warns when review_by has passed, pointing at the date', () => {
-    const set = load(`${head('p', ', review_by: 2026-05-31')}  - { id: a, effect: allow, reason: x, target: { tools: [t] } }\n`);
+    const set = load(
+      `${head('p', ', review_by: 2026-05-31')}  - { id: a, effect: allow, reason: x, target: { tools: [t] } }\n`,
+    );
     expect(set.lint(Date.UTC(2026, 4, 31, 23, 59))).toEqual([]);
     const [w] = set.lint(NOW);
-    expect(w).toEqual({ kind: 'review_overdue', message: 'policy "p" was due for review by 2026-05-31', position: { file: 'l0.yaml', line: 3, column: 45 }, policy_id: 'p' });
+    expect(w).toEqual({
+      kind: 'review_overdue',
+      message: 'policy "p" was due for review by 2026-05-31',
+      position: { file: 'l0.yaml', line: 3, column: 45 },
+      policy_id: 'p',
+    });
   });
 
   it('finds shadowed rules: same target and same condition (whitespace aside)', () => {
@@ -52,7 +65,7 @@ describe('lint', () => {
       `${head('p')}` +
         "  - { id: allow-t, effect: allow, reason: x, target: { kinds: [tool_call], tools: [db.drop] }, when: 'true' }\n" +
         '  - { id: no-db, effect: deny, reason: x, target: { tools: ["db.*"] } }\n' +
-        "  - { id: esc, effect: escalate, reason: x, target: { kinds: [tool_call], tools: [db.read, db.write] }, when: 'agent.id == \"a\"' }\n" +
+        '  - { id: esc, effect: escalate, reason: x, target: { kinds: [tool_call], tools: [db.read, db.write] }, when: \'agent.id == "a"\' }\n' +
         "  - { id: other, effect: allow, reason: x, target: { tools: [files.read] }, when: 'false' }\n" +
         '  - { id: wider, effect: allow, reason: x, target: { tools: ["*"] } }\n',
       `${head('q')}  - { id: no-db-2, effect: deny, reason: x, target: { tools: ["db.*", db.x] } }\n`,
@@ -71,7 +84,14 @@ describe('lint', () => {
       `${head('q')}  - { id: a, effect: allow, reason: x, target: { tools: [u] } }\n`,
     );
     const ws = set.lint(NOW);
-    expect(brief(ws)).toEqual(['unknown_field p/a @5', 'unknown_field p/a @5', 'unknown_field p/a @5', 'duplicate_rule_id q/a @5']);
-    expect(ws.map((w) => w.message)).toContain('rule "a" reads agent.rolez, but agent has no field "rolez" (fields: id, roles, permissions, attributes, on_behalf_of)');
+    expect(brief(ws)).toEqual([
+      'unknown_field p/a @5',
+      'unknown_field p/a @5',
+      'unknown_field p/a @5',
+      'duplicate_rule_id q/a @5',
+    ]);
+    expect(ws.map((w) => w.message)).toContain(
+      'rule "a" reads agent.rolez, but agent has no field "rolez" (fields: id, roles, permissions, attributes, on_behalf_of)',
+    );
   });
 });

@@ -12,7 +12,16 @@ import type { LintWarning } from './types.js';
 export const KNOWN_FIELDS: Readonly<Record<string, readonly string[]>> = {
   agent: ['id', 'roles', 'permissions', 'attributes', 'on_behalf_of'],
   action: ['kind', 'tool', 'server', 'args', 'prompt'],
-  context: ['environment', 'region', 'purpose', 'data_classification', 'lineage', 'confidence', 'session_id', 'attributes'],
+  context: [
+    'environment',
+    'region',
+    'purpose',
+    'data_classification',
+    'lineage',
+    'confidence',
+    'session_id',
+    'attributes',
+  ],
 };
 
 const DAY_MS = 86_400_000;
@@ -39,12 +48,20 @@ export function lintRules(compiled: CompiledPolicies, nowMs: number): LintWarnin
   const firstWithId = new Map<string, CompiledRule>();
   for (const rule of rules) {
     if (rule.target === null) {
-      warn(rule, 'no_target', `rule "${rule.id}" has no target, so it is evaluated for every action; add target.kinds or target.tools`);
+      warn(
+        rule,
+        'no_target',
+        `rule "${rule.id}" has no target, so it is evaluated for every action; add target.kinds or target.tools`,
+      );
     }
     const other = firstWithId.get(rule.id);
     if (other === undefined) firstWithId.set(rule.id, rule);
     else if (other.policyId !== rule.policyId) {
-      warn(rule, 'duplicate_rule_id', `rule id "${rule.id}" is also used in policy "${other.policyId}"; tests that name it without a policy id are ambiguous`);
+      warn(
+        rule,
+        'duplicate_rule_id',
+        `rule id "${rule.id}" is also used in policy "${other.policyId}"; tests that name it without a policy id are ambiguous`,
+      );
     }
     for (const problem of unknownFields(rule)) warn(rule, 'unknown_field', problem);
   }
@@ -83,11 +100,23 @@ function lintShadowed(rules: readonly CompiledRule[], reported: Set<CompiledRule
     reported.add(rule);
     const same = `has the same target and condition as ${where(earlier)}`;
     if (earlier.effect === rule.effect) {
-      warn(rule, 'shadowed_rule', `rule "${rule.id}" ${same} and the same effect, so it never changes a decision`);
+      warn(
+        rule,
+        'shadowed_rule',
+        `rule "${rule.id}" ${same} and the same effect, so it never changes a decision`,
+      );
     } else if (EFFECT_RANK[earlier.effect] > EFFECT_RANK[rule.effect]) {
-      warn(rule, 'shadowed_rule', `rule "${rule.id}" ${same}; its effect ${rule.effect} is always overridden by ${earlier.effect}`);
+      warn(
+        rule,
+        'shadowed_rule',
+        `rule "${rule.id}" ${same}; its effect ${rule.effect} is always overridden by ${earlier.effect}`,
+      );
     } else {
-      warn(rule, 'shadowed_rule', `rule "${rule.id}" ${same}; its effect ${rule.effect} always overrides ${earlier.effect}, so the earlier rule never decides`);
+      warn(
+        rule,
+        'shadowed_rule',
+        `rule "${rule.id}" ${same}; its effect ${rule.effect} always overrides ${earlier.effect}, so the earlier rule never decides`,
+      );
     }
   }
 }
@@ -110,7 +139,11 @@ function lintUnreachable(rules: readonly CompiledRule[], reported: Set<CompiledR
       const mutual = rule.effect === 'deny' && denies.includes(rule) && covers(rule, deny);
       if (mutual && deny.order > rule.order) continue; // report only the later of two equivalent denies
       reported.add(rule);
-      warn(rule, 'unreachable_rule', `rule "${rule.id}" can never change a decision: ${where(deny)} denies every action it targets, unconditionally`);
+      warn(
+        rule,
+        'unreachable_rule',
+        `rule "${rule.id}" can never change a decision: ${where(deny)} denies every action it targets, unconditionally`,
+      );
       break;
     }
   }
@@ -136,11 +169,14 @@ function unknownFields(rule: CompiledRule): string[] {
     let field: unknown;
     let base: unknown;
     if (node.op === '.' || node.op === '.?') [base, field] = node.args;
-    else if ((node.op === '[]' || node.op === '[?]') && node.args[1].op === 'value') [base, field] = [node.args[0], node.args[1].args];
+    else if ((node.op === '[]' || node.op === '[?]') && node.args[1].op === 'value')
+      [base, field] = [node.args[0], node.args[1].args];
     else return;
     const b = base as { op?: string; args?: unknown };
     if (b.op !== 'id' || typeof b.args !== 'string' || typeof field !== 'string') return;
-    const known = Object.prototype.hasOwnProperty.call(KNOWN_FIELDS, b.args) ? KNOWN_FIELDS[b.args] : undefined;
+    const known = Object.prototype.hasOwnProperty.call(KNOWN_FIELDS, b.args)
+      ? KNOWN_FIELDS[b.args]
+      : undefined;
     if (known === undefined || known.includes(field)) return;
     const msg = `rule "${rule.id}" reads ${b.args}.${field}, but ${b.args} has no field "${field}" (fields: ${known.join(', ')})`;
     if (!problems.includes(msg)) problems.push(msg);

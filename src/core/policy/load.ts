@@ -4,7 +4,7 @@
  */
 import { err, ok, type Result } from '../result.js';
 import { compilePolicies, type CompiledPolicies, type CompiledRule } from './compile.js';
-import { RuleEvaluator } from './evaluate.js';
+import { prepareSlots, RuleEvaluator } from './evaluate.js';
 import { RuleIndex } from './index-rules.js';
 import { lintRules } from './lint.js';
 import { parsePolicies } from './parse.js';
@@ -25,14 +25,25 @@ export function loadPolicySet(files: readonly PolicyFile[]): Result<CompiledPoli
   const diags = new Diagnostics();
   const seen = new Set<string>();
   for (const f of files) {
-    if (seen.has(f.path)) diags.add('policy_parse_error', 'the same file path is given twice', { file: f.path, line: 1, column: 1 });
+    if (seen.has(f.path))
+      diags.add('policy_parse_error', 'the same file path is given twice', {
+        file: f.path,
+        line: 1,
+        column: 1,
+      });
     seen.add(f.path);
   }
   const parsed = parsePolicies(files, diags);
   const compiled = compilePolicies(parsed, diags);
   if (diags.list.length > 0) return err(sortDiagnostics(diags.list, files));
   if (files.length === 0) {
-    return err([{ code: 'policy_parse_error', message: 'no policy files were given', position: { file: '', line: 1, column: 1 } }]);
+    return err([
+      {
+        code: 'policy_parse_error',
+        message: 'no policy files were given',
+        position: { file: '', line: 1, column: 1 },
+      },
+    ]);
   }
   return ok(new PolicySet(policySetVersion(files), compiled));
 }
@@ -50,7 +61,7 @@ class PolicySet implements CompiledPolicySet {
     this.policies = compiled.policies;
     this.ruleCount = compiled.rules.length;
     this.rules = compiled.rules.map(summarize);
-    this.evaluator = new RuleEvaluator(new RuleIndex(compiled.rules), compiled.rules);
+    this.evaluator = new RuleEvaluator(new RuleIndex(compiled.rules, prepareSlots), compiled.rules);
   }
 
   evaluate(input: PolicyInput, options?: { explain?: boolean }): PolicyEvaluation {
@@ -63,7 +74,13 @@ class PolicySet implements CompiledPolicySet {
 }
 
 function summarize(rule: CompiledRule): RuleSummary {
-  const s: RuleSummary = { policy_id: rule.policyId, rule_id: rule.id, effect: rule.effect, reason: rule.reason, position: rule.position };
+  const s: RuleSummary = {
+    policy_id: rule.policyId,
+    rule_id: rule.id,
+    effect: rule.effect,
+    reason: rule.reason,
+    position: rule.position,
+  };
   if (rule.when !== undefined) s.when = rule.when;
   return s;
 }
@@ -73,6 +90,7 @@ export function sortDiagnostics(list: PolicyDiagnostic[], files: readonly Policy
   const rank = new Map(files.map((f, i) => [f.path, i]));
   const fileRank = (d: PolicyDiagnostic): number => rank.get(d.position.file) ?? files.length;
   return [...list].sort(
-    (a, b) => fileRank(a) - fileRank(b) || a.position.line - b.position.line || a.position.column - b.position.column,
+    (a, b) =>
+      fileRank(a) - fileRank(b) || a.position.line - b.position.line || a.position.column - b.position.column,
   );
 }

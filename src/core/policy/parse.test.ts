@@ -35,21 +35,44 @@ describe('policy file parsing', () => {
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.value.policies).toEqual([
-      { id: 'p', version: '1.0.0', owner: 'a@b.example', description: 'd', review_by: '2027-03-31', controls: ['NIST-CSF PR.AA-05'] },
+      {
+        id: 'p',
+        version: '1.0.0',
+        owner: 'a@b.example',
+        description: 'd',
+        review_by: '2027-03-31',
+        controls: ['NIST-CSF PR.AA-05'],
+      },
     ]);
     expect(r.value.rules).toEqual([
-      { policy_id: 'p', rule_id: 'r1', effect: 'escalate', reason: 'big', when: 'action.args.amount > 10000', position: { file: 'ok.yaml', line: 11, column: 5 } },
+      {
+        policy_id: 'p',
+        rule_id: 'r1',
+        effect: 'escalate',
+        reason: 'big',
+        when: 'action.args.amount > 10000',
+        position: { file: 'ok.yaml', line: 11, column: 5 },
+      },
     ]);
   });
 
   it('reports an unknown key at its position with a suggestion', () => {
-    const ds = diagnostics(`${HEAD}  - id: r1\n    effect: allow\n    reason: x\n    tagret: { kinds: [a] }\n`);
-    expect(where(ds)).toEqual([[10, 5, expect.stringContaining('unknown key "tagret" in rules[0] (did you mean "target"?)')]]);
+    const ds = diagnostics(
+      `${HEAD}  - id: r1\n    effect: allow\n    reason: x\n    tagret: { kinds: [a] }\n`,
+    );
+    expect(where(ds)).toEqual([
+      [10, 5, expect.stringContaining('unknown key "tagret" in rules[0] (did you mean "target"?)')],
+    ]);
     expect(ds[0]).toMatchObject({ code: 'policy_parse_error', policy_id: 'p', rule_id: 'r1' });
   });
 
   it('reports unknown top-level and metadata keys', () => {
-    const ds = diagnostics(HEAD.replace('rules:\n', 'extra: 1\nrules:\n  - { id: r, effect: allow, reason: x }\n').replace('  version: 1.0.0\n', '  version: 1.0.0\n  owners: x\n'));
+    const ds = diagnostics(
+      HEAD.replace('rules:\n', 'extra: 1\nrules:\n  - { id: r, effect: allow, reason: x }\n').replace(
+        '  version: 1.0.0\n',
+        '  version: 1.0.0\n  owners: x\n',
+      ),
+    );
     expect(where(ds)).toEqual([
       [6, 3, expect.stringContaining('unknown key "owners" in metadata (did you mean "owner"?)')],
       [7, 1, expect.stringContaining('unknown key "extra" at the top level')],
@@ -57,7 +80,9 @@ describe('policy file parsing', () => {
   });
 
   it('reports wrong types with the field path and the value found', () => {
-    const ds = diagnostics(`${HEAD}  - id: r1\n    effect: permit\n    reason: 42\n    when: 42\n    target: { kinds: tool_call }\n`);
+    const ds = diagnostics(
+      `${HEAD}  - id: r1\n    effect: permit\n    reason: 42\n    when: 42\n    target: { kinds: tool_call }\n`,
+    );
     expect(where(ds)).toEqual([
       [8, 13, 'rules[0].effect must be one of allow, deny, escalate, got "permit"'],
       [9, 13, 'rules[0].reason must be a string, got the number 42 (quote it)'],
@@ -77,7 +102,9 @@ describe('policy file parsing', () => {
       [7, 5, 'rules[0]: missing required key "effect"'],
       [7, 5, 'rules[0]: missing required key "reason"'],
     ]);
-    expect(where(diagnostics('apiVersion: portcullis.dev/v1\nkind: Policy\nrules: []\n'))).toEqual([[1, 1, 'missing required key "metadata"']]);
+    expect(where(diagnostics('apiVersion: portcullis.dev/v1\nkind: Policy\nrules: []\n'))).toEqual([
+      [1, 1, 'missing required key "metadata"'],
+    ]);
   });
 
   it('checks apiVersion, kind, ids, dates, durations and redact paths', () => {
@@ -94,18 +121,32 @@ describe('policy file parsing', () => {
     );
     expect(where(ds2)).toEqual([
       [11, 16, expect.stringContaining('rules[0].obligations.redact[0] "not a path" is not a dotted path')],
-      [12, 40, 'rules[0].obligations.approvals[0].count must be a whole number from 1 to 100, got the number 0'],
-      [12, 81, expect.stringContaining('rules[0].obligations.approvals[1].expires_in "soon" is not a duration')],
+      [
+        12,
+        40,
+        'rules[0].obligations.approvals[0].count must be a whole number from 1 to 100, got the number 0',
+      ],
+      [
+        12,
+        81,
+        expect.stringContaining('rules[0].obligations.approvals[1].expires_in "soon" is not a duration'),
+      ],
     ]);
   });
 
   it('rejects approvals on a rule that does not escalate', () => {
-    const ds = diagnostics(`${HEAD}  - id: r1\n    effect: allow\n    reason: x\n    obligations:\n      approvals: [{ roles: [a], count: 1 }]\n`);
-    expect(where(ds)).toEqual([[10, 5, "rules[0].obligations.approvals only apply to escalate rules, but this rule's effect is allow"]]);
+    const ds = diagnostics(
+      `${HEAD}  - id: r1\n    effect: allow\n    reason: x\n    obligations:\n      approvals: [{ roles: [a], count: 1 }]\n`,
+    );
+    expect(where(ds)).toEqual([
+      [10, 5, "rules[0].obligations.approvals only apply to escalate rules, but this rule's effect is allow"],
+    ]);
   });
 
   it('rejects target globs with characters outside the glob alphabet', () => {
-    const ds = diagnostics(`${HEAD}  - { id: r1, effect: allow, reason: x, target: { tools: ["pay ments", "a?b"] } }\n`);
+    const ds = diagnostics(
+      `${HEAD}  - { id: r1, effect: allow, reason: x, target: { tools: ["pay ments", "a?b"] } }\n`,
+    );
     expect(ds.map((d) => d.message)).toEqual([
       expect.stringContaining('rules[0].target.tools[0] "pay ments" is not a name or glob'),
       expect.stringContaining('rules[0].target.tools[1] "a?b" is not a name or glob'),
@@ -113,8 +154,12 @@ describe('policy file parsing', () => {
   });
 
   it('reports duplicate rule ids within a policy and duplicate policy ids across files', () => {
-    const dupRule = diagnostics(`${HEAD}  - { id: r1, effect: allow, reason: x }\n  - { id: r1, effect: deny, reason: y }\n`);
-    expect(where(dupRule)).toEqual([[8, 5, 'duplicate rule id "r1" in policy "p" (first defined at line 7)']]);
+    const dupRule = diagnostics(
+      `${HEAD}  - { id: r1, effect: allow, reason: x }\n  - { id: r1, effect: deny, reason: y }\n`,
+    );
+    expect(where(dupRule)).toEqual([
+      [8, 5, 'duplicate rule id "r1" in policy "p" (first defined at line 7)'],
+    ]);
     const r = loadPolicySet([
       { path: 'a.yaml', content: `${HEAD}  - { id: r1, effect: allow, reason: x }\n` },
       { path: 'b.yaml', content: `# same id\n${HEAD}  - { id: r2, effect: allow, reason: x }\n` },
@@ -122,7 +167,12 @@ describe('policy file parsing', () => {
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.error).toEqual([
-      { code: 'policy_parse_error', message: 'duplicate policy id "p" (first defined at a.yaml:1:1)', position: { file: 'b.yaml', line: 2, column: 1 }, policy_id: 'p' },
+      {
+        code: 'policy_parse_error',
+        message: 'duplicate policy id "p" (first defined at a.yaml:1:1)',
+        position: { file: 'b.yaml', line: 2, column: 1 },
+        policy_id: 'p',
+      },
     ]);
   });
 
@@ -130,7 +180,10 @@ describe('policy file parsing', () => {
     const two = `${HEAD}  - { id: r1, effect: allow, reason: x }\n---\n${HEAD.replace('id: p', 'id: q')}  - { id: r1, effect: deny, reason: y }\n`;
     const r = loadPolicySet([{ path: 'two.yaml', content: two }]);
     expect(r.ok && r.value.policies.map((p) => p.id)).toEqual(['p', 'q']);
-    expect(r.ok && r.value.rules.map((x) => `${x.policy_id}/${x.rule_id}@${x.position.line}`)).toEqual(['p/r1@7', 'q/r1@15']);
+    expect(r.ok && r.value.rules.map((x) => `${x.policy_id}/${x.rule_id}@${x.position.line}`)).toEqual([
+      'p/r1@7',
+      'q/r1@15',
+    ]);
   });
 
   it('reports YAML syntax errors with their position and never throws', () => {
@@ -169,7 +222,9 @@ describe('adversarial policy files', () => {
       'g: [*f,*f,*f,*f,*f,*f,*f,*f,*f,*f]',
     ].join('\n');
     // In a policy (schema keys) and in a test input (free JSON, where aliases are expanded).
-    const ds = diagnostics(`${HEAD}  - id: r1\n    effect: allow\n    reason: x\n    target:\n      tools: *a\n${bomb.replace(/^/gm, '# ')}\n`);
+    const ds = diagnostics(
+      `${HEAD}  - id: r1\n    effect: allow\n    reason: x\n    target:\n      tools: *a\n${bomb.replace(/^/gm, '# ')}\n`,
+    );
     expect(ds.length).toBeGreaterThan(0);
     const ds2 = diagnostics(`${bomb}\n${HEAD}  - { id: r1, effect: allow, reason: x }\n`);
     expect(ds2.length).toBeGreaterThan(0);
@@ -198,7 +253,11 @@ describe('adversarial policy files', () => {
   });
 
   it('loads a large but legal file (5,000 rules)', () => {
-    const rules = Array.from({ length: 5000 }, (_, i) => `  - { id: r${i}, effect: allow, reason: x, target: { tools: [t${i}] }, when: 'action.args.n > ${i}' }`);
+    const rules = Array.from(
+      { length: 5000 },
+      (_, i) =>
+        `  - { id: r${i}, effect: allow, reason: x, target: { tools: [t${i}] }, when: 'action.args.n > ${i}' }`,
+    );
     const r = loadPolicySet([{ path: 'big.yaml', content: `${HEAD}${rules.join('\n')}\n` }]);
     expect(r.ok && r.value.ruleCount).toBe(5000);
   });

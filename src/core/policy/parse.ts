@@ -16,7 +16,7 @@ import {
   type Ids,
 } from './schema.js';
 import type { PolicyFile, PolicyMetadata, RuleSource, SourcePosition } from './types.js';
-import { Diagnostics, NodeReader, parseYamlFile, type YamlSource } from './yaml-source.js';
+import { NodeReader, parseYamlFile, type Diagnostics, type YamlSource } from './yaml-source.js';
 
 export const API_VERSION = 'portcullis.dev/v1';
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -65,7 +65,13 @@ export function parsePolicies(files: readonly PolicyFile[], diags: Diagnostics):
 function parsePolicyDocument(r: NodeReader, node: YamlNode): ParsedPolicy | null {
   const top = asMap(r, r.resolve(node), 'a policy document', {});
   if (top === null) return null;
-  const fields = readFields(r, top, '', { required: ['apiVersion', 'kind', 'metadata', 'rules'], optional: [] }, {});
+  const fields = readFields(
+    r,
+    top,
+    '',
+    { required: ['apiVersion', 'kind', 'metadata', 'rules'], optional: [] },
+    {},
+  );
   if (fields === null) return null;
   const apiVersion = readString(r, fields.get('apiVersion')!, {}, { oneOf: [API_VERSION] });
   const kind = readString(r, fields.get('kind')!, {}, { oneOf: ['Policy'] });
@@ -88,20 +94,32 @@ function parsePolicyDocument(r: NodeReader, node: YamlNode): ParsedPolicy | null
     if (rule === null) return;
     const earlier = seen.get(rule.id);
     if (earlier !== undefined) {
-      r.error(`duplicate rule id "${rule.id}" in policy "${metadata.id}" (first defined at line ${earlier.line})`, ruleNode, {
-        ...ids,
-        rule_id: rule.id,
-      });
+      r.error(
+        `duplicate rule id "${rule.id}" in policy "${metadata.id}" (first defined at line ${earlier.line})`,
+        ruleNode,
+        {
+          ...ids,
+          rule_id: rule.id,
+        },
+      );
       return;
     }
     seen.set(rule.id, rule.position);
     rules.push(rule);
   });
   const position = r.source.nodePosition(top);
-  return { metadata, rules, position, reviewPosition: reviewNode === null ? position : r.source.nodePosition(reviewNode) };
+  return {
+    metadata,
+    rules,
+    position,
+    reviewPosition: reviewNode === null ? position : r.source.nodePosition(reviewNode),
+  };
 }
 
-function parseMetadata(r: NodeReader, f: Field): { metadata: PolicyMetadata; reviewNode: YamlNode | null } | null {
+function parseMetadata(
+  r: NodeReader,
+  f: Field,
+): { metadata: PolicyMetadata; reviewNode: YamlNode | null } | null {
   const map = asMap(r, f.value, 'metadata', {}, f.keyNode);
   if (map === null) return null;
   const fields = readFields(
@@ -157,12 +175,21 @@ const RULE_KEYS = {
   optional: ['description', 'target', 'when', 'obligations'],
 } as const;
 
-function parseRule(r: NodeReader, node: YamlNode | null, path: string, policyId: string, listNode: YamlNode): ParsedRule | null {
+function parseRule(
+  r: NodeReader,
+  node: YamlNode | null,
+  path: string,
+  policyId: string,
+  listNode: YamlNode,
+): ParsedRule | null {
   const map = asMap(r, node, path, { policy_id: policyId }, listNode);
   if (map === null) return null;
   // Read the id first so that every later message can name the rule.
   const idEntry = r.entries(map).find((e) => e.key === 'id');
-  const idValue = idEntry?.value !== null && idEntry?.value !== undefined && isScalar(idEntry.value) ? idEntry.value.value : undefined;
+  const idValue =
+    idEntry?.value !== null && idEntry?.value !== undefined && isScalar(idEntry.value)
+      ? idEntry.value.value
+      : undefined;
   const ids: Ids = { policy_id: policyId, rule_id: typeof idValue === 'string' ? idValue : undefined };
   const fields = readFields(r, map, path, RULE_KEYS, ids);
   if (fields === null) return null;
@@ -210,7 +237,11 @@ function parseRule(r: NodeReader, node: YamlNode | null, path: string, policyId:
     if (o === null) ok = false;
     else rule.obligations = o;
     if (o !== null && o.approvals.length > 0 && effect !== undefined && effect !== 'escalate') {
-      r.error(`${obligations.path}.approvals only apply to escalate rules, but this rule's effect is ${effect}`, obligations.keyNode, ids);
+      r.error(
+        `${obligations.path}.approvals only apply to escalate rules, but this rule's effect is ${effect}`,
+        obligations.keyNode,
+        ids,
+      );
       ok = false;
     }
   }
@@ -235,9 +266,13 @@ function parseObligations(r: NodeReader, f: Field, ids: Ids): RuleSource['obliga
   const fields = readFields(r, map, f.path, { required: [], optional: ['redact', 'approvals'] }, ids);
   if (fields === null) return null;
   const redactField = fields.get('redact');
-  const redact = redactField === undefined
-    ? []
-    : readStringList(r, redactField, ids, { pattern: REDACT_PATTERN, patternHint: 'a dotted path like action.args.account_number' });
+  const redact =
+    redactField === undefined
+      ? []
+      : readStringList(r, redactField, ids, {
+          pattern: REDACT_PATTERN,
+          patternHint: 'a dotted path like action.args.account_number',
+        });
   const approvals: ApproverRequirement[] = [];
   let ok = redact !== undefined;
   const approvalsField = fields.get('approvals');
@@ -253,7 +288,13 @@ function parseObligations(r: NodeReader, f: Field, ids: Ids): RuleSource['obliga
   return ok ? { redact: redact!, approvals } : null;
 }
 
-function parseApproval(r: NodeReader, node: YamlNode | null, path: string, ids: Ids, at: YamlNode): ApproverRequirement | null {
+function parseApproval(
+  r: NodeReader,
+  node: YamlNode | null,
+  path: string,
+  ids: Ids,
+  at: YamlNode,
+): ApproverRequirement | null {
   const map = asMap(r, node, path, ids, at);
   if (map === null) return null;
   const fields = readFields(r, map, path, { required: ['roles', 'count'], optional: ['expires_in'] }, ids);
@@ -281,7 +322,12 @@ function parseApproval(r: NodeReader, node: YamlNode | null, path: string, ids: 
  * sequence in a quoted string is skipped over). Exact for plain, quoted and block scalars
  * without escapes; close otherwise.
  */
-export function conditionOffsetPosition(source: YamlSource, node: YamlNode, value: string, offset: number): SourcePosition {
+export function conditionOffsetPosition(
+  source: YamlSource,
+  node: YamlNode,
+  value: string,
+  offset: number,
+): SourcePosition {
   const start = node.range?.[0] ?? 0;
   const end = node.range?.[1] ?? source.text.length;
   const text = source.text;

@@ -37,11 +37,15 @@ interface GenRule {
 
 const ruleArb = fc.record({
   effect: fc.constantFrom<Effect>('allow', 'deny', 'escalate'),
-  tools: fc.option(fc.uniqueArray(fc.constantFrom(...PATTERNS), { minLength: 1, maxLength: 2 }), { nil: null }),
-  kinds: fc.constantFrom([], ['tool_call'], ['mcp.*']),
+  tools: fc.option(fc.uniqueArray(fc.constantFrom(...PATTERNS), { minLength: 1, maxLength: 2 }), {
+    nil: null,
+  }),
+  kinds: fc.constantFrom<string[]>([], ['tool_call'], ['mcp.*']),
   cond: fc.integer({ min: 0, max: CONDITIONS.length - 1 }),
 });
-const rulesArb = fc.array(ruleArb, { minLength: 1, maxLength: 12 }).map((rs) => rs.map((r, i): GenRule => ({ ...r, id: `r${i}` })));
+const rulesArb = fc
+  .array(ruleArb, { minLength: 1, maxLength: 12 })
+  .map((rs) => rs.map((r, i): GenRule => ({ ...r, id: `r${i}` })));
 const inputArb = fc.record({
   tool: fc.constantFrom(...TOOLS),
   kind: fc.constantFrom('tool_call', 'mcp.tools_call', 'llm.chat'),
@@ -50,11 +54,21 @@ const inputArb = fc.record({
 });
 
 function yaml(policyId: string, rules: GenRule[]): string {
-  const lines = ['apiVersion: portcullis.dev/v1', 'kind: Policy', `metadata: { id: ${policyId}, version: "1" }`, 'rules:'];
+  const lines = [
+    'apiVersion: portcullis.dev/v1',
+    'kind: Policy',
+    `metadata: { id: ${policyId}, version: "1" }`,
+    'rules:',
+  ];
   for (const r of rules) {
-    const target = r.tools === null && r.kinds.length === 0 ? '' : `, target: { kinds: [${r.kinds.map((k) => `"${k}"`).join(', ')}]${r.tools === null ? '' : `, tools: [${r.tools.map((t) => `"${t}"`).join(', ')}]`} }`;
+    const target =
+      r.tools === null && r.kinds.length === 0
+        ? ''
+        : `, target: { kinds: [${r.kinds.map((k) => `"${k}"`).join(', ')}]${r.tools === null ? '' : `, tools: [${r.tools.map((t) => `"${t}"`).join(', ')}]`} }`;
     const cel = CONDITIONS[r.cond]!.cel;
-    lines.push(`  - { id: ${r.id}, effect: ${r.effect}, reason: x${target}${cel === null ? '' : `, when: '${cel}'`} }`);
+    lines.push(
+      `  - { id: ${r.id}, effect: ${r.effect}, reason: x${target}${cel === null ? '' : `, when: '${cel}'`} }`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -73,7 +87,10 @@ function toInput(i: { tool: string; kind: string; amount: number; roles: string[
 }
 
 /** Brute force: every rule, linear scan, no index. */
-function reference(rules: GenRule[], i: { tool: string; kind: string; amount: number; roles: string[] }): { outcome: Effect; matched: string[] } {
+function reference(
+  rules: GenRule[],
+  i: { tool: string; kind: string; amount: number; roles: string[] },
+): { outcome: Effect; matched: string[] } {
   let best = -1;
   let error = false;
   const matched: string[] = [];
@@ -113,20 +130,28 @@ describe('policy combination properties', () => {
   it('does not depend on rule order or on how rules are split into policies', () => {
     fc.assert(
       fc.property(
-        rulesArb.chain((rules) => fc.tuple(fc.constant(rules), fc.shuffledSubarray(rules, { minLength: rules.length, maxLength: rules.length }))),
+        rulesArb.chain((rules) =>
+          fc.tuple(
+            fc.constant(rules),
+            fc.shuffledSubarray(rules, { minLength: rules.length, maxLength: rules.length }),
+          ),
+        ),
         inputArb,
         fc.integer({ min: 0, max: 12 }),
         ([rules, shuffled], i, cut) => {
           const a = load([['p', rules]]).evaluate(toInput(i));
           const b = load([['p', shuffled]]).evaluate(toInput(i));
-          const c = load([
+          const split: Array<[string, GenRule[]]> = [
             ['p', shuffled.slice(0, cut)],
             ['q', shuffled.slice(cut)],
-          ].filter(([, rs]) => rs.length > 0) as Array<[string, GenRule[]]>).evaluate(toInput(i));
+          ];
+          const c = load(split.filter(([, rs]) => rs.length > 0)).evaluate(toInput(i));
           for (const other of [b, c]) {
             expect(other.outcome).toBe(a.outcome);
             expect(other.code).toBe(a.code);
-            expect(sorted(other.matched.map((m) => m.rule_id))).toEqual(sorted(a.matched.map((m) => m.rule_id)));
+            expect(sorted(other.matched.map((m) => m.rule_id))).toEqual(
+              sorted(a.matched.map((m) => m.rule_id)),
+            );
             expect(sorted(other.obligations.redact)).toEqual(sorted(a.obligations.redact));
           }
         },

@@ -34,7 +34,13 @@ export function truncate(s: string, max: number): string {
   return s.length <= max ? s : `${s.slice(0, max)}…`;
 }
 
-export function asMap(r: NodeReader, node: YamlNode | null, path: string, ids: Ids, at?: YamlNode): YAMLMap | null {
+export function asMap(
+  r: NodeReader,
+  node: YamlNode | null,
+  path: string,
+  ids: Ids,
+  at?: YamlNode,
+): YAMLMap | null {
   if (node !== null && isMap(node)) return node;
   r.error(`${path} must be a map, got ${describe(node)}`, node ?? at, ids);
   return null;
@@ -103,18 +109,31 @@ export function readString(r: NodeReader, f: Field, ids: Ids, rule: StringRule =
     return undefined;
   }
   if (rule.oneOf !== undefined && !rule.oneOf.includes(s)) {
-    r.error(`${f.path} must be one of ${rule.oneOf.join(', ')}, got ${JSON.stringify(truncate(s, 40))}`, node, ids);
+    r.error(
+      `${f.path} must be one of ${rule.oneOf.join(', ')}, got ${JSON.stringify(truncate(s, 40))}`,
+      node,
+      ids,
+    );
     return undefined;
   }
   if (rule.pattern !== undefined && !rule.pattern.test(s)) {
-    r.error(`${f.path} ${JSON.stringify(truncate(s, 60))} is not ${rule.patternHint ?? `of the form ${String(rule.pattern)}`}`, node, ids);
+    r.error(
+      `${f.path} ${JSON.stringify(truncate(s, 60))} is not ${rule.patternHint ?? `of the form ${String(rule.pattern)}`}`,
+      node,
+      ids,
+    );
     return undefined;
   }
   return s;
 }
 
 /** A list of strings; each element checked like readString. */
-export function readStringList(r: NodeReader, f: Field, ids: Ids, rule: StringRule & { nonEmpty?: boolean } = {}): string[] | undefined {
+export function readStringList(
+  r: NodeReader,
+  f: Field,
+  ids: Ids,
+  rule: StringRule & { nonEmpty?: boolean } = {},
+): string[] | undefined {
   const node = f.value;
   if (node === null || !isSeq(node)) {
     r.error(`${f.path} must be a list of strings, got ${describe(node)}`, node ?? f.keyNode, ids);
@@ -139,7 +158,11 @@ export function readInt(r: NodeReader, f: Field, ids: Ids, min: number, max: num
   const node = f.value;
   const v: unknown = node !== null && isScalar(node) ? node.value : undefined;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    r.error(`${f.path} must be a whole number from ${min} to ${max}, got ${describe(node)}`, node ?? f.keyNode, ids);
+    r.error(
+      `${f.path} must be a whole number from ${min} to ${max}, got ${describe(node)}`,
+      node ?? f.keyNode,
+      ids,
+    );
     return undefined;
   }
   return v;

@@ -9,8 +9,25 @@ import { err, ok, type Result } from '../result.js';
 import { KNOWN_FIELDS } from './lint.js';
 import { sortDiagnostics } from './load.js';
 import { API_VERSION } from './parse.js';
-import { asMap, describe, readFields, readInt, readList, readString, readStringList, type Field, type Ids } from './schema.js';
-import type { PolicyDiagnostic, PolicyEvaluation, PolicyFile, PolicyInput, PolicyTestCase, PolicyTestExpectation } from './types.js';
+import {
+  asMap,
+  describe,
+  readFields,
+  readInt,
+  readList,
+  readString,
+  readStringList,
+  type Field,
+  type Ids,
+} from './schema.js';
+import type {
+  PolicyDiagnostic,
+  PolicyEvaluation,
+  PolicyFile,
+  PolicyInput,
+  PolicyTestCase,
+  PolicyTestExpectation,
+} from './types.js';
 import { Diagnostics, NodeReader, parseYamlFile } from './yaml-source.js';
 
 /** 2026-01-01T00:00:00Z: the clock of a test case that does not set `now`. */
@@ -31,7 +48,11 @@ export function defaultPolicyInput(now = DEFAULT_TEST_NOW): PolicyInput {
 }
 
 const EFFECTS: readonly Effect[] = ['allow', 'deny', 'escalate'];
-const CODES: ReadonlyArray<PolicyEvaluation['code']> = ['rule_matched', 'no_rule_matched', 'policy_eval_error'];
+const CODES: ReadonlyArray<PolicyEvaluation['code']> = [
+  'rule_matched',
+  'no_rule_matched',
+  'policy_eval_error',
+];
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
 
 export function parsePolicyTests(files: readonly PolicyFile[]): Result<PolicyTestCase[], PolicyDiagnostic[]> {
@@ -44,7 +65,8 @@ export function parsePolicyTests(files: readonly PolicyFile[]): Result<PolicyTes
     for (const { doc, contents } of parsed.documents) {
       const r = new NodeReader(parsed.source, doc, diags);
       const top = asMap(r, r.resolve(contents), 'a test document', {});
-      const fields = top && readFields(r, top, '', { required: ['tests'], optional: ['apiVersion', 'kind'] }, {});
+      const fields =
+        top && readFields(r, top, '', { required: ['tests'], optional: ['apiVersion', 'kind'] }, {});
       if (!fields) continue;
       if (fields.has('apiVersion')) readString(r, fields.get('apiVersion')!, {}, { oneOf: [API_VERSION] });
       if (fields.has('kind')) readString(r, fields.get('kind')!, {}, { oneOf: ['PolicyTest'] });
@@ -67,7 +89,13 @@ export function parsePolicyTests(files: readonly PolicyFile[]): Result<PolicyTes
 function parseCase(r: NodeReader, node: YamlNode | null, path: string, at: YamlNode): PolicyTestCase | null {
   const map = asMap(r, node, path, {}, at);
   if (map === null) return null;
-  const fields = readFields(r, map, path, { required: ['name', 'expect'], optional: ['description', 'input'] }, {});
+  const fields = readFields(
+    r,
+    map,
+    path,
+    { required: ['name', 'expect'], optional: ['description', 'input'] },
+    {},
+  );
   if (fields === null) return null;
   const name = readString(r, fields.get('name')!, {}, { maxLength: 512 });
   if (fields.has('description')) readString(r, fields.get('description')!, {});
@@ -88,7 +116,10 @@ function parseInput(r: NodeReader, f: Field): PolicyInput | null {
   let now = DEFAULT_TEST_NOW;
   const nowField = fields.get('now');
   if (nowField !== undefined) {
-    const s = readString(r, nowField, ids, { pattern: TIMESTAMP, patternHint: 'an RFC 3339 timestamp like 2026-06-01T00:00:00Z' });
+    const s = readString(r, nowField, ids, {
+      pattern: TIMESTAMP,
+      patternHint: 'an RFC 3339 timestamp like 2026-06-01T00:00:00Z',
+    });
     if (s === undefined || Number.isNaN(Date.parse(s))) ok = false;
     else now = Date.parse(s);
   }
@@ -98,14 +129,29 @@ function parseInput(r: NodeReader, f: Field): PolicyInput | null {
     const a = readObject(r, agent, KNOWN_FIELDS.agent!);
     if (a === null) ok = false;
     else {
-      ok = assign(r, agent, a, input.agent, { id: 'string', roles: 'strings', permissions: 'strings', attributes: 'object', on_behalf_of: 'string?' }) && ok;
+      ok =
+        assign(r, agent, a, input.agent, {
+          id: 'string',
+          roles: 'strings',
+          permissions: 'strings',
+          attributes: 'object',
+          on_behalf_of: 'string?',
+        }) && ok;
     }
   }
   const action = fields.get('action');
   if (action !== undefined) {
     const a = readObject(r, action, KNOWN_FIELDS.action!);
     if (a === null) ok = false;
-    else ok = assign(r, action, a, input.action, { kind: 'string', tool: 'string', server: 'string', args: 'object', prompt: 'string' }) && ok;
+    else
+      ok =
+        assign(r, action, a, input.action, {
+          kind: 'string',
+          tool: 'string',
+          server: 'string',
+          args: 'object',
+          prompt: 'string',
+        }) && ok;
   }
   const context = fields.get('context');
   if (context !== undefined) {
@@ -147,17 +193,33 @@ function readObject(r: NodeReader, f: Field, keys: readonly string[] | null): Js
 type Kind = 'string' | 'string?' | 'strings' | 'object';
 
 /** Copies the typed fields of `from` onto `into`, reporting type errors at the field's path. */
-function assign(r: NodeReader, f: Field, from: JsonObject, into: object, kinds: Record<string, Kind>): boolean {
+function assign(
+  r: NodeReader,
+  f: Field,
+  from: JsonObject,
+  into: object,
+  kinds: Record<string, Kind>,
+): boolean {
   let ok = true;
   for (const [key, value] of Object.entries(from)) {
     const kind = kinds[key]!;
     const good =
-      kind === 'string' ? typeof value === 'string'
-      : kind === 'string?' ? typeof value === 'string' || value === null
-      : kind === 'strings' ? Array.isArray(value) && value.every((x) => typeof x === 'string')
-      : typeof value === 'object' && value !== null && !Array.isArray(value);
+      kind === 'string'
+        ? typeof value === 'string'
+        : kind === 'string?'
+          ? typeof value === 'string' || value === null
+          : kind === 'strings'
+            ? Array.isArray(value) && value.every((x) => typeof x === 'string')
+            : typeof value === 'object' && value !== null && !Array.isArray(value);
     if (!good) {
-      const want = kind === 'strings' ? 'a list of strings' : kind === 'object' ? 'a map' : kind === 'string?' ? 'a string or null' : 'a string';
+      const want =
+        kind === 'strings'
+          ? 'a list of strings'
+          : kind === 'object'
+            ? 'a map'
+            : kind === 'string?'
+              ? 'a string or null'
+              : 'a string';
       r.error(`${f.path}.${key} must be ${want}`, f.value);
       ok = false;
       continue;
@@ -170,7 +232,13 @@ function assign(r: NodeReader, f: Field, from: JsonObject, into: object, kinds: 
 function parseExpect(r: NodeReader, f: Field): PolicyTestExpectation | null {
   const map = asMap(r, f.value, f.path, {}, f.keyNode);
   if (map === null) return null;
-  const fields = readFields(r, map, f.path, { required: ['outcome'], optional: ['matched', 'code', 'redact', 'approvals'] }, {});
+  const fields = readFields(
+    r,
+    map,
+    f.path,
+    { required: ['outcome'], optional: ['matched', 'code', 'redact', 'approvals'] },
+    {},
+  );
   if (fields === null) return null;
   const outcome = readString(r, fields.get('outcome')!, {}, { oneOf: EFFECTS }) as Effect | undefined;
   if (outcome === undefined) return null;
@@ -178,7 +246,12 @@ function parseExpect(r: NodeReader, f: Field): PolicyTestExpectation | null {
   let ok = true;
   const matched = fields.get('matched');
   if (matched !== undefined) {
-    const v = readStringList(r, matched, {}, { pattern: /^[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)?$/, patternHint: 'a rule id or policy-id/rule-id' });
+    const v = readStringList(
+      r,
+      matched,
+      {},
+      { pattern: /^[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)?$/, patternHint: 'a rule id or policy-id/rule-id' },
+    );
     if (v === undefined) ok = false;
     else out.matched = v;
   }

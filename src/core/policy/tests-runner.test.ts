@@ -68,8 +68,20 @@ describe('policy test files', () => {
     expect(first!.name).toBe('large transfer escalates');
     expect(first!.position).toEqual({ file: 'tests/pay.yaml', line: 2, column: 5 });
     expect(first!.input).toEqual({
-      agent: { id: 'pay-bot', roles: [], permissions: ['payments:execute'], attributes: {}, on_behalf_of: null },
-      action: { kind: 'tool_call', tool: 'payments.transfer', server: '', args: { amount: 20000, currency: 'EUR' }, prompt: '' },
+      agent: {
+        id: 'pay-bot',
+        roles: [],
+        permissions: ['payments:execute'],
+        attributes: {},
+        on_behalf_of: null,
+      },
+      action: {
+        kind: 'tool_call',
+        tool: 'payments.transfer',
+        server: '',
+        args: { amount: 20000, currency: 'EUR' },
+        prompt: '',
+      },
       context: { purpose: 'vendor-payment' },
       findings: {},
       risk: {},
@@ -104,10 +116,14 @@ describe('policy test files', () => {
     if (r.ok) return;
     expect(r.error.map((d) => `${d.position.line}:${d.position.column} ${d.message}`)).toEqual([
       '3:21 tests[0].input.agent.roles must be a list of strings',
-      expect.stringMatching(/^3:49 unknown key "tol" in tests\[0\]\.input\.action \(did you mean "tool"\?\); allowed: kind, tool,/),
+      expect.stringMatching(
+        /^3:49 unknown key "tol" in tests\[0\]\.input\.action \(did you mean "tool"\?\); allowed: kind, tool,/,
+      ),
       '3:64 tests[0].input.now "yesterday" is not an RFC 3339 timestamp like 2026-06-01T00:00:00Z',
       '4:24 tests[0].expect.outcome must be one of allow, deny, escalate, got "permit"',
-      expect.stringMatching(/^6:25 unknown key "regoin" in tests\[1\]\.input\.context \(did you mean "region"\?\)/),
+      expect.stringMatching(
+        /^6:25 unknown key "regoin" in tests\[1\]\.input\.context \(did you mean "region"\?\)/,
+      ),
       '7:41 tests[1].expect.matched[0] "a b" is not a rule id or policy-id/rule-id',
       '10:5 duplicate test name "d" in this file',
       '12:5 tests[4]: missing required key "expect"',
@@ -126,7 +142,12 @@ describe('running policy tests', () => {
       'outcome: expected allow, got deny (no_rule_matched)',
       'matched: expected but not matched: small, big',
     ]);
-    expect(report.results[2]!.actual).toEqual({ outcome: 'deny', code: 'no_rule_matched', matched: [], errors: [] });
+    expect(report.results[2]!.actual).toEqual({
+      outcome: 'deny',
+      code: 'no_rule_matched',
+      matched: [],
+      errors: [],
+    });
   });
 
   it('checks code, redact and approvals when given', () => {
@@ -150,9 +171,24 @@ describe('running policy tests', () => {
     const report = runPolicyTests(set(), cases(TESTS));
     expect(report.coverage).toEqual({
       rules: [
-        { policy_id: 'pay', rule_id: 'big', position: { file: 'policies/pay.yaml', line: 5, column: 5 }, hits: 1 },
-        { policy_id: 'pay', rule_id: 'small', position: { file: 'policies/pay.yaml', line: 13, column: 5 }, hits: 1 },
-        { policy_id: 'pay', rule_id: 'never-tested', position: { file: 'policies/pay.yaml', line: 18, column: 5 }, hits: 0 },
+        {
+          policy_id: 'pay',
+          rule_id: 'big',
+          position: { file: 'policies/pay.yaml', line: 5, column: 5 },
+          hits: 1,
+        },
+        {
+          policy_id: 'pay',
+          rule_id: 'small',
+          position: { file: 'policies/pay.yaml', line: 13, column: 5 },
+          hits: 1,
+        },
+        {
+          policy_id: 'pay',
+          rule_id: 'never-tested',
+          position: { file: 'policies/pay.yaml', line: 18, column: 5 },
+          hits: 0,
+        },
       ],
       covered: 2,
       total: 3,
@@ -176,6 +212,8 @@ describe('running policy tests', () => {
         '  not covered: pay/never-tested  (policies/pay.yaml:18)',
       ].join('\n'),
     );
-    expect(formatPolicyTestReport(runPolicyTests(set(), cases(TESTS)), { verbose: false })).not.toContain('PASS');
+    expect(formatPolicyTestReport(runPolicyTests(set(), cases(TESTS)), { verbose: false })).not.toContain(
+      'PASS',
+    );
   });
 });

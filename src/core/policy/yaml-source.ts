@@ -136,7 +136,11 @@ export class NodeReader {
     private readonly code: DiagnosticCode = 'policy_parse_error',
   ) {}
 
-  error(message: string, node: YamlNode | null | undefined, ids?: { policy_id?: string | undefined; rule_id?: string | undefined }): void {
+  error(
+    message: string,
+    node: YamlNode | null | undefined,
+    ids?: { policy_id?: string | undefined; rule_id?: string | undefined },
+  ): void {
     this.diags.add(this.code, message, this.source.nodePosition(node), ids);
   }
 

@@ -32,7 +32,7 @@ const target = z.enum(['agent', 'tool', 'all']);
 const freezeBody = z
   .strictObject({ target, id: name.optional(), reason })
   .refine((b) => (b.target === 'all') === (b.id === undefined), { message: 'id is required for agent and tool, and not allowed for all', path: ['id'] })
-  .refine((b) => b.target !== 'agent' || !b.id!.includes('*'), { message: 'agent ids are exact (no *)', path: ['id'] });
+  .refine((b) => b.target !== 'agent' || !(b.id ?? '').includes('*'), { message: 'agent ids are exact (no *)', path: ['id'] });
 const unfreezeBody = z
   .strictObject({ target, id: name.optional(), reason: reason.optional() })
   .refine((b) => (b.target === 'all') === (b.id === undefined), { message: 'id is required for agent and tool, and not allowed for all', path: ['id'] });

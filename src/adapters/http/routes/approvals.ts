@@ -80,6 +80,8 @@ export function createApprovalRoutes(deps: ApprovalRoutesDeps): Hono<OperatorEnv
     const before = q.before === undefined ? undefined : Date.parse(q.before);
     if (before !== undefined && Number.isNaN(before)) return invalid(c, 'before must be an RFC 3339 timestamp');
     if (q.agent !== undefined && (q.agent.length === 0 || q.agent.length > 128)) return invalid(c, 'agent must be 1 to 128 characters');
+    // Mark overdue approvals expired first, so that status filters see the truth.
+    await deps.approvals.sweep();
     const records = await deps.approvals.list({
       limit,
       ...(q.status === undefined ? {} : { status: q.status as ApprovalStatus }),
@@ -87,7 +89,7 @@ export function createApprovalRoutes(deps: ApprovalRoutesDeps): Hono<OperatorEnv
       ...(before === undefined ? {} : { createdBefore: before }),
     });
     const now = deps.clock.now();
-    // Pending approvals past their expiry are shown (and filtered) as expired.
+    // An approval that ran out since the sweep is shown (and filtered) as expired.
     const views = records.map((r) => operatorView(r, now)).filter((v) => q.status === undefined || v.status === q.status);
     await deps.record({ type: 'approval', details: apiCall('GET', '/v1/approvals', op.id, 'ok', { count: views.length }) });
     return c.json({ approvals: views });

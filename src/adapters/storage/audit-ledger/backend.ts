@@ -45,6 +45,9 @@ export interface BackendQuery {
 export interface LedgerBackend extends TreeReader {
   readonly name: string;
   readonly readonly: boolean;
+  /** Committed tree size (cheap: O(log n)). */
+  size(): number;
+  /** Table extents for verification (may scan). */
   extent(): LedgerExtent;
   /** Writes all rows in one atomic, durable commit, or throws having written nothing. */
   appendBatch(rows: readonly BackendEventRow[]): void;

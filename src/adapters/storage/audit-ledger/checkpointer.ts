@@ -43,6 +43,8 @@ export class Checkpointer {
     const everyMs = options.policy?.everyMs ?? 10_000;
     this.timer = setInterval(() => this.tick(), everyMs);
     this.timer.unref();
+    // A ledger that grew after its last checkpoint (a crash before close) is signed at once.
+    this.trySign();
   }
 
   get verifierKey(): string {

@@ -87,12 +87,13 @@ export class GroupCommitWriter {
   }
 
   append(event: AuditEventV1): Promise<AuditAppendReceipt> {
-    if (this.closed) return Promise.reject(new GatewayError('audit_store_unavailable', 'the audit ledger is closed'));
+    if (this.closed)
+      return Promise.reject(new GatewayError('audit_store_unavailable', 'the audit ledger is closed'));
     let encoded: ReturnType<typeof encodeEvent>;
     try {
       encoded = encodeEvent(event);
     } catch (e) {
-      return Promise.reject(e);
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
     }
     return new Promise<AuditAppendReceipt>((resolve, reject) => {
       this.queue.push({ text: encoded.text, columns: encoded.columns, resolve, reject });
@@ -133,7 +134,12 @@ export class GroupCommitWriter {
     try {
       for (let i = 0; i < batch.length; i++) {
         const p = batch[i]!;
-        rows.push({ index: start + i, text: p.text, columns: p.columns, nodes: this.extend(start + i, hashLeafText(p.text)) });
+        rows.push({
+          index: start + i,
+          text: p.text,
+          columns: p.columns,
+          nodes: this.extend(start + i, hashLeafText(p.text)),
+        });
       }
       this.backend.appendBatch(rows);
     } catch (e) {
@@ -141,7 +147,11 @@ export class GroupCommitWriter {
       this.healthy = false;
       this.error = e instanceof Error ? e.message : String(e);
       this.options.onError?.(e);
-      const failure = new GatewayError('audit_store_unavailable', 'the audit ledger could not commit the event', { cause: e });
+      const failure = new GatewayError(
+        'audit_store_unavailable',
+        'the audit ledger could not commit the event',
+        { cause: e },
+      );
       for (const p of batch) p.reject(failure);
       return;
     }

@@ -42,7 +42,13 @@ export interface LedgerStoreOptions {
 const MAX_PAGE = 1000;
 
 export function createLedgerStore(backend: LedgerBackend, options: LedgerStoreOptions = {}): AuditStore {
-  const writer = backend.readonly ? null : new GroupCommitWriter(backend, { maxBatch: options.maxBatch ?? 4096, onCommit: (s) => checkpointer?.onCommit(s), ...onError(options) });
+  const writer = backend.readonly
+    ? null
+    : new GroupCommitWriter(backend, {
+        maxBatch: options.maxBatch ?? 4096,
+        onCommit: (s) => checkpointer?.onCommit(s),
+        ...onError(options),
+      });
   const checkpointer =
     writer && options.signer
       ? new Checkpointer(backend, () => ({ size: writer.size, root: writer.root() }), {
@@ -56,24 +62,34 @@ export function createLedgerStore(backend: LedgerBackend, options: LedgerStoreOp
       : null;
   let closed = false;
 
-  const size = (): number => writer?.size ?? backend.extent().events;
+  const size = (): number => writer?.size ?? backend.size();
   const read = <T>(fn: () => T): Promise<T> => {
     try {
       return Promise.resolve(fn());
     } catch (e) {
       if (e instanceof GatewayError) return Promise.reject(e);
-      return Promise.reject(new GatewayError('audit_store_unavailable', 'the audit ledger cannot be read', { cause: e }));
+      return Promise.reject(
+        new GatewayError('audit_store_unavailable', 'the audit ledger cannot be read', { cause: e }),
+      );
     }
   };
-  const toStored = (row: LedgerEventRow): StoredAuditEvent => ({ index: row.index, event: parseEventText(row.text), canonical: row.text });
+  const toStored = (row: LedgerEventRow): StoredAuditEvent => ({
+    index: row.index,
+    event: parseEventText(row.text),
+    canonical: row.text,
+  });
   const needSize = (n: number, max: number, what: string): void => {
-    if (!Number.isSafeInteger(n) || n < 0 || n > max) throw new GatewayError('invalid_request', `${what} must be an integer in 0..${max}`);
+    if (!Number.isSafeInteger(n) || n < 0 || n > max)
+      throw new GatewayError('invalid_request', `${what} must be an integer in 0..${max}`);
   };
 
   const store: AuditStore = {
     name: `${backend.name}-ledger`,
     append(event: AuditEventV1): Promise<AuditAppendReceipt> {
-      if (!writer) return Promise.reject(new GatewayError('audit_store_unavailable', 'the audit ledger is open read-only'));
+      if (!writer)
+        return Promise.reject(
+          new GatewayError('audit_store_unavailable', 'the audit ledger is open read-only'),
+        );
       return writer.append(event);
     },
     ready: () => !closed && writer !== null && writer.ready,
@@ -100,67 +116,83 @@ export function createLedgerStore(backend: LedgerBackend, options: LedgerStoreOp
     listCheckpoints: () => read(() => backend.checkpoints()),
     latestCheckpoint: () => read(() => backend.latestCheckpoint()),
     listEvents: (query = {}) => read(() => listEvents(backend, query, toStored)),
-    getEvent: (id) => read(() => {
-      const row = backend.eventById(id);
-      return row ? toStored(row) : null;
-    }),
-    getEventAt: (index) => read(() => {
-      const row = Number.isSafeInteger(index) && index >= 0 ? backend.eventRows(index, index + 1)[0] : undefined;
-      return row ? toStored(row) : null;
-    }),
+    getEvent: (id) =>
+      read(() => {
+        const row = backend.eventById(id);
+        return row ? toStored(row) : null;
+      }),
+    getEventAt: (index) =>
+      read(() => {
+        const row =
+          Number.isSafeInteger(index) && index >= 0 ? backend.eventRows(index, index + 1)[0] : undefined;
+        return row ? toStored(row) : null;
+      }),
     getDecisionEvents: (decisionId) => read(() => backend.eventsByDecision(decisionId).map(toStored)),
-    rootAt: (at) => read(() => {
-      const n = size();
-      const s = at ?? n;
-      needSize(s, n, 'size');
-      return toBase64(s === n && writer ? writer.root() : rootAt(backend, s));
-    }),
-    inclusionProof: (index, at) => read(() => {
-      const n = size();
-      const s = at ?? n;
-      needSize(s, n, 'size');
-      needSize(index, s - 1, 'index');
-      return {
-        leaf_index: index,
-        tree_size: s,
-        leaf_hash: toBase64(backend.node(0, index)),
-        root_hash: toBase64(rootAt(backend, s)),
-        hashes: inclusionProof(backend, index, s).map(toBase64),
-      };
-    }),
-    consistencyProof: (from, to) => read(() => {
-      const n = size();
-      const s2 = to ?? n;
-      needSize(s2, n, 'to');
-      needSize(from, s2, 'from');
-      return {
-        size1: from,
-        size2: s2,
-        root1: toBase64(rootAt(backend, from)),
-        root2: toBase64(rootAt(backend, s2)),
-        hashes: consistencyProof(backend, from, s2).map(toBase64),
-      };
-    }),
-    rangeProof: (from, to, at) => read(() => {
-      needSize(at, size(), 'size');
-      needSize(to, at, 'to');
-      needSize(from, to - 1, 'from');
-      return rangeProof(backend, from, to, at).map(toBase64);
-    }),
+    rootAt: (at) =>
+      read(() => {
+        const n = size();
+        const s = at ?? n;
+        needSize(s, n, 'size');
+        return toBase64(s === n && writer ? writer.root() : rootAt(backend, s));
+      }),
+    inclusionProof: (index, at) =>
+      read(() => {
+        const n = size();
+        const s = at ?? n;
+        needSize(s, n, 'size');
+        needSize(index, s - 1, 'index');
+        return {
+          leaf_index: index,
+          tree_size: s,
+          leaf_hash: toBase64(backend.node(0, index)),
+          root_hash: toBase64(rootAt(backend, s)),
+          hashes: inclusionProof(backend, index, s).map(toBase64),
+        };
+      }),
+    consistencyProof: (from, to) =>
+      read(() => {
+        const n = size();
+        const s2 = to ?? n;
+        needSize(s2, n, 'to');
+        needSize(from, s2, 'from');
+        return {
+          size1: from,
+          size2: s2,
+          root1: toBase64(rootAt(backend, from)),
+          root2: toBase64(rootAt(backend, s2)),
+          hashes: consistencyProof(backend, from, s2).map(toBase64),
+        };
+      }),
+    rangeProof: (from, to, at) =>
+      read(() => {
+        needSize(at, size(), 'size');
+        needSize(to, at, 'to');
+        needSize(from, to - 1, 'from');
+        return rangeProof(backend, from, to, at).map(toBase64);
+      }),
     checkpointNow: async () => {
       await store.flush();
       return checkpointer ? read(() => checkpointer.signNow()) : null;
     },
     async rotateSigner(next: NoteSigner, rotationEvent: AuditEventV1): Promise<StoredCheckpoint> {
-      if (!writer || !checkpointer) throw new GatewayError('audit_key_invalid', 'this ledger has no signing key to rotate');
+      if (!writer || !checkpointer)
+        throw new GatewayError('audit_key_invalid', 'this ledger has no signing key to rotate');
       const details = rotationEvent.inputs.details as Record<string, unknown> | undefined;
-      if (rotationEvent.type !== 'key_rotation' || details?.previous_key !== checkpointer.verifierKey || details?.new_key !== next.verifierKey) {
-        throw new GatewayError('invalid_request', 'the rotation event must be a key_rotation naming the current and the next verifier key');
+      if (
+        rotationEvent.type !== 'key_rotation' ||
+        details?.previous_key !== checkpointer.verifierKey ||
+        details?.new_key !== next.verifierKey
+      ) {
+        throw new GatewayError(
+          'invalid_request',
+          'the rotation event must be a key_rotation naming the current and the next verifier key',
+        );
       }
       const receipt = await writer.append(rotationEvent);
       // A checkpoint may already have been signed (with the old key) by the commit itself.
       const cp = checkpointer.signNow() ?? backend.latestCheckpoint();
-      if (!cp || cp.size <= receipt.index) throw new GatewayError('audit_store_unavailable', 'the rotation checkpoint could not be signed');
+      if (!cp || cp.size <= receipt.index)
+        throw new GatewayError('audit_store_unavailable', 'the rotation checkpoint could not be signed');
       checkpointer.setSigner(next);
       return cp;
     },
@@ -175,9 +207,15 @@ export function createLedgerStore(backend: LedgerBackend, options: LedgerStoreOp
         latestCheckpoint: latest ? { seq: latest.seq, size: latest.size } : null,
         batches: writer?.batches ?? 0,
         appended: writer?.appended ?? 0,
-        witness: options.witness && checkpointer
-          ? { name: options.witness.name, submitted: checkpointer.witnessSubmitted, pending: checkpointer.witnessPending, lastError: checkpointer.witnessError }
-          : null,
+        witness:
+          options.witness && checkpointer
+            ? {
+                name: options.witness.name,
+                submitted: checkpointer.witnessSubmitted,
+                pending: checkpointer.witnessPending,
+                lastError: checkpointer.witnessError,
+              }
+            : null,
       };
     },
   };
@@ -188,11 +226,23 @@ function onError(options: LedgerStoreOptions): { onError?: (e: unknown) => void 
   return options.onError ? { onError: options.onError } : {};
 }
 
-function listEvents(backend: LedgerBackend, q: AuditEventQuery, toStored: (r: LedgerEventRow) => StoredAuditEvent): AuditEventPage {
+function listEvents(
+  backend: LedgerBackend,
+  q: AuditEventQuery,
+  toStored: (r: LedgerEventRow) => StoredAuditEvent,
+): AuditEventPage {
   const limit = q.limit ?? 100;
-  if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new GatewayError('invalid_request', `limit must be 1..${MAX_PAGE}`);
-  for (const [k, v] of Object.entries({ from: q.from, to: q.to, after: q.after, since: q.since, until: q.until })) {
-    if (v !== undefined && !Number.isSafeInteger(v)) throw new GatewayError('invalid_request', `${k} must be an integer`);
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_PAGE)
+    throw new GatewayError('invalid_request', `limit must be 1..${MAX_PAGE}`);
+  for (const [k, v] of Object.entries({
+    from: q.from,
+    to: q.to,
+    after: q.after,
+    since: q.since,
+    until: q.until,
+  })) {
+    if (v !== undefined && !Number.isSafeInteger(v))
+      throw new GatewayError('invalid_request', `${k} must be an integer`);
   }
   const from = Math.max(q.from ?? 0, q.after === undefined ? 0 : q.after + 1, 0);
   const query: BackendQuery = {

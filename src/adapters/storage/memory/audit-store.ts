@@ -11,7 +11,12 @@ import type {
   LedgerNodeRow,
   StoredCheckpoint,
 } from '../../../ports/audit-store.js';
-import type { BackendCheckpointRow, BackendEventRow, BackendQuery, LedgerBackend } from '../audit-ledger/backend.js';
+import type {
+  BackendCheckpointRow,
+  BackendEventRow,
+  BackendQuery,
+  LedgerBackend,
+} from '../audit-ledger/backend.js';
 import { createLedgerStore, type LedgerStoreOptions } from '../audit-ledger/ledger-store.js';
 
 export interface MemoryAuditStoreOptions extends LedgerStoreOptions {
@@ -26,6 +31,10 @@ class MemoryLedgerBackend implements LedgerBackend {
   private readonly cps: StoredCheckpoint[] = [];
 
   constructor(private readonly failWrites: (() => boolean) | undefined) {}
+
+  size(): number {
+    return this.events.length;
+  }
 
   extent(): LedgerExtent {
     return { events: this.events.length, eventRows: this.events.length, nodes: this.events.length };
@@ -53,20 +62,27 @@ class MemoryLedgerBackend implements LedgerBackend {
   node(level: number, index: number): Uint8Array {
     const size = (index + 1) * 2 ** level;
     const row = this.events[size - 1];
-    if (!row || row.nodes.length < (level + 1) * 32) throw new RangeError(`no stored node (${level}, ${index})`);
+    if (!row || row.nodes.length < (level + 1) * 32)
+      throw new RangeError(`no stored node (${level}, ${index})`);
     return row.nodes.subarray(level * 32, (level + 1) * 32);
   }
 
   eventRows(from: number, to: number): LedgerEventRow[] {
-    return this.events.slice(Math.max(0, from), Math.max(0, to)).map((r) => ({ index: r.index, text: r.text }));
+    return this.events
+      .slice(Math.max(0, from), Math.max(0, to))
+      .map((r) => ({ index: r.index, text: r.text }));
   }
 
   eventRowsWithColumns(from: number, to: number): LedgerEventRowWithColumns[] {
-    return this.events.slice(Math.max(0, from), Math.max(0, to)).map((r) => ({ index: r.index, text: r.text, ...r.columns }));
+    return this.events
+      .slice(Math.max(0, from), Math.max(0, to))
+      .map((r) => ({ index: r.index, text: r.text, ...r.columns }));
   }
 
   nodeRows(from: number, to: number): LedgerNodeRow[] {
-    return this.events.slice(Math.max(0, from), Math.max(0, to)).map((r) => ({ size: r.index + 1, hashes: toHex(r.nodes) }));
+    return this.events
+      .slice(Math.max(0, from), Math.max(0, to))
+      .map((r) => ({ size: r.index + 1, hashes: toHex(r.nodes) }));
   }
 
   queryEvents(q: BackendQuery): LedgerEventRow[] {
@@ -91,7 +107,9 @@ class MemoryLedgerBackend implements LedgerBackend {
   }
 
   eventsByDecision(decisionId: string): LedgerEventRow[] {
-    return this.events.filter((r) => r.columns.decisionId === decisionId).map((r) => ({ index: r.index, text: r.text }));
+    return this.events
+      .filter((r) => r.columns.decisionId === decisionId)
+      .map((r) => ({ index: r.index, text: r.text }));
   }
 
   checkpoints(): StoredCheckpoint[] {

@@ -3,6 +3,12 @@
  *
  * - audit_events: one row per leaf; `body` is the canonical JSON text whose UTF-8 bytes are the
  *   leaf data; the other columns are copies of event fields for filtering (verify checks them).
+ *   Only time_ms is indexed inline (it grows with idx, so the index only ever appends).
+ * - event_lookup: (key, idx) pairs for id, decision id, agent and rare-type lookups
+ *   ("i:<id>", "d:<decision>", "a:<agent>", "t:<type>"). It is derived from the
+ *   event columns and written after the durable commit in large sorted batches (see
+ *   audit-lookup.ts): random keys such as ids would otherwise cost a B-tree page per event inside
+ *   every commit. Queries read it below its high-water mark and scan the few rows above.
  * - merkle_nodes: one row per tree size n (1, 2, 3...): the hashes completed when leaf n-1 was
  *   appended, level 0 (the leaf hash) first, one more level per trailing zero bit of n. Node
  *   (level L, index j) therefore lives in row n = (j + 1) * 2^L at byte offset 32 * L. The leaf
@@ -16,7 +22,7 @@ import { GatewayError } from '../../../core/errors.js';
 
 export const LEDGER_FORMAT = 'portcullis-ledger/1';
 
-const TABLES = ['ledger_meta', 'audit_events', 'merkle_nodes', 'checkpoints'] as const;
+const TABLES = ['ledger_meta', 'audit_events', 'merkle_nodes', 'checkpoints', 'event_lookup'] as const;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS ledger_meta (
@@ -33,12 +39,12 @@ CREATE TABLE IF NOT EXISTS audit_events (
   decision_id TEXT,
   body        TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS audit_events_by_id ON audit_events (id);
-CREATE INDEX IF NOT EXISTS audit_events_by_decision ON audit_events (decision_id) WHERE decision_id IS NOT NULL;
-CREATE INDEX IF NOT EXISTS audit_events_by_agent ON audit_events (agent, idx) WHERE agent IS NOT NULL;
-CREATE INDEX IF NOT EXISTS audit_events_by_outcome ON audit_events (outcome, idx) WHERE outcome IS NOT NULL;
-CREATE INDEX IF NOT EXISTS audit_events_by_type ON audit_events (type, idx);
 CREATE INDEX IF NOT EXISTS audit_events_by_time ON audit_events (time_ms);
+CREATE TABLE IF NOT EXISTS event_lookup (
+  key TEXT NOT NULL,
+  idx INTEGER NOT NULL,
+  PRIMARY KEY (key, idx)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS merkle_nodes (
   tree_size INTEGER PRIMARY KEY,
   hashes    BLOB NOT NULL
@@ -63,7 +69,8 @@ CREATE TRIGGER IF NOT EXISTS ${t}_no_delete BEFORE DELETE ON ${t}
 /** Creates the schema if needed and checks the format marker. */
 export function migrateLedger(db: Database.Database): void {
   db.exec(SCHEMA);
-  const row = db.prepare('SELECT value FROM ledger_meta WHERE key = ?').get('format') as { value: string } | undefined;
+  const row = db.prepare('SELECT value FROM ledger_meta WHERE key = ?').get('format') as
+    { value: string } | undefined;
   if (!row) db.prepare('INSERT INTO ledger_meta (key, value) VALUES (?, ?)').run('format', LEDGER_FORMAT);
   else if (row.value !== LEDGER_FORMAT) {
     throw new GatewayError('audit_store_unavailable', `ledger format ${row.value} is not ${LEDGER_FORMAT}`);
@@ -73,6 +80,10 @@ export function migrateLedger(db: Database.Database): void {
 /** For a read-only connection: the schema must already exist with the right format. */
 export function checkLedgerFormat(db: Database.Database): void {
   const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ledger_meta'").get();
-  const row = table ? (db.prepare('SELECT value FROM ledger_meta WHERE key = ?').get('format') as { value: string } | undefined) : undefined;
-  if (row?.value !== LEDGER_FORMAT) throw new GatewayError('audit_store_unavailable', `not a ${LEDGER_FORMAT} ledger`);
+  const row = table
+    ? (db.prepare('SELECT value FROM ledger_meta WHERE key = ?').get('format') as
+        { value: string } | undefined)
+    : undefined;
+  if (row?.value !== LEDGER_FORMAT)
+    throw new GatewayError('audit_store_unavailable', `not a ${LEDGER_FORMAT} ledger`);
 }

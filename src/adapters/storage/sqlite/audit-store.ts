@@ -20,8 +20,14 @@ import type {
   LedgerNodeRow,
   StoredCheckpoint,
 } from '../../../ports/audit-store.js';
-import type { BackendCheckpointRow, BackendEventRow, BackendQuery, LedgerBackend } from '../audit-ledger/backend.js';
+import type {
+  BackendCheckpointRow,
+  BackendEventRow,
+  BackendQuery,
+  LedgerBackend,
+} from '../audit-ledger/backend.js';
 import { createLedgerStore, type LedgerStoreOptions } from '../audit-ledger/ledger-store.js';
+import { EventLookup, LOOKUP_BATCH } from './audit-lookup.js';
 import { checkLedgerFormat, migrateLedger } from './audit-schema.js';
 
 export interface SqliteLedgerOptions {
@@ -33,6 +39,8 @@ export interface SqliteLedgerOptions {
   synchronous?: 'full' | 'normal';
   /** How long a commit waits for another connection's lock before failing (default 5000 ms). */
   busyTimeoutMs?: number;
+  /** Failures of background work (lookup indexing); queries stay correct without it. */
+  onError?: (error: unknown) => void;
 }
 
 export type SqliteAuditStoreOptions = SqliteLedgerOptions & LedgerStoreOptions;
@@ -43,14 +51,20 @@ export class SqliteLedgerBackend implements LedgerBackend {
   readonly name = 'sqlite';
   readonly readonly: boolean;
   readonly db: Database.Database;
-  private readonly queryCache = new Map<string, Database.Statement>();
   private readonly st;
   private readonly insertBatch: (rows: readonly BackendEventRow[]) => void;
+  private readonly lookup: EventLookup;
+  private unindexed = 0;
+  private indexing = false;
+
+  private readonly onError: ((error: unknown) => void) | undefined;
 
   constructor(options: SqliteLedgerOptions) {
     this.readonly = options.readonly ?? false;
+    this.onError = options.onError;
     try {
-      if (!this.readonly && options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+      if (!this.readonly && options.path !== ':memory:')
+        mkdirSync(dirname(options.path), { recursive: true });
       this.db = new Database(options.path, this.readonly ? { readonly: true, fileMustExist: true } : {});
       this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
       if (this.readonly) checkLedgerFormat(this.db);
@@ -61,7 +75,9 @@ export class SqliteLedgerBackend implements LedgerBackend {
       }
     } catch (e) {
       if (e instanceof GatewayError) throw e;
-      throw new GatewayError('audit_store_unavailable', `cannot open the audit ledger ${options.path}`, { cause: e });
+      throw new GatewayError('audit_store_unavailable', `cannot open the audit ledger ${options.path}`, {
+        cause: e,
+      });
     }
     const db = this.db;
     this.st = {
@@ -69,21 +85,35 @@ export class SqliteLedgerBackend implements LedgerBackend {
         'INSERT INTO audit_events (idx, id, type, time_ms, agent, outcome, decision_id, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       insertNodes: db.prepare('INSERT INTO merkle_nodes (tree_size, hashes) VALUES (?, ?)'),
-      insertCheckpoint: db.prepare(
-        'INSERT INTO checkpoints (seq, size, root, note, verifier_key, created_ms) VALUES ((SELECT coalesce(max(seq), 0) + 1 FROM checkpoints), ?, ?, ?, ?, ?) RETURNING seq',
-      ).pluck(),
+      insertCheckpoint: db
+        .prepare(
+          'INSERT INTO checkpoints (seq, size, root, note, verifier_key, created_ms) VALUES ((SELECT coalesce(max(seq), 0) + 1 FROM checkpoints), ?, ?, ?, ?, ?) RETURNING seq',
+        )
+        .pluck(),
       node: db.prepare('SELECT hashes FROM merkle_nodes WHERE tree_size = ?').pluck(),
-      eventRows: db.prepare('SELECT idx, body FROM audit_events WHERE idx >= ? AND idx < ? ORDER BY idx').raw(),
-      eventRowsWithColumns: db
-        .prepare('SELECT idx, body, id, type, time_ms, agent, outcome, decision_id FROM audit_events WHERE idx >= ? AND idx < ? ORDER BY idx')
+      eventRows: db
+        .prepare('SELECT idx, body FROM audit_events WHERE idx >= ? AND idx < ? ORDER BY idx')
         .raw(),
-      nodeRows: db.prepare('SELECT tree_size, lower(hex(hashes)) FROM merkle_nodes WHERE tree_size > ? AND tree_size <= ? ORDER BY tree_size').raw(),
+      eventRowsWithColumns: db
+        .prepare(
+          'SELECT idx, body, id, type, time_ms, agent, outcome, decision_id FROM audit_events WHERE idx >= ? AND idx < ? ORDER BY idx',
+        )
+        .raw(),
+      nodeRows: db
+        .prepare(
+          'SELECT tree_size, lower(hex(hashes)) FROM merkle_nodes WHERE tree_size > ? AND tree_size <= ? ORDER BY tree_size',
+        )
+        .raw(),
       eventExtent: db.prepare('SELECT coalesce(max(idx) + 1, 0), count(*) FROM audit_events').raw(),
       nodeExtent: db.prepare('SELECT coalesce(max(tree_size), 0) FROM merkle_nodes').pluck(),
-      byId: db.prepare('SELECT idx, body FROM audit_events WHERE id = ? ORDER BY idx LIMIT 1').raw(),
-      byDecision: db.prepare('SELECT idx, body FROM audit_events WHERE decision_id = ? ORDER BY idx').raw(),
-      checkpoints: db.prepare('SELECT seq, size, root, note, verifier_key, created_ms FROM checkpoints ORDER BY seq').raw(),
-      latest: db.prepare('SELECT seq, size, root, note, verifier_key, created_ms FROM checkpoints ORDER BY seq DESC LIMIT 1').raw(),
+      checkpoints: db
+        .prepare('SELECT seq, size, root, note, verifier_key, created_ms FROM checkpoints ORDER BY seq')
+        .raw(),
+      latest: db
+        .prepare(
+          'SELECT seq, size, root, note, verifier_key, created_ms FROM checkpoints ORDER BY seq DESC LIMIT 1',
+        )
+        .raw(),
     };
     const { insertEvent, insertNodes } = this.st;
     this.insertBatch = db.transaction((rows: readonly BackendEventRow[]) => {
@@ -93,6 +123,23 @@ export class SqliteLedgerBackend implements LedgerBackend {
         insertNodes.run(r.index + 1, r.nodes);
       }
     });
+    this.lookup = new EventLookup(db);
+    if (!this.readonly) this.indexLookups();
+  }
+
+  /** Writes the lookup entries of every committed event (never throws: queries do not need it). */
+  private indexLookups(): void {
+    this.indexing = false;
+    this.unindexed = 0;
+    try {
+      this.lookup.catchUp(this.size());
+    } catch (e) {
+      this.onError?.(e);
+    }
+  }
+
+  size(): number {
+    return this.st.nodeExtent.get() as number;
   }
 
   extent(): LedgerExtent {
@@ -102,21 +149,43 @@ export class SqliteLedgerBackend implements LedgerBackend {
 
   appendBatch(rows: readonly BackendEventRow[]): void {
     this.insertBatch(rows);
+    this.unindexed += rows.length;
+    if (this.unindexed >= LOOKUP_BATCH && !this.indexing) {
+      this.indexing = true;
+      setImmediate(() => this.db.open && this.indexLookups());
+    }
   }
 
   appendCheckpoint(row: BackendCheckpointRow): StoredCheckpoint {
-    const seq = this.st.insertCheckpoint.get(row.size, row.root, row.note, row.verifierKey, row.timeMs) as number;
-    return { seq, size: row.size, root: toBase64(row.root), note: row.note, verifierKey: row.verifierKey, time: new Date(row.timeMs).toISOString() };
+    const seq = this.st.insertCheckpoint.get(
+      row.size,
+      row.root,
+      row.note,
+      row.verifierKey,
+      row.timeMs,
+    ) as number;
+    return {
+      seq,
+      size: row.size,
+      root: toBase64(row.root),
+      note: row.note,
+      verifierKey: row.verifierKey,
+      time: new Date(row.timeMs).toISOString(),
+    };
   }
 
   node(level: number, index: number): Uint8Array {
     const hashes = this.st.node.get((index + 1) * 2 ** level) as Buffer | undefined;
-    if (!hashes || hashes.length < (level + 1) * 32) throw new RangeError(`no stored node (${level}, ${index})`);
+    if (!hashes || hashes.length < (level + 1) * 32)
+      throw new RangeError(`no stored node (${level}, ${index})`);
     return hashes.subarray(level * 32, (level + 1) * 32);
   }
 
   eventRows(from: number, to: number): LedgerEventRow[] {
-    return (this.st.eventRows.all(from, to) as Row[]).map((r) => ({ index: r[0] as number, text: r[1] as string }));
+    return (this.st.eventRows.all(from, to) as Row[]).map((r) => ({
+      index: r[0] as number,
+      text: r[1] as string,
+    }));
   }
 
   eventRowsWithColumns(from: number, to: number): LedgerEventRowWithColumns[] {
@@ -133,35 +202,22 @@ export class SqliteLedgerBackend implements LedgerBackend {
   }
 
   nodeRows(from: number, to: number): LedgerNodeRow[] {
-    return (this.st.nodeRows.all(from, to) as Row[]).map((r) => ({ size: r[0] as number, hashes: r[1] as string }));
+    return (this.st.nodeRows.all(from, to) as Row[]).map((r) => ({
+      size: r[0] as number,
+      hashes: r[1] as string,
+    }));
   }
 
   queryEvents(q: BackendQuery): LedgerEventRow[] {
-    const where = ['idx >= @from'];
-    if (q.to !== null) where.push('idx < @to');
-    if (q.agent !== null) where.push('agent = @agent');
-    if (q.outcome !== null) where.push('outcome = @outcome');
-    if (q.type !== null) where.push('type = @type');
-    if (q.decisionId !== null) where.push('decision_id = @decisionId');
-    if (q.since !== null) where.push('time_ms >= @since');
-    if (q.until !== null) where.push('time_ms <= @until');
-    const sql = `SELECT idx, body FROM audit_events WHERE ${where.join(' AND ')} ORDER BY idx LIMIT @limit`;
-    let stmt = this.queryCache.get(sql);
-    if (!stmt) {
-      stmt = this.db.prepare(sql).raw();
-      this.queryCache.set(sql, stmt);
-    }
-    const params = Object.fromEntries(Object.entries(q).filter(([, v]) => v !== null));
-    return (stmt.all(params) as Row[]).map((r) => ({ index: r[0] as number, text: r[1] as string }));
+    return this.lookup.query(q);
   }
 
   eventById(id: string): LedgerEventRow | null {
-    const r = this.st.byId.get(id) as Row | undefined;
-    return r ? { index: r[0] as number, text: r[1] as string } : null;
+    return this.lookup.find('i', 'id', id, 1)[0] ?? null;
   }
 
   eventsByDecision(decisionId: string): LedgerEventRow[] {
-    return (this.st.byDecision.all(decisionId) as Row[]).map((r) => ({ index: r[0] as number, text: r[1] as string }));
+    return this.lookup.find('d', 'decision_id', decisionId, 10_000);
   }
 
   checkpoints(): StoredCheckpoint[] {
@@ -174,7 +230,9 @@ export class SqliteLedgerBackend implements LedgerBackend {
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    if (!this.readonly) this.indexLookups();
+    this.db.close();
   }
 }
 
@@ -194,6 +252,7 @@ export function openSqliteAuditStore(options: SqliteAuditStoreOptions): AuditSto
   const { path, readonly, synchronous, busyTimeoutMs, ...storeOptions } = options;
   const backend = new SqliteLedgerBackend({
     path,
+    ...(options.onError ? { onError: options.onError } : {}),
     ...(readonly === undefined ? {} : { readonly }),
     ...(synchronous === undefined ? {} : { synchronous }),
     ...(busyTimeoutMs === undefined ? {} : { busyTimeoutMs }),

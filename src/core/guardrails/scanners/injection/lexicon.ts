@@ -7,7 +7,8 @@ const alt = (words: string): string => `(?:${words.trim().split(/\s*\|\s*/).join
 
 /** Verbs that tell a model to drop what it was told. */
 export const IGNORE_VERB = alt(`
-  ignore | ignoring | disregard | disregarding | forget | forgetting | override | overrule | bypass | skip |
+  ignore | ignores | ignoring | disregard | disregards | disregarding | forget | forgets | forgetting |
+  forgotten | override | overrides | overrule | bypass | bypasses | skip |
   drop | abandon | discard | dismiss | neglect | overlook | set aside | put aside | throw out | throw away |
   erase | wipe | reset | cancel | nullify | void | unlearn | stop following | do not follow | don't follow |
   dont follow | no longer follow | cease following | pay no attention to | do not listen to | don't listen to |
@@ -15,23 +16,33 @@ export const IGNORE_VERB = alt(`
 
 /** Qualifiers that point at earlier or governing instructions. */
 export const PRIOR = alt(`
-  all | any | every | your | previous | previously | prior | preceding | above | earlier | former | initial |
-  original | old | existing | foregoing | aforementioned | pre-?set | pre-?programmed | default | system |
-  developer | built-in | hidden | those | these | the above | the previous | the prior | before`);
+  previous | previously | prior | preceding | above | earlier | former | initial | original | foregoing |
+  aforementioned | pre-?set | pre-?programmed | default | system | developer | built-in | hidden |
+  the above | the previous | the prior | before | old`);
 
-/** What gets ignored. */
-export const RULE_TARGET = alt(`
+/** Quantifiers that, with a rule word, make "ignore" target the model's instructions. */
+export const QUANTIFIER = alt(`all | any | every | your | those | these | its | their | openai'?s? | chatgpt'?s?`);
+
+/** What gets ignored when a PRIOR qualifier says which. */
+export const PRIOR_TARGET = alt(`
   instructions? | instruction set | directions? | directives? | prompts? | commands? | orders? | rules? |
   guidelines? | guidance | polic(?:y|ies) | constraints? | restrictions? | limitations? | limits |
   programming | training | conditioning | context | conversation | messages? | settings | filters? |
   safeguards? | guardrails? | moderation | ethics | morals | principles | protocols? | everything |
-  tasks? | information | text | input | prompting | requests? | content polic(?:y|ies) | directives`);
+  tasks? | information | text | input | prompting | requests? | content polic(?:y|ies)`);
+
+/** Rule words specific enough to need only a quantifier ("ignore all rules"). */
+export const RULE_TARGET = alt(`
+  instructions? | instruction set | directives? | prompts? | commands? | orders? | rules? | guidelines? |
+  polic(?:y|ies) | constraints? | restrictions? | limitations? | programming | training | conditioning |
+  safeguards? | guardrails? | filters? | moderation | ethics | morals | protocols? | content polic(?:y|ies)`);
 
 /** Restriction vocabulary: the things a jailbreak claims the model is free of. */
 export const RESTRICTION = alt(`
   restrictions? | rules | limits | limitations? | filters? | filtering | censorship | guidelines |
   confines | constraints? | polic(?:y|ies) | boundaries | safeguards | morals | morality | ethics |
-  principles | regulations | guardrails | programming | content polic(?:y|ies) | moral (?:or|and) ethical`);
+  principles | regulations | guardrails | programming | content polic(?:y|ies) | moral (?:or|and) ethical |
+  prohibitions | laws | taboos`);
 
 /** Adjectives of an unrestricted persona. */
 export const UNRESTRICTED = alt(`
@@ -47,7 +58,8 @@ export const AGENT_NOUN = alt(`
 export const SHOW_VERB = alt(`
   repeat | print | show | display | reveal | output | tell | give | write | list | share | recite | dump |
   leak | copy | paste | echo | spell out | summari[sz]e | translate | encode | disclose | expose | provide |
-  return | state | send | read | type out | console\\.log | paraphrase | rephrase | rewrite | render`);
+  return | state | send | read | type out | console\\.log | paraphrase | rephrase | rewrite | render |
+  see | view | access | obtain | get | know | complete | continue | convert`);
 
 /** The hidden configuration of the model. */
 export const SYSTEM_PROMPT = alt(`
@@ -55,7 +67,8 @@ export const SYSTEM_PROMPT = alt(`
   initial (?:prompt|instructions?|configuration|message) | original (?:prompt|instructions?) |
   hidden (?:prompt|instructions?) | starting (?:prompt|instructions?) | first instructions? | pre-?prompt |
   developer (?:prompt|instructions?|message) | secret (?:instructions?|prompt) | initialization (?:string|prompt) |
-  instructions (?:you were|you've been|you have been) given | instructions given to you |
+  (?:instructions|text|words|prompt|messages?|rules) (?:you were|you've been|you have been|you got|you received) (?:given|told|shown|provided)? |
+  instructions given to you | system configuration |
   (?:text|words|everything|content|instructions|messages?|conversation) (?:above|before this|so far) |
   above (?:text|content|words|conversation|instructions?|message) | your (?:instructions|directives|programming|configuration|rules|guidelines)`);
 

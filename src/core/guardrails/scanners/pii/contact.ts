@@ -70,7 +70,18 @@ function libPhoneConfidence(raw: string, regions: readonly string[]): { valid: b
   return { valid: false, possible: false };
 }
 
-function scorePhone(input: PiiInput, run: NumberRun, from: number, to: number): { conf: number; end: number; evidence: string[] } | undefined {
+interface PhoneCandidate {
+  e: number;
+  conf: number;
+  end: number;
+  evidence: string[];
+  raw: string;
+  digits: string;
+  intl: boolean;
+}
+
+/** Structure-only score of groups [from, to] as a phone number (no library call). */
+function scorePhone(input: PiiInput, run: NumberRun, from: number, to: number): PhoneCandidate | undefined {
   const digits = windowDigits(input.text, run, from, to);
   const d = digits.length;
   if (d < 7 || d > 15) return undefined;
@@ -83,37 +94,38 @@ function scorePhone(input: PiiInput, run: NumberRun, from: number, to: number): 
   const ext = EXTENSION.exec(input.text.slice(span.end, span.end + 16));
   const end = ext ? span.end + ext[0].length : span.end;
   const evidence: string[] = [];
-  const ctx = nearContext(input, span.start, end, PHONE_CONTEXT, 40, 12);
   const parens = run.groups.slice(from, to + 1).some((g) => g.paren);
   let conf = lens.length > 1 ? 0.35 : 0.2;
   if (parens) conf += 0.15;
   if (ext) conf += 0.1;
-  if (ctx) {
+  if (nearContext(input, span.start, end, PHONE_CONTEXT, 40, 12)) {
     conf += 0.4;
     evidence.push('context');
   }
-  if (intl || conf < 0.6) {
-    const raw = input.text.slice(span.start, span.end);
-    const lib = libPhoneConfidence(intl && !raw.startsWith('+') ? '+' + digits.replace(/^(?:00|011)/, '') : raw, input.phoneRegions);
-    if (lib.valid) {
-      conf += intl ? 0.5 : 0.25;
-      evidence.push(`libphonenumber:${lib.region ?? 'valid'}`);
-    } else if (intl && lib.possible) {
-      conf += 0.25;
-      evidence.push('libphonenumber:possible');
-    }
-  }
-  return { conf, end, evidence };
+  return { e: to, conf, end, evidence, raw: input.text.slice(span.start, span.end), digits, intl };
 }
 
-/** Phone numbers: the longest window of digit groups (7..15 digits) that scores best, per run. */
+/** Adds libphonenumber's verdict to the best structural candidate (one library call per run). */
+function confirmPhone(c: PhoneCandidate, regions: readonly string[]): void {
+  if (!c.intl && c.conf >= 0.6) return;
+  const lib = libPhoneConfidence(c.intl && !c.raw.startsWith('+') ? '+' + c.digits.replace(/^(?:00|011)/, '') : c.raw, regions);
+  if (lib.valid) {
+    c.conf += c.intl ? 0.5 : 0.25;
+    c.evidence.push(`libphonenumber:${lib.region ?? 'valid'}`);
+  } else if (c.intl && lib.possible) {
+    c.conf += 0.25;
+    c.evidence.push('libphonenumber:possible');
+  }
+}
+
+/** Phone numbers: per run, the best-structured window of digit groups (7..15 digits). */
 export const recognizePhone: Recognizer = (input, out) => {
   for (const run of input.runs) {
     if (run.embedded) continue;
     const G = run.groups.length;
     let s = 0;
     while (s < G) {
-      let best: { e: number; conf: number; end: number; evidence: string[] } | undefined;
+      let best: PhoneCandidate | undefined;
       let digits = 0;
       for (let e = s; e < G; e++) {
         digits += run.groups[e]!.end - run.groups[e]!.start;
@@ -122,8 +134,9 @@ export const recognizePhone: Recognizer = (input, out) => {
         const seps = windowSeps(run, s, e).filter((x) => x !== '');
         if (seps.length > 1 && new Set(seps).size > 2) continue;
         const r = scorePhone(input, run, s, e);
-        if (r && (!best || r.conf >= best.conf)) best = { e, ...r };
+        if (r && (!best || r.conf >= best.conf)) best = r;
       }
+      if (best) confirmPhone(best, input.phoneRegions);
       if (best && best.conf >= 0.3) {
         const span = windowSpan(run, s, best.e);
         push(out, 'PHONE', span.start, best.end, best.conf, best.evidence.length ? best.evidence : ['format']);

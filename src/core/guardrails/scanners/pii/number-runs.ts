@@ -85,7 +85,9 @@ export function findNumberRuns(text: string): NumberRun[] {
     }
     const end = j;
     const after = end < n ? text.charCodeAt(end) : 32;
-    const embedded = isWordish(before) || isWordish(after) || (before === 46 && start > 1 && isDigit(text.charCodeAt(start - 2)));
+    // "555-0132x789": an extension marker right after the run does not make it part of a word.
+    const extension = (after === 120 || after === 88) && isDigit(text.charCodeAt(end + 1));
+    const embedded = isWordish(before) || (isWordish(after) && !extension) || (before === 46 && start > 1 && isDigit(text.charCodeAt(start - 2)));
     runs.push({ start, end, groups, plus, embedded });
     i = end > i ? end : i + 1;
     // Skip the rest of an alphanumeric token so that we never restart in its middle.
@@ -117,7 +119,7 @@ export function windowSeps(run: NumberRun, from: number, to: number): string[] {
   return seps;
 }
 
-/** Whether the window is delimited: it starts the run or follows a separator, and ends the run likewise. */
+/** Digit counts of groups [from, to] of a run. */
 export function windowLengths(run: NumberRun, from: number, to: number): number[] {
   const out: number[] = [];
   for (let g = from; g <= to; g++) out.push(run.groups[g]!.end - run.groups[g]!.start);

@@ -1,0 +1,152 @@
+/**
+ * Runs every scanner over one part: prepare the views once, run each enabled scanner on every
+ * view, map spans back to the original text, and record coverage. A scanner that throws or
+ * overruns its budget is recorded as failed; its findings are discarded (never a silent pass).
+ */
+import type { GuardrailsConfig } from './config.js';
+import type { CompiledDetectors } from './detectors.js';
+import { SCANNER_ORDER } from './detectors.js';
+import { prepareText, type PrepareOptions, type PreparedText } from './prepare.js';
+import { scoreInjection, type InjectionContext, type InjectionHit } from './scanners/injection/index.js';
+import { toOriginal } from './text-view.js';
+import type { RawFinding, ScanCoverage, ScannerName } from './types.js';
+
+export interface Clock {
+  now(): number;
+  /** Absolute time (same scale as now) after which scanning must stop; Infinity for none. */
+  deadline: number;
+}
+
+export interface PartFinding extends RawFinding {
+  detector: ScannerName;
+  via?: string[];
+}
+
+export interface PartScan {
+  findings: PartFinding[];
+  coverage: ScanCoverage[];
+  injection: { score: number; hits: Array<InjectionHit & { origStart: number; origEnd: number }> } | undefined;
+}
+
+class DeadlineExceeded extends Error {}
+
+function enabled(config: GuardrailsConfig, s: ScannerName): boolean {
+  switch (s) {
+    case 'pii':
+      return config.pii.enabled && config.pii.entities.length > 0;
+    case 'secrets':
+      return config.secrets.enabled;
+    case 'injection':
+      return config.injection.enabled;
+    case 'topics':
+      return config.topics.length > 0;
+    case 'words':
+      return config.words.length > 0;
+    case 'custom':
+      return config.custom.length > 0;
+  }
+}
+
+/** Same type on the same original span seen in several views: keep the most confident. */
+function dedupe(findings: PartFinding[]): PartFinding[] {
+  const best = new Map<string, PartFinding>();
+  for (const f of findings) {
+    const k = `${f.detector}|${f.type}|${f.start}|${f.end}`;
+    const prev = best.get(k);
+    if (!prev || f.confidence > prev.confidence) best.set(k, f);
+  }
+  return [...best.values()].sort((a, b) => a.start - b.start || a.end - b.end);
+}
+
+export function scanPart(
+  part: string,
+  text: string,
+  config: GuardrailsConfig,
+  detectors: CompiledDetectors,
+  prepOpts: PrepareOptions,
+  context: InjectionContext,
+  clock: Clock | undefined,
+): PartScan {
+  const coverage: ScanCoverage[] = [];
+  const findings: PartFinding[] = [];
+  let injection: PartScan['injection'];
+  const fail = (scanner: string, reason: string): void => void coverage.push({ scanner, part, status: 'failed', reason });
+
+  if (text.length > config.limits.maxPartChars) {
+    for (const s of SCANNER_ORDER) {
+      if (enabled(config, s)) fail(s, `part is ${text.length} characters, above limits.maxPartChars (${config.limits.maxPartChars})`);
+    }
+    return { findings, coverage, injection };
+  }
+
+  const tick = (): void => {
+    if (clock && clock.now() > clock.deadline) throw new DeadlineExceeded();
+  };
+
+  let prepared: PreparedText;
+  try {
+    prepared = prepareText(text, prepOpts);
+    coverage.push({ scanner: 'normalise', part, status: 'ran' });
+    if (prepared.stats.truncated) {
+      const reason = `decoding stopped at a limit (maxDepth ${prepOpts.maxDepth}, maxDecodedChars ${prepOpts.maxDecodedChars})`;
+      if (config.normalise.decode.onLimit === 'fail') coverage[coverage.length - 1] = { scanner: 'normalise', part, status: 'failed', reason };
+      else coverage[coverage.length - 1]!.reason = reason;
+    }
+  } catch (e) {
+    fail('normalise', `normalisation threw: ${(e as Error).name}`);
+    for (const s of SCANNER_ORDER) if (enabled(config, s)) fail(s, 'normalisation failed');
+    return { findings, coverage, injection };
+  }
+
+  for (const scanner of SCANNER_ORDER) {
+    if (!enabled(config, scanner)) {
+      coverage.push({ scanner, part, status: 'skipped', reason: 'disabled by configuration' });
+      continue;
+    }
+    if (text.length === 0) {
+      coverage.push({ scanner, part, status: 'skipped', reason: 'empty text' });
+      continue;
+    }
+    const started = clock?.now();
+    try {
+      tick();
+      if (scanner === 'injection') {
+        const s = scoreInjection(prepared.views, prepared.stats, context);
+        injection = {
+          score: s.score,
+          hits: s.hits.map((h) => {
+            const view = prepared.views[h.view];
+            const o = view && h.end > h.start ? toOriginal(view, h.start, h.end) : { start: 0, end: text.length };
+            return { ...h, origStart: o.start, origEnd: o.end };
+          }),
+        };
+      } else {
+        const detect = detectors[scanner];
+        for (const view of prepared.views) {
+          for (const f of detect(view.text, tick)) {
+            const o = toOriginal(view, f.start, f.end);
+            findings.push({ ...f, start: o.start, end: o.end, detector: scanner, ...(view.via.length > 0 ? { via: view.via } : {}) });
+          }
+          tick();
+        }
+      }
+      const elapsed = started === undefined ? 0 : clock!.now() - started;
+      if (elapsed > config.limits.scannerBudgetMs) {
+        fail(scanner, `took ${elapsed} ms, above limits.scannerBudgetMs (${config.limits.scannerBudgetMs})`);
+        discard(findings, scanner);
+        if (scanner === 'injection') injection = undefined;
+      } else {
+        coverage.push({ scanner, part, status: 'ran', ...(prepared.views.length > 1 ? { reason: `${prepared.views.length} views (decoded or hidden text)` } : {}) });
+      }
+    } catch (e) {
+      fail(scanner, e instanceof DeadlineExceeded ? 'scan deadline exceeded' : `scanner threw: ${(e as Error).name}: ${(e as Error).message}`.slice(0, 200));
+      discard(findings, scanner);
+      if (scanner === 'injection') injection = undefined;
+    }
+  }
+  return { findings: dedupe(findings), coverage, injection };
+}
+
+function discard(findings: PartFinding[], scanner: ScannerName): void {
+  for (let i = findings.length - 1; i >= 0; i--) if (findings[i]!.detector === scanner) findings.splice(i, 1);
+}
