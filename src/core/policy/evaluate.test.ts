@@ -299,6 +299,19 @@ describe('targets and the index', () => {
     expect(sel('tool_call', 'payments.transfer')).toEqual(first);
   });
 
+  it('stays correct when a flood of distinct tool names makes the memo start over', () => {
+    const wide = load(
+      Array.from(
+        { length: 50 },
+        (_, i) => `  - { id: k${i}, effect: allow, reason: x, target: { kinds: [tool_call] } }`,
+      ).join('\n') + '\n  - { id: only-a, effect: deny, reason: x, target: { tools: [a] } }\n',
+    );
+    const before = JSON.stringify(wide.evaluate(call('a'), { explain: true }));
+    for (let i = 0; i < 12_000; i++) wide.evaluate(call(`flood.${i}`));
+    expect(JSON.stringify(wide.evaluate(call('a'), { explain: true }))).toBe(before);
+    expect(wide.evaluate(call('flood.1')).candidates).toBe(50);
+  });
+
   it('cannot be confused by separator characters in names', () => {
     expect(sel('tool_call\u0000payments', 'transfer')).toEqual([1, ['any']]);
     expect(sel('tool_call', '')).toEqual([1, ['any']]);

@@ -54,8 +54,11 @@ function push(map: Map<string, CompiledRule[]>, key: string, rule: CompiledRule)
   else list.push(rule);
 }
 
-/** Memoised selections kept at most; beyond that the cache starts over (bounded memory). */
-const CACHE_LIMIT = 10_000;
+/**
+ * Bound on the memo, counted in selected rules plus one per entry: tool names come from agents,
+ * so a flood of distinct names must not grow memory without limit. When full, it starts over.
+ */
+const CACHE_WEIGHT_LIMIT = 500_000;
 
 export class RuleIndex<Plan> {
   private readonly byTool = new PatternIndex();
@@ -63,7 +66,7 @@ export class RuleIndex<Plan> {
   private readonly always: CompiledRule[] = [];
   /** kind → tool → plan. Two levels, so a lookup builds no key string. */
   private readonly cache = new Map<string, Map<string, Plan>>();
-  private cached = 0;
+  private weight = 0;
 
   constructor(
     rules: readonly CompiledRule[],
@@ -81,10 +84,11 @@ export class RuleIndex<Plan> {
     let byTool = this.cache.get(kind);
     const cached = byTool?.get(tool);
     if (cached !== undefined) return cached;
-    const plan = this.prepare(this.rulesFor(kind, tool));
-    if (this.cached >= CACHE_LIMIT) {
+    const selected = this.rulesFor(kind, tool);
+    const plan = this.prepare(selected);
+    if (this.weight + selected.length + 1 > CACHE_WEIGHT_LIMIT) {
       this.cache.clear();
-      this.cached = 0;
+      this.weight = 0;
       byTool = undefined;
     }
     if (byTool === undefined) {
@@ -92,7 +96,7 @@ export class RuleIndex<Plan> {
       this.cache.set(kind, byTool);
     }
     byTool.set(tool, plan);
-    this.cached++;
+    this.weight += selected.length + 1;
     return plan;
   }
 
