@@ -35,7 +35,12 @@ export interface ConformanceReport {
   regressions: string[];
 }
 
-function waitForLine(proc: ChildProcess, pattern: RegExp, what: string, timeoutMs = 30_000): Promise<RegExpExecArray> {
+function waitForLine(
+  proc: ChildProcess,
+  pattern: RegExp,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<RegExpExecArray> {
   return new Promise((res, rej) => {
     let text = '';
     const timer = setTimeout(() => rej(new Error(`${what} did not start in time:\n${text}`)), timeoutMs);
@@ -66,7 +71,10 @@ async function startEverything(): Promise<{ proc: ChildProcess; url: string }> {
       s.close(() => res(p));
     });
   });
-  const proc = spawn(process.execPath, [EVERYTHING, 'streamableHttp'], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const proc = spawn(process.execPath, [EVERYTHING, 'streamableHttp'], {
+    env: { ...process.env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   await waitForLine(proc, /listening on port/, 'server-everything');
   return { proc, url: `http://localhost:${port}/mcp` };
 }
@@ -100,10 +108,14 @@ mcp:
       http: { url: "${upstreamUrl}" }
 `,
   );
-  const proc = spawn(process.execPath, [CLI, 'serve', '--config', join(dir, 'portcullis.yaml'), '--port', '0'], {
-    env: { ...process.env, CONFORMANCE_KEY: KEY },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const proc = spawn(
+    process.execPath,
+    [CLI, 'serve', '--config', join(dir, 'portcullis.yaml'), '--port', '0'],
+    {
+      env: { ...process.env, CONFORMANCE_KEY: KEY },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   const m = await waitForLine(proc, /portcullis listening on (http:\/\/\S+)/, 'portcullis serve');
   return { proc, url: m[1]! };
 }
@@ -113,7 +125,13 @@ function authProxy(target: string): Promise<{ server: Server; url: string }> {
   const t = new URL(target);
   const server = createServer((req, res) => {
     const up = request(
-      { host: t.hostname, port: t.port, path: req.url, method: req.method, headers: { ...req.headers, authorization: `Bearer ${KEY}` } },
+      {
+        host: t.hostname,
+        port: t.port,
+        path: req.url,
+        method: req.method,
+        headers: { ...req.headers, authorization: `Bearer ${KEY}` },
+      },
       (upRes) => {
         res.writeHead(upRes.statusCode ?? 502, upRes.headers);
         upRes.pipe(res);
@@ -122,11 +140,17 @@ function authProxy(target: string): Promise<{ server: Server; url: string }> {
     up.on('error', () => res.destroy());
     req.pipe(up);
   });
-  return new Promise((res) => server.listen(0, '127.0.0.1', () => res({ server, url: `http://localhost:${(server.address() as { port: number }).port}/mcp` })));
+  return new Promise((res) =>
+    server.listen(0, '127.0.0.1', () =>
+      res({ server, url: `http://localhost:${(server.address() as { port: number }).port}/mcp` }),
+    ),
+  );
 }
 
 async function runRunner(url: string, outDir: string): Promise<ScenarioOutcome[]> {
-  const proc = spawn(process.execPath, [RUNNER, 'server', '--url', url, '-o', outDir], { stdio: ['ignore', 'ignore', 'ignore'] });
+  const proc = spawn(process.execPath, [RUNNER, 'server', '--url', url, '-o', outDir], {
+    stdio: ['ignore', 'ignore', 'ignore'],
+  });
   await new Promise((res) => proc.once('exit', res));
   const outcomes: ScenarioOutcome[] = [];
   for (const entry of readdirSync(outDir).sort()) {
@@ -155,8 +179,14 @@ export async function runConformance(): Promise<ConformanceReport> {
     gateway = await startGateway(everything.url, join(work, 'gateway-config'));
     proxy = await authProxy(gateway.url);
     const through = await runRunner(proxy.url, join(work, 'gateway'));
-    const regressions = direct.filter((d) => passes(d) && !passes(through.find((g) => g.scenario === d.scenario))).map((d) => d.scenario);
-    const runner = (JSON.parse(readFileSync(join(ROOT, 'node_modules/@modelcontextprotocol/conformance/package.json'), 'utf8')) as { version: string }).version;
+    const regressions = direct
+      .filter((d) => passes(d) && !passes(through.find((g) => g.scenario === d.scenario)))
+      .map((d) => d.scenario);
+    const runner = (
+      JSON.parse(
+        readFileSync(join(ROOT, 'node_modules/@modelcontextprotocol/conformance/package.json'), 'utf8'),
+      ) as { version: string }
+    ).version;
     return { runner, direct, gateway: through, regressions };
   } finally {
     proxy?.server.close();
@@ -166,8 +196,11 @@ export async function runConformance(): Promise<ConformanceReport> {
 }
 
 export function formatReport(r: ConformanceReport): string {
-  const fmt = (o: ScenarioOutcome | undefined) => (o === undefined ? 'not run' : `${passes(o) ? 'pass' : 'FAIL'} (${o.passed}/${o.passed + o.failed})`);
-  const rows = r.direct.map((d) => `| ${d.scenario} | ${fmt(d)} | ${fmt(r.gateway.find((g) => g.scenario === d.scenario))} |`);
+  const fmt = (o: ScenarioOutcome | undefined) =>
+    o === undefined ? 'not run' : `${passes(o) ? 'pass' : 'FAIL'} (${o.passed}/${o.passed + o.failed})`;
+  const rows = r.direct.map(
+    (d) => `| ${d.scenario} | ${fmt(d)} | ${fmt(r.gateway.find((g) => g.scenario === d.scenario))} |`,
+  );
   const directPass = r.direct.filter(passes).length;
   const gatewayPass = r.gateway.filter(passes).length;
   return [
@@ -200,4 +233,5 @@ async function main(): Promise<void> {
   process.exit(report.regressions.length === 0 ? 0 : 1);
 }
 
-if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url))
+  await main();

@@ -139,6 +139,8 @@ describe('checkEventText', () => {
     const rewrites = [
       text.replace('{"action"', '{ "action"'),
       text.replace('"sequence":0', '"sequence":0.0'),
+      text.replace('T12:00:00.000Z', 'T24:00:00.000Z'),
+      text.replace('2026-01-01T', '2026-02-30T'),
       text.replace('"rules":12', '"rules":1.2e1'),
       text.replace('"instance":"gw-1"', '"instance":"gw\\u002d1"'),
       text.replace('"decision":{},"id"', '"id":"evt_38589c4c0ea64de650c0b605dcea929a","decision":{},"id"'),

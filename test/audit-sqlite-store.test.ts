@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createMemoryAuditStore } from '../src/adapters/storage/memory/audit-store.js';
 import { openSqliteAuditStore } from '../src/adapters/storage/sqlite/audit-store.js';
+import { hashesBetween } from '../src/adapters/storage/sqlite/audit-node-pages.js';
 import { verifyLedger } from '../src/core/audit/verify-ledger.js';
 import type { AuditStore } from '../src/ports/audit-store.js';
 import { sampleEvent, sampleSystemEvent, testSigner } from './audit-fixtures.js';
@@ -33,7 +34,7 @@ describe('append-only in the database', () => {
     const attempts = [
       "UPDATE audit_events SET body = '{}' WHERE idx = 1",
       'DELETE FROM audit_events WHERE idx = 2',
-      'UPDATE merkle_nodes SET hashes = x WHERE tree_size = 1'.replace('x', "x'00'"),
+      "UPDATE merkle_nodes SET hashes = x'00' WHERE first_size = 1",
       'DELETE FROM merkle_nodes',
       "UPDATE checkpoints SET note = ''",
       'DELETE FROM checkpoints',
@@ -60,6 +61,20 @@ describe('append-only in the database', () => {
       index: 2,
     });
     await reader.close();
+  });
+});
+
+describe('Merkle hash pages', () => {
+  it('count the hashes stored for a run of tree sizes (Legendre: sum of trailing zeros)', () => {
+    let brute = 0;
+    for (let n = 1; n <= 1000; n++) {
+      expect(hashesBetween(1, n)).toBe(brute);
+      let s = n;
+      let count = 1;
+      for (; s % 2 === 0; s /= 2) count++;
+      brute += count;
+    }
+    expect(hashesBetween(37, 101)).toBe(hashesBetween(1, 101) - hashesBetween(1, 37));
   });
 });
 
@@ -120,6 +135,18 @@ describe('deferred lookup index', () => {
       expect((await reader.getEvent(e.id))?.index).toBe(i);
     }
     expect((await reader.getDecisionEvents('dec_004999')).map((e) => e.index)).toEqual([4999]);
+    // Merkle hashes live in pages of 64 tree sizes: proofs read through them.
+    expect(await sqlite.rootAt()).toBe(await memory.rootAt());
+    for (const [i, n] of [
+      [0, 5000],
+      [63, 64],
+      [64, 4097],
+      [4999, 5000],
+      [2500, 3333],
+    ] as const) {
+      expect(await sqlite.inclusionProof(i, n)).toEqual(await memory.inclusionProof(i, n));
+      expect(await reader.consistencyProof(i + 1, n)).toEqual(await memory.consistencyProof(i + 1, n));
+    }
     await sqlite.close();
     const after = new Database(path, { readonly: true });
     expect(after.prepare("SELECT max(idx) + 1 FROM event_lookup WHERE key = '#'").pluck().get()).toBe(5000);

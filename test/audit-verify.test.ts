@@ -11,6 +11,7 @@ import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSqliteAuditStore } from '../src/adapters/storage/sqlite/audit-store.js';
+import { hashesBetween } from '../src/adapters/storage/sqlite/audit-node-pages.js';
 import { canonicalEventText } from '../src/core/audit/event-encode.js';
 import { hashChildren, hashLeafText } from '../src/core/audit/hash.js';
 import { signCheckpoint } from '../src/core/audit/checkpoint.js';
@@ -191,11 +192,7 @@ describe('tampered Merkle hashes and rewritten histories', () => {
       fc.asyncProperty(ledgerArb, async ({ n, every, waves, a }) => {
         const path = await buildLedger(n, every, waves);
         const i = a % n;
-        raw(path, (db) =>
-          db
-            .prepare('UPDATE merkle_nodes SET hashes = zeroblob(length(hashes)) WHERE tree_size = ?')
-            .run(i + 1),
-        );
+        raw(path, (db) => zeroLeafHash(db, i));
         const v = await verify(path);
         expect(v.ok).toBe(false);
         expect(v.firstProblem).toMatchObject({ subject: 'merkle_node', kind: 'modified', index: i });
@@ -324,11 +321,24 @@ describe('tampered checkpoints', () => {
   });
 });
 
+/** Overwrites the stored leaf hash of leaf i (inside its merkle_nodes page) with zeros. */
+function zeroLeafHash(db: Database.Database, i: number): void {
+  const page = db
+    .prepare(
+      'SELECT first_size, hashes FROM merkle_nodes WHERE first_size <= ? ORDER BY first_size DESC LIMIT 1',
+    )
+    .get(i + 1) as { first_size: number; hashes: Buffer };
+  const at = hashesBetween(page.first_size, i + 1) * 32;
+  page.hashes.fill(0, at, at + 32);
+  db.prepare('UPDATE merkle_nodes SET hashes = ? WHERE first_size = ?').run(page.hashes, page.first_size);
+}
+
 /** Recomputes every stored Merkle hash from the (tampered) events; returns the new root. */
 function rewriteNodes(db: Database.Database): Buffer {
   const texts = db.prepare('SELECT body FROM audit_events ORDER BY idx').pluck().all() as string[];
   const frontier: Uint8Array[] = [];
-  const put = db.prepare('UPDATE merkle_nodes SET hashes = ? WHERE tree_size = ?');
+  db.prepare('DELETE FROM merkle_nodes').run();
+  const put = db.prepare('INSERT INTO merkle_nodes (first_size, last_size, hashes) VALUES (?, ?, ?)');
   texts.forEach((t, i) => {
     let h = hashLeafText(t);
     const parts = [h];
@@ -337,7 +347,7 @@ function rewriteNodes(db: Database.Database): Buffer {
       parts.push(h);
     }
     frontier.push(h);
-    put.run(Buffer.concat(parts), i + 1);
+    put.run(i + 1, i + 1, Buffer.concat(parts));
   });
   let root = frontier[frontier.length - 1]!;
   for (let k = frontier.length - 2; k >= 0; k--) root = hashChildren(frontier[k]!, root);

@@ -19,7 +19,7 @@ import { createNoteSigner, privateKeyFromSeed } from '../../src/core/audit/note.
 import { formatNum, median, printTable, summarize, type TargetCheck } from '../lib/stats.js';
 import { benchEvent, bulkLoadLedger } from './ledger-bulk.js';
 
-const IN_FLIGHT = 256;
+const IN_FLIGHT = Number(process.env.AUDIT_BENCH_IN_FLIGHT ?? 256);
 const APPEND_EVENTS = 40_000;
 const ROUNDS = 3;
 const BIG_LEDGER = Number(process.env.AUDIT_BENCH_EVENTS ?? 1_000_000);

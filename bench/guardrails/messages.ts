@@ -4,7 +4,7 @@
  * phone numbers, IPs, URLs, an IBAN, a card number) in a deterministic mix.
  */
 const PARAGRAPHS = [
-  'Hi team, following up on yesterday\'s call with the procurement group: we agreed to move the renewal to the next quarter and to revisit the SLA terms once the incident review is complete. Please send comments by Friday.',
+  "Hi team, following up on yesterday's call with the procurement group: we agreed to move the renewal to the next quarter and to revisit the SLA terms once the incident review is complete. Please send comments by Friday.",
   'Customer record: Jane Doe, jane.doe@example.com, +1 415 555 0132, 221B Baker Street, London. Account opened 2019, tier gold, last order #48213 shipped to the Denver warehouse.',
   'The deployment failed at step 4 because the health check on 10.2.14.7:8443 timed out after 30 seconds. Rolling back to release 2.14.3 fixed it; see https://status.example.com/incidents/8841 for the timeline.',
   'function total(items) {\n  return items.reduce((sum, it) => sum + it.price * it.qty, 0);\n}\nconst order = { id: "A-1042", items: [{ price: 19.99, qty: 2 }] };',

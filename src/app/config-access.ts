@@ -19,7 +19,15 @@ import { LimitsEnricher } from '../adapters/enricher/limits-enricher.js';
 import { createAdminRoutes } from '../adapters/http/routes/admin.js';
 import { createApprovalRoutes } from '../adapters/http/routes/approvals.js';
 import { hashApiKey } from '../adapters/identity/api-key-authenticator.js';
-import { JWT_ALGORITHMS, JwtAuthenticator, JwtVerifier, keysFromJwks, publicKeyFromPem, type JwtIssuer, type JwtKey } from '../adapters/identity/jwt-authenticator.js';
+import {
+  JWT_ALGORITHMS,
+  JwtAuthenticator,
+  JwtVerifier,
+  keysFromJwks,
+  publicKeyFromPem,
+  type JwtIssuer,
+  type JwtKey,
+} from '../adapters/identity/jwt-authenticator.js';
 import { OperatorAuthenticator, type OperatorEnv } from '../adapters/identity/operators.js';
 import { MemoryApprovalStore } from '../adapters/storage/memory/approval-store.js';
 import { MemoryCounterStore } from '../adapters/storage/memory/counter-store.js';
@@ -29,10 +37,21 @@ import type { CounterStore } from '../ports/counter-store.js';
 import type { Hono } from 'hono';
 
 // Restated from config-schema.ts (importing it here would make a module cycle).
-const secretRef = z.union([z.strictObject({ env: z.string().min(1) }), z.strictObject({ file: z.string().min(1) })]);
+const secretRef = z.union([
+  z.strictObject({ env: z.string().min(1) }),
+  z.strictObject({ file: z.string().min(1) }),
+]);
 type SecretRefValue = z.infer<typeof secretRef>;
-const id = z.string().min(1).max(128).regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]*$/, 'letters, digits and . _ : @ - only');
-const role = z.string().min(1).max(128).regex(/^[a-z][a-z0-9_.-]*$/, 'lower-case letters, digits and _ . -');
+const id = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]*$/, 'letters, digits and . _ : @ - only');
+const role = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[a-z][a-z0-9_.-]*$/, 'lower-case letters, digits and _ . -');
 const duration = z.string().refine((s) => parseDurationMs(s) !== null, 'a duration like 30m, 1h, 7d or PT1H');
 
 export const operatorSchema = z
@@ -43,22 +62,34 @@ export const operatorSchema = z
     roles: z.array(role).min(1),
     /** Other names of this person (e-mail...) matched against on_behalf_of for separation of duties. */
     aliases: z.array(z.string().min(1).max(256)).default([]),
-    api_key_sha256: z.string().regex(/^[0-9a-f]{64}$/, 'SHA-256 hex of the key').optional(),
+    api_key_sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, 'SHA-256 hex of the key')
+      .optional(),
     api_key: secretRef.optional(),
     disabled: z.boolean().default(false),
   })
-  .refine((o) => o.api_key_sha256 === undefined || o.api_key === undefined, { message: 'set at most one of api_key_sha256 or api_key' });
+  .refine((o) => (o.api_key_sha256 === undefined) !== (o.api_key === undefined), {
+    message: 'set exactly one of api_key_sha256 or api_key',
+  });
 
 const jwtIssuerSchema = z
   .strictObject({
     issuer: z.string().min(1).max(1024),
     audience: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
-    algorithms: z.array(z.enum(JWT_ALGORITHMS as [string, ...string[]])).min(1).default([...JWT_ALGORITHMS]),
-    public_keys: z.array(z.strictObject({ file: z.string().min(1), kid: z.string().min(1).optional() })).default([]),
+    algorithms: z
+      .array(z.enum(JWT_ALGORITHMS as [string, ...string[]]))
+      .min(1)
+      .default([...JWT_ALGORITHMS]),
+    public_keys: z
+      .array(z.strictObject({ file: z.string().min(1), kid: z.string().min(1).optional() }))
+      .default([]),
     jwks_file: z.string().min(1).optional(),
     max_lifetime: duration.default('24h'),
   })
-  .refine((i) => i.public_keys.length > 0 || i.jwks_file !== undefined, { message: 'give public_keys or jwks_file' });
+  .refine((i) => i.public_keys.length > 0 || i.jwks_file !== undefined, {
+    message: 'give public_keys or jwks_file',
+  });
 
 export const jwtSchema = z.strictObject({
   clock_skew_seconds: z.number().int().min(0).max(300).default(30),
@@ -89,7 +120,9 @@ export const approvalsSchema = z.strictObject({
   max_expiry: duration.default('7d'),
   /** Once approved, the agent has at least this long to submit the identical action. */
   use_within: duration.default('15m'),
-  default_approvers: z.strictObject({ roles: z.array(role).min(1), count: z.number().int().min(1).max(100) }).default({ roles: ['approver'], count: 1 }),
+  default_approvers: z
+    .strictObject({ roles: z.array(role).min(1), count: z.number().int().min(1).max(100) })
+    .default({ roles: ['approver'], count: 1 }),
   /** Longest long-poll on GET /v1/approvals/{id}?wait= (and for /v1/decide waits). */
   max_wait_seconds: z.number().int().min(0).max(3600).default(60),
   sweep_interval_ms: z.number().int().min(0).max(3_600_000).default(5000),
@@ -105,12 +138,16 @@ export const approvalsSchema = z.strictObject({
     .optional(),
 });
 
-export const limitsConfigSchema = z.strictObject({
-  store: z.enum(['memory', 'redis']).default('memory'),
-  /** redis://[:password@]host:port/db; may hold a password, so a secret reference is accepted. */
-  redis_url: z.union([z.string().min(1), secretRef]).optional(),
-  key_prefix: z.string().max(64).default('portcullis:'),
-}).refine((l) => l.store !== 'redis' || l.redis_url !== undefined, { message: 'redis_url is required with store: redis' });
+export const limitsConfigSchema = z
+  .strictObject({
+    store: z.enum(['memory', 'redis']).default('memory'),
+    /** redis://[:password@]host:port/db; may hold a password, so a secret reference is accepted. */
+    redis_url: z.union([z.string().min(1), secretRef]).optional(),
+    key_prefix: z.string().max(64).default('portcullis:'),
+  })
+  .refine((l) => l.store !== 'redis' || l.redis_url !== undefined, {
+    message: 'redis_url is required with store: redis',
+  });
 
 export const killSwitchSchema = z.strictObject({
   all: z.boolean().default(false),
@@ -136,6 +173,8 @@ export interface AccessDeps {
   readSecret: (ref: SecretRefValue) => string;
   resolvePath: (p: string) => string;
   log?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+  /** SHA-256 hex of every agent API key: an operator may not share a key with an agent. */
+  agentKeyHashes?: readonly string[];
 }
 
 export interface AccessControls {
@@ -156,24 +195,37 @@ export interface AccessControls {
 
 export async function createAccessControls(config: AccessConfig, deps: AccessDeps): Promise<AccessControls> {
   const a = config.approvals;
+  // Identities first: they only read configuration, so a mistake there leaves nothing open.
+  const now = (): number => deps.clock.now();
+  const operators = buildOperators(config, deps, now);
+  const agentJwt = config.jwt?.agents;
+  const agentVerifier =
+    agentJwt === undefined ? null : verifierOf(agentJwt.issuers, config.jwt!.clock_skew_seconds, deps);
+  const webhook = buildWebhook(config, deps);
+
   const store: ApprovalStore =
     a.store === 'memory'
       ? new MemoryApprovalStore()
-      : new (await import('../adapters/storage/sqlite/approval-store.js')).SqliteApprovalStore(deps.resolvePath(a.path));
-  let counters: CounterStore;
+      : new (await import('../adapters/storage/sqlite/approval-store.js')).SqliteApprovalStore(
+          deps.resolvePath(a.path),
+        );
+  let counters: CounterStore | null = null;
+  let killSwitch: KillSwitch;
   try {
     counters =
       config.limits.store === 'redis'
-        ? await (await import('../adapters/storage/redis/counter-store.js')).RedisCounterStore.connect(readUrl(config.limits.redis_url!, deps), {
+        ? await (
+            await import('../adapters/storage/redis/counter-store.js')
+          ).RedisCounterStore.connect(readUrl(config.limits.redis_url!, deps), {
             keyPrefix: config.limits.key_prefix,
           })
         : new MemoryCounterStore();
+    killSwitch = await KillSwitch.open(store, config.kill_switch, deps.clock.now());
   } catch (e) {
+    await counters?.close();
     await store.close();
     throw e;
   }
-  const killSwitch = await KillSwitch.open(store, config.kill_switch, deps.clock.now());
-  const webhook = buildWebhook(config, deps);
   const approvals = new StoreApprovals({
     store,
     clock: deps.clock,
@@ -185,39 +237,24 @@ export async function createAccessControls(config: AccessConfig, deps: AccessDep
       defaultRequirement: a.default_approvers,
     },
     sweepIntervalMs: a.sweep_interval_ms,
-    onSweepError: (e) => deps.log?.error({ err: e instanceof GatewayError ? e.code : String(e) }, 'approval sweep failed'),
+    onSweepError: (e) =>
+      deps.log?.error({ err: e instanceof GatewayError ? e.code : String(e) }, 'approval sweep failed'),
     onChange: async (change) => {
       webhook?.notify(change);
       await deps.record({ type: 'approval', details: changeDetails(change) });
     },
   });
+  const counterStore = counters;
   const enricher = new LimitsEnricher({
-    counters,
+    counters: counterStore,
     killSwitch,
     clock: deps.clock,
-    onRefundError: (e) => deps.log?.warn({ err: e instanceof GatewayError ? e.code : String(e) }, 'limit refund failed; the charge stays'),
+    onRefundError: (e) =>
+      deps.log?.warn(
+        { err: e instanceof GatewayError ? e.code : String(e) },
+        'limit refund failed; the charge stays',
+      ),
   });
-  const now = (): number => deps.clock.now();
-  const operatorJwt = config.jwt?.operators;
-  const operators = new OperatorAuthenticator(
-    config.operators.map((o) => ({
-      id: o.id,
-      roles: o.roles,
-      aliases: o.aliases,
-      disabled: o.disabled || (o.api_key_sha256 === undefined && o.api_key === undefined),
-      keyHash: o.api_key_sha256 !== undefined ? Buffer.from(o.api_key_sha256, 'hex') : o.api_key !== undefined ? hashApiKey(deps.readSecret(o.api_key)) : Buffer.alloc(32),
-    })),
-    operatorJwt === undefined
-      ? null
-      : {
-          verifier: new JwtVerifier(operatorJwt.issuers.map((i) => buildIssuer(i, deps)), config.jwt!.clock_skew_seconds),
-          rolesClaim: operatorJwt.roles_claim,
-          ...(operatorJwt.aliases_claim === undefined ? {} : { aliasesClaim: operatorJwt.aliases_claim }),
-        },
-    now,
-  );
-  const agentJwt = config.jwt?.agents;
-  const agentVerifier = agentJwt === undefined ? null : new JwtVerifier(agentJwt.issuers.map((i) => buildIssuer(i, deps)), config.jwt!.clock_skew_seconds);
 
   return {
     approvals,
@@ -225,7 +262,7 @@ export async function createAccessControls(config: AccessConfig, deps: AccessDep
     killSwitch,
     operators,
     store,
-    counters,
+    counters: counterStore,
     agentAuthenticator(apiKeys) {
       if (agentJwt === undefined || agentVerifier === null) return apiKeys;
       const mapping = {
@@ -233,10 +270,19 @@ export async function createAccessControls(config: AccessConfig, deps: AccessDep
         permissionsClaim: agentJwt.permissions_claim,
         ...(agentJwt.subjects === undefined ? {} : { subjects: agentJwt.subjects }),
       };
-      return new JwtAuthenticator(agentVerifier, mapping, now, apiKeys, (reason) => deps.log?.warn({ reason }, 'agent JWT rejected'));
+      return new JwtAuthenticator(agentVerifier, mapping, now, apiKeys, (reason) =>
+        deps.log?.warn({ reason }, 'agent JWT rejected'),
+      );
     },
     approvalRoutes: (agents) =>
-      createApprovalRoutes({ approvals, operators, agents, record: deps.record, clock: deps.clock, maxWaitSeconds: a.max_wait_seconds }),
+      createApprovalRoutes({
+        approvals,
+        operators,
+        agents,
+        record: deps.record,
+        clock: deps.clock,
+        maxWaitSeconds: a.max_wait_seconds,
+      }),
     adminRoutes: (status) =>
       createAdminRoutes({
         killSwitch,
@@ -245,19 +291,66 @@ export async function createAccessControls(config: AccessConfig, deps: AccessDep
         clock: deps.clock,
         status: async () => ({
           approvals: { ...(await store.countByStatus()) },
-          limits: { store: counters.name, ready: counters.ready() },
+          limits: { store: counterStore.name, ready: counterStore.ready() },
           ...((await status?.()) ?? {}),
         }),
       }),
     setLimits: (limits) => enricher.setLimits(limits),
-    ready: () => ({ approvals: true, counters: counters.ready() }),
+    ready: () => ({ approvals: true, counters: counterStore.ready() }),
     async close() {
       approvals.close();
       await webhook?.drain();
-      await counters.close();
+      await counterStore.close();
       await store.close();
     },
   };
+}
+
+function buildOperators(config: AccessConfig, deps: AccessDeps, now: () => number): OperatorAuthenticator {
+  const jwt = config.jwt?.operators;
+  let operators: OperatorAuthenticator;
+  try {
+    operators = new OperatorAuthenticator(
+      config.operators.map((o) => ({
+        id: o.id,
+        roles: o.roles,
+        aliases: o.aliases,
+        disabled: o.disabled,
+        keyHash:
+          o.api_key_sha256 !== undefined
+            ? Buffer.from(o.api_key_sha256, 'hex')
+            : hashApiKey(deps.readSecret(o.api_key!)),
+      })),
+      jwt === undefined
+        ? null
+        : {
+            verifier: verifierOf(jwt.issuers, config.jwt!.clock_skew_seconds, deps),
+            rolesClaim: jwt.roles_claim,
+            ...(jwt.aliases_claim === undefined ? {} : { aliasesClaim: jwt.aliases_claim }),
+          },
+      now,
+    );
+  } catch (cause) {
+    if (cause instanceof GatewayError) throw cause;
+    throw new GatewayError('config_invalid', `operators: ${(cause as Error).message}`, { cause });
+  }
+  if (operators.keyHashes().some((h) => deps.agentKeyHashes?.includes(h))) {
+    throw new GatewayError('config_invalid', 'an operator and an agent share one API key');
+  }
+  return operators;
+}
+
+function verifierOf(
+  issuers: ReadonlyArray<z.infer<typeof jwtIssuerSchema>>,
+  skewSeconds: number,
+  deps: AccessDeps,
+): JwtVerifier {
+  const built = issuers.map((i) => buildIssuer(i, deps));
+  try {
+    return new JwtVerifier(built, skewSeconds);
+  } catch (cause) {
+    throw new GatewayError('config_invalid', `jwt: ${(cause as Error).message}`, { cause });
+  }
 }
 
 function readUrl(v: string | SecretRefValue, deps: AccessDeps): string {
@@ -267,23 +360,33 @@ function readUrl(v: string | SecretRefValue, deps: AccessDeps): string {
 function buildWebhook(config: AccessConfig, deps: AccessDeps): WebhookNotifier | null {
   const w = config.approvals.webhook;
   if (w === undefined) return null;
-  return new WebhookNotifier({
-    url: readUrl(w.url, deps),
-    ...(w.secret === undefined ? {} : { secret: deps.readSecret(w.secret) }),
-    maxAttempts: w.max_attempts,
-    timeoutMs: w.timeout_ms,
-    ...(w.public_url === undefined ? {} : { publicUrl: w.public_url }),
-    onFailure: (info) => deps.log?.error(info, 'approval webhook delivery failed'),
-  });
+  try {
+    return new WebhookNotifier({
+      url: readUrl(w.url, deps),
+      ...(w.secret === undefined ? {} : { secret: deps.readSecret(w.secret) }),
+      maxAttempts: w.max_attempts,
+      timeoutMs: w.timeout_ms,
+      ...(w.public_url === undefined ? {} : { publicUrl: w.public_url }),
+      onFailure: (info) => deps.log?.error(info, 'approval webhook delivery failed'),
+    });
+  } catch (cause) {
+    if (cause instanceof GatewayError) throw cause;
+    // The URL may hold a token: it is not repeated.
+    throw new GatewayError('config_invalid', 'approvals.webhook.url is not an http(s) URL', { cause });
+  }
 }
 
 function buildIssuer(i: z.infer<typeof jwtIssuerSchema>, deps: AccessDeps): JwtIssuer {
   const keys: JwtKey[] = [];
   try {
-    for (const k of i.public_keys) keys.push(publicKeyFromPem(readFileSync(deps.resolvePath(k.file), 'utf8'), k.kid));
-    if (i.jwks_file !== undefined) keys.push(...keysFromJwks(readFileSync(deps.resolvePath(i.jwks_file), 'utf8')));
+    for (const k of i.public_keys)
+      keys.push(publicKeyFromPem(readFileSync(deps.resolvePath(k.file), 'utf8'), k.kid));
+    if (i.jwks_file !== undefined)
+      keys.push(...keysFromJwks(readFileSync(deps.resolvePath(i.jwks_file), 'utf8')));
   } catch (cause) {
-    throw new GatewayError('config_invalid', `jwt issuer ${i.issuer}: ${(cause as Error).message}`, { cause });
+    throw new GatewayError('config_invalid', `jwt issuer ${i.issuer}: ${(cause as Error).message}`, {
+      cause,
+    });
   }
   return {
     issuer: i.issuer,

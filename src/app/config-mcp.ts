@@ -43,7 +43,12 @@ export const httpUpstreamSchema = z.strictObject({
 
 export const upstreamSchema = z
   .strictObject({
-    name: z.string().regex(UPSTREAM_NAME_PATTERN, 'lower-case letters, digits, _ and - (no dots), starting with a letter, at most 32'),
+    name: z
+      .string()
+      .regex(
+        UPSTREAM_NAME_PATTERN,
+        'lower-case letters, digits, _ and - (no dots), starting with a letter, at most 32',
+      ),
     description: z.string().max(1000).optional(),
     stdio: stdioUpstreamSchema.optional(),
     http: httpUpstreamSchema.optional(),
@@ -51,7 +56,9 @@ export const upstreamSchema = z
     call_timeout_ms: z.number().int().min(10).max(3_600_000).optional(),
     enabled: z.boolean().default(true),
   })
-  .refine((u) => (u.stdio === undefined) !== (u.http === undefined), { message: 'set exactly one of stdio or http' });
+  .refine((u) => (u.stdio === undefined) !== (u.http === undefined), {
+    message: 'set exactly one of stdio or http',
+  });
 export type UpstreamConfig = z.infer<typeof upstreamSchema>;
 
 const holdMode = z.enum(['hide', 'deny']);
@@ -66,11 +73,26 @@ export const mcpConfigSchema = z
     /** `serve` waits this long for upstreams to connect before it starts listening anyway. */
     startup_wait_ms: z.number().int().min(0).max(600_000).default(30_000),
     /** Largest tools/call arguments (JSON bytes) forwarded. */
-    max_argument_bytes: z.number().int().min(64).max(64 * 1024 * 1024).default(256 * 1024),
+    max_argument_bytes: z
+      .number()
+      .int()
+      .min(64)
+      .max(64 * 1024 * 1024)
+      .default(256 * 1024),
     /** Largest result (JSON bytes) passed back from an upstream. */
-    max_result_bytes: z.number().int().min(1024).max(256 * 1024 * 1024).default(4 * 1024 * 1024),
+    max_result_bytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(256 * 1024 * 1024)
+      .default(4 * 1024 * 1024),
     /** Largest single message read from an upstream or a stdio client. */
-    max_message_bytes: z.number().int().min(1024).max(256 * 1024 * 1024).default(8 * 1024 * 1024),
+    max_message_bytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(256 * 1024 * 1024)
+      .default(8 * 1024 * 1024),
     /** At most this many tools, prompts, resources per upstream (more are ignored, logged). */
     max_items_per_upstream: z.number().int().min(1).max(100_000).default(2_000),
     restart: z
@@ -101,7 +123,16 @@ export const mcpConfigSchema = z
       .strictObject({
         /** `stateful`: sessions (Mcp-Session-Id) held in this replica; `stateless`: none. */
         sessions: z.enum(['stateful', 'stateless']).default('stateful'),
-        session_idle_timeout_ms: z.number().int().min(1000).default(30 * 60_000),
+        /**
+         * How a POST is answered: `sse` (a stream per request: progress notifications reach the
+         * client during a call) or `json` (one JSON body: fewer writes, lower latency, no progress).
+         */
+        response: z.enum(['sse', 'json']).default('sse'),
+        session_idle_timeout_ms: z
+          .number()
+          .int()
+          .min(1000)
+          .default(30 * 60_000),
         max_sessions: z.number().int().min(1).default(1_000),
         /** Host header values accepted (DNS rebinding). Default: loopback names when bound to loopback. */
         allowed_hosts: z.array(z.string().min(1)).optional(),

@@ -10,8 +10,6 @@ import type { Clock, IdGen } from '../core/clock.js';
 import type { DecisionV1 } from '../core/decision.js';
 import { GatewayError } from '../core/errors.js';
 import { runPipeline, type PipelineDeps, type PipelineInput, type PipelineResult } from '../core/pipeline.js';
-import { MemoryApprovals } from '../adapters/approvals/memory-approvals.js';
-import { StaticEnricher } from '../adapters/enricher/static-enricher.js';
 import { PassthroughGuard } from '../adapters/guard/passthrough-guard.js';
 import { ApiKeyAuthenticator, hashApiKey, type ApiKeyEntry } from '../adapters/identity/api-key-authenticator.js';
 import type { ApprovalPort } from '../ports/approvals.js';
@@ -20,6 +18,8 @@ import type { Authenticator } from '../ports/authenticator.js';
 import type { ContextEnricher } from '../ports/enricher.js';
 import type { GuardPort } from '../ports/guard.js';
 import { openAuditSink } from './audit-wiring.js';
+import { createAccessControls, type AccessControls } from './config-access.js';
+import { buildSystemEvent, type SystemEventType } from '../core/audit/event.js';
 import { readSecret, resolvePath } from './config-loader.js';
 import type { GatewayConfig } from './config-schema.js';
 import { createLogger, type Logger } from './logger.js';
@@ -42,7 +42,7 @@ export interface GatewayOptions {
 
 export interface ReadyReport {
   ready: boolean;
-  checks: { policy: boolean; audit: boolean };
+  checks: { policy: boolean; audit: boolean; counters: boolean };
 }
 
 /** What an enforcing adapter reports after executing an allowed action (a linked ledger event). */
@@ -77,6 +77,12 @@ export interface Gateway {
   run(input: PipelineInput): Promise<PipelineResult>;
   /** In-process use: the same pipeline the HTTP API runs. */
   decide(request: DecideRequestV1, auth: { apiKey: string } | { credential: Credential }): Promise<DecisionV1>;
+  /** Approvals, kill switch, limits, operators (issue 6). */
+  readonly access: AccessControls;
+  /** The agent authenticator (JWT issuers in front of API keys), for adapters that need it. */
+  readonly agentAuthenticator: Authenticator;
+  /** Writes an event that changes what the gateway does (reload, admin action, approval, pin) to the ledger. */
+  recordSystemEvent(type: SystemEventType, details: JsonObject, actor?: string, decisionId?: string): Promise<void>;
   /** Appends the outcome of an executed action to the ledger, linked to its decision. */
   recordOutcome(report: OutcomeReport): Promise<void>;
   /** Scans and redacts output before it reaches the agent. */
@@ -129,20 +135,64 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.log.level);
   const metrics = new GatewayMetrics();
-  const authenticator = options.authenticator ?? buildAuthenticator(config, baseDir, env);
+  const apiKeys = buildAuthenticator(config, baseDir, env);
 
   const audit = options.auditSink ?? (await openAuditSink(config, baseDir, logger));
+  const ids = sequenceIds(1);
+  const recordSystemEvent = async (type: SystemEventType, details: JsonObject, actor?: string, decisionId?: string): Promise<void> => {
+    const event = buildSystemEvent(
+      type,
+      {
+        time: clock.now(),
+        instance: config.instance_id,
+        details,
+        ...(actor === undefined ? {} : { actor }),
+        ...(decisionId === undefined ? {} : { decision_id: decisionId }),
+      },
+      ids.nextSequence(),
+    );
+    await audit.append(event);
+  };
+
+  let access: AccessControls;
+  try {
+    access = await createAccessControls(config, {
+      baseDir,
+      clock,
+      ids,
+      record: (e) => recordSystemEvent(e.type, e.details),
+      readSecret: (ref) => readSecret(ref, baseDir, env),
+      resolvePath: (p) => resolvePath(baseDir, p),
+      log: logger,
+      agentKeyHashes: apiKeys.keyHashes(),
+    });
+  } catch (e) {
+    await audit.close();
+    throw e;
+  }
+  const authenticator = options.authenticator ?? access.agentAuthenticator(apiKeys);
+
   const policies = new PolicyHolder(
     config.policies.paths.map((p) => resolvePath(baseDir, p)),
     baseDir,
     (e) => {
       metrics.recordReload(e.ok, e.version);
-      if (e.ok) logger.info({ trigger: e.trigger, version: e.version, previous: e.previousVersion }, 'policy set loaded');
-      else logger.error({ trigger: e.trigger, active: e.version, error: e.error?.detail }, 'policy reload failed; previous set stays active');
+      if (e.ok) {
+        access.setLimits(policies.current()?.limits ?? []);
+        logger.info({ trigger: e.trigger, version: e.version, previous: e.previousVersion }, 'policy set loaded');
+      } else {
+        logger.error({ trigger: e.trigger, active: e.version, error: e.error?.detail }, 'policy reload failed; previous set stays active');
+      }
+      const details: JsonObject = { trigger: e.trigger, ok: e.ok, version: e.version, previous_version: e.previousVersion };
+      if (e.error) details.error_code = e.error.code;
+      recordSystemEvent('policy_reload', details, e.trigger).catch((err: unknown) =>
+        logger.error({ err: String(err) }, 'could not record the policy reload in the ledger'),
+      );
     },
   );
   const first = policies.reload('start');
   if (!first.ok) {
+    await access.close();
     await audit.close();
     throw first.error!;
   }
@@ -151,12 +201,12 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const deps: PipelineDeps = {
     authenticator,
     guard: options.guard ?? new PassthroughGuard(),
-    enricher: options.enricher ?? new StaticEnricher(),
+    enricher: options.enricher ?? access.enricher,
     policies,
-    approvals: options.approvals ?? new MemoryApprovals(),
+    approvals: options.approvals ?? access.approvals,
     audit,
     clock,
-    ids: sequenceIds(1),
+    ids,
     instanceId: config.instance_id,
     durability: config.audit.durability,
     explainAlways: config.policies.explain_always,
@@ -172,6 +222,9 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   return {
     config,
     instanceId: config.instance_id,
+    access,
+    agentAuthenticator: authenticator,
+    recordSystemEvent,
     logger,
     metrics,
     policies,
@@ -185,11 +238,12 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     guardOutput: (parts) => Promise.resolve({ parts: parts.map((p) => p.text), findings: {}, blocked: false, reasons: [] }),
     reloadPolicies: (trigger) => policies.reload(trigger),
     ready() {
-      const checks = { policy: policies.current() !== null, audit: audit.ready() };
-      return { ready: checks.policy && checks.audit, checks };
+      const checks = { policy: policies.current() !== null, audit: audit.ready(), counters: access.ready().counters };
+      return { ready: checks.policy && checks.audit && checks.counters, checks };
     },
     async close() {
       policies.close();
+      await access.close();
       await audit.close();
     },
   };

@@ -64,6 +64,7 @@ export type DecisionCode =
   | 'guardrail_blocked'
   | 'kill_switch'
   | 'approval_denied'
+  | 'rate_limited'
   | ErrorCode;
 
 export interface DecisionV1 {
@@ -81,4 +82,6 @@ export interface DecisionV1 {
   timings: { total_us: number; policy_us: number };
   explanation?: ExplainEntry[];
   approval?: { id: string; status: 'pending' | 'approved' | 'denied' | 'expired' };
+  /** With code rate_limited: when the exhausted limit admits again (HTTP Retry-After). */
+  retry_after_ms?: number;
 }

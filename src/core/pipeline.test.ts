@@ -28,7 +28,7 @@ function evaluation(outcome: Effect, extra: Partial<PolicyEvaluation> = {}): Pol
 }
 
 function policySet(evaluate: (input: PolicyInput) => PolicyEvaluation): CompiledPolicySet {
-  return { version: 'sha256:test', policies: [], ruleCount: 1, rules: [], evaluate, lint: () => [] };
+  return { version: 'sha256:test', policies: [], ruleCount: 1, rules: [], limits: [], evaluate, lint: () => [] };
 }
 
 class RecordingSink implements AuditSink {

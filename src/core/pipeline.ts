@@ -141,6 +141,8 @@ export async function runPipeline(deps: PipelineDeps, input: PipelineInput): Pro
   let reasons: string[] = [];
   let policyUs = 0;
   let decided = false;
+  let enrichment: Enrichment | null = null;
+  let retryAfterMs: number | null = null;
 
   const failClosed = (c: ErrorCode | DecisionCode, reason: string): void => {
     decided = true;
@@ -156,13 +158,17 @@ export async function runPipeline(deps: PipelineDeps, input: PipelineInput): Pro
     } else {
       const who = agent;
       verdict = await steps.run('guard_input', deps.guard.name, () => deps.guard.scanInput(req.action, req.context));
-      const enrichment = await steps.run('enrich_context', deps.enricher.name, () =>
-        deps.enricher.enrich(who, req.action, req.context),
+      enrichment = await steps.run('enrich_context', deps.enricher.name, () =>
+        deps.enricher.enrich(who, req.action, req.context, { on_behalf_of: req.on_behalf_of, impact: req.impact }),
       );
+      const enriched = enrichment;
       if (verdict.blocked) {
         failClosed('guardrail_blocked', verdict.blockReasons.join('; ') || 'blocked by a guardrail');
-      } else if (enrichment.frozen !== null) {
-        failClosed('kill_switch', enrichment.frozen);
+      } else if (enriched.frozen !== null) {
+        failClosed('kill_switch', enriched.frozen);
+      } else if (enriched.limited) {
+        failClosed('rate_limited', enriched.limited.reason);
+        retryAfterMs = enriched.limited.retry_after_ms;
       } else if (policySet === null) {
         failClosed('policy_not_loaded', 'no policy set is active');
       }
@@ -170,7 +176,7 @@ export async function runPipeline(deps: PipelineDeps, input: PipelineInput): Pro
         const g = verdict;
         const p0 = clock.monotonicNs();
         evaluation = await steps.run('evaluate_policy', 'policy-engine', () =>
-          policySet.evaluate(buildPolicyInput(who, req, g, enrichment, nowMs), {
+          policySet.evaluate(buildPolicyInput(who, req, g, enriched, nowMs), {
             explain: req.explain === true || deps.explainAlways,
           }),
         );
@@ -290,6 +296,14 @@ export async function runPipeline(deps: PipelineDeps, input: PipelineInput): Pro
       decision.reasons = ['the audit ledger cannot record this decision'];
     }
   }
+  if (enrichment !== null && deps.enricher.settle) {
+    try {
+      await deps.enricher.settle(enrichment, decision.outcome);
+    } catch (e) {
+      deps.onError?.('enrich_context', e);
+    }
+  }
+  if (retryAfterMs !== null) decision.retry_after_ms = retryAfterMs;
   decision.timings.total_us = Number((clock.monotonicNs() - started) / 1000n);
   return { decision, agent, action: executable, findings, auditIndex };
 }

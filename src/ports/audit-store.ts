@@ -113,6 +113,10 @@ export interface AuditLedgerReader {
   eventRowsWithColumns(from: number, to: number): Promise<LedgerEventRowWithColumns[]>;
   /** Node rows with from < size <= to, ascending. */
   nodeRows(from: number, to: number): Promise<LedgerNodeRow[]>;
+  /** Fast path of eventRows: the texts of events [from, to) if all are present, else null. */
+  eventTexts(from: number, to: number): Promise<string[] | null>;
+  /** Fast path of nodeRows: the hashes for sizes (from, to] if all are present, else null. */
+  nodeHashes(from: number, to: number): Promise<string[] | null>;
   /** All checkpoints, ascending by seq. */
   listCheckpoints(): Promise<StoredCheckpoint[]>;
 }

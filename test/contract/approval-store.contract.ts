@@ -5,7 +5,12 @@ import type { ApprovalRecordV1 } from '../../src/core/approvals/types.js';
 import type { ApprovalStore } from '../../src/ports/approval-store.js';
 
 const T0 = Date.UTC(2026, 0, 1);
-export const SETTINGS: ApprovalSettings = { defaultExpiryMs: 3_600_000, maxExpiryMs: 86_400_000, useWithinMs: 60_000, defaultRequirement: { roles: ['approver'], count: 1 } };
+export const SETTINGS: ApprovalSettings = {
+  defaultExpiryMs: 3_600_000,
+  maxExpiryMs: 86_400_000,
+  useWithinMs: 60_000,
+  defaultRequirement: { roles: ['approver'], count: 1 },
+};
 
 let n = 0;
 export function record(over: { agent?: string; hash?: string; at?: number } = {}): ApprovalRecordV1 {
@@ -66,7 +71,10 @@ export function approvalStoreContract(name: string, open: () => Promise<Approval
       await store.insert(r);
       const a = approve(r, 'alice');
       const b = approve(r, 'bob');
-      const results = await Promise.all([store.compareAndSet(a, r.revision), store.compareAndSet(b, r.revision)]);
+      const results = await Promise.all([
+        store.compareAndSet(a, r.revision),
+        store.compareAndSet(b, r.revision),
+      ]);
       expect(results.filter(Boolean)).toHaveLength(1);
       const stored = await store.get(r.id);
       expect(stored?.votes).toHaveLength(1);
@@ -76,13 +84,26 @@ export function approvalStoreContract(name: string, open: () => Promise<Approval
 
     it('lists newest first, filtered and paged', async () => {
       const agent = `list-${name}`;
-      const rs = [record({ agent, at: T0 + 10_000 }), record({ agent, at: T0 + 20_000 }), record({ agent, at: T0 + 30_000 })];
+      const rs = [
+        record({ agent, at: T0 + 10_000 }),
+        record({ agent, at: T0 + 20_000 }),
+        record({ agent, at: T0 + 30_000 }),
+      ];
       for (const r of rs) await store.insert(r);
       await store.compareAndSet(approve(rs[1]!), rs[1]!.revision);
-      expect((await store.list({ agentId: agent, limit: 10 })).map((r) => r.id)).toEqual([rs[2]!.id, rs[1]!.id, rs[0]!.id]);
-      expect((await store.list({ agentId: agent, limit: 10, status: 'pending' })).map((r) => r.id)).toEqual([rs[2]!.id, rs[0]!.id]);
+      expect((await store.list({ agentId: agent, limit: 10 })).map((r) => r.id)).toEqual([
+        rs[2]!.id,
+        rs[1]!.id,
+        rs[0]!.id,
+      ]);
+      expect((await store.list({ agentId: agent, limit: 10, status: 'pending' })).map((r) => r.id)).toEqual([
+        rs[2]!.id,
+        rs[0]!.id,
+      ]);
       expect((await store.list({ agentId: agent, limit: 1 })).map((r) => r.id)).toEqual([rs[2]!.id]);
-      expect((await store.list({ agentId: agent, limit: 10, createdBefore: T0 + 30_000 })).map((r) => r.id)).toEqual([rs[1]!.id, rs[0]!.id]);
+      expect(
+        (await store.list({ agentId: agent, limit: 10, createdBefore: T0 + 30_000 })).map((r) => r.id),
+      ).toEqual([rs[1]!.id, rs[0]!.id]);
     });
 
     it('finds pending approvals past their expiry and counts by status', async () => {
@@ -98,7 +119,12 @@ export function approvalStoreContract(name: string, open: () => Promise<Approval
 
     it('keeps the kill-switch state', async () => {
       expect(await store.loadControlState()).toBeNull();
-      const state = { all: null, agents: { 'bad-bot': { reason: 'incident 42', by: 'alice', at: T0 } }, tools: {}, posture: 'elevated' as const };
+      const state = {
+        all: null,
+        agents: { 'bad-bot': { reason: 'incident 42', by: 'alice', at: T0 } },
+        tools: {},
+        posture: 'elevated' as const,
+      };
       await store.saveControlState(state);
       expect(await store.loadControlState()).toEqual(state);
     });

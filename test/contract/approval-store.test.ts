@@ -18,7 +18,12 @@ describe('SqliteApprovalStore', () => {
     const first = new SqliteApprovalStore(path);
     const r = record();
     await first.insert(r);
-    await first.saveControlState({ all: null, agents: {}, tools: { 'payments.*': { reason: 'x', by: 'a', at: 1 } }, posture: 'lockdown' });
+    await first.saveControlState({
+      all: null,
+      agents: {},
+      tools: { 'payments.*': { reason: 'x', by: 'a', at: 1 } },
+      posture: 'lockdown',
+    });
     await first.close();
 
     const second = new SqliteApprovalStore(path);

@@ -39,12 +39,20 @@ export function counterStoreContract(name: string, open: () => Promise<CounterSt
     });
 
     it('200 concurrent attempts on a rolling sum of 50 admit exactly 50', async () => {
-      const results = await concurrent({ kind: 'rolling_sum', window_ms: 60_000, max: 50, buckets: 60 }, 200, 1);
+      const results = await concurrent(
+        { kind: 'rolling_sum', window_ms: 60_000, max: 50, buckets: 60 },
+        200,
+        1,
+      );
       expect(results.filter((r) => r.admitted)).toHaveLength(50);
     });
 
     it('concurrent amounts never exceed the budget (33 × 3 of 100)', async () => {
-      const results = await concurrent({ kind: 'rolling_sum', window_ms: 86_400_000, max: 100, buckets: 60 }, 120, 3);
+      const results = await concurrent(
+        { kind: 'rolling_sum', window_ms: 86_400_000, max: 100, buckets: 60 },
+        120,
+        3,
+      );
       expect(results.filter((r) => r.admitted)).toHaveLength(33);
       expect(Math.max(...results.map((r) => r.used))).toBe(99);
     });
@@ -59,15 +67,42 @@ export function counterStoreContract(name: string, open: () => Promise<CounterSt
 
     // The same sequence through the store and through the core reference gives the same reports.
     const sequences: Array<[string, CounterSpec, Array<[number, number]>]> = [
-      ['token bucket with refill', { kind: 'token_bucket', capacity: 5, refill_per_second: 2 }, [[0, 3], [0, 3], [400, 1], [1000, 3], [1100, 2.5], [5000, 5], [5000, 0.25]]],
-      ['rolling sum with fractions', { kind: 'rolling_sum', window_ms: 10_000, max: 5000, buckets: 10 }, [[0, 2500.5], [10, 2499.5], [20, 1], [3000, 0.5], [10_999, 1], [11_000, 2500], [12_500, 2000], [30_000, 5000]]],
+      [
+        'token bucket with refill',
+        { kind: 'token_bucket', capacity: 5, refill_per_second: 2 },
+        [
+          [0, 3],
+          [0, 3],
+          [400, 1],
+          [1000, 3],
+          [1100, 2.5],
+          [5000, 5],
+          [5000, 0.25],
+        ],
+      ],
+      [
+        'rolling sum with fractions',
+        { kind: 'rolling_sum', window_ms: 10_000, max: 5000, buckets: 10 },
+        [
+          [0, 2500.5],
+          [10, 2499.5],
+          [20, 1],
+          [3000, 0.5],
+          [10_999, 1],
+          [11_000, 2500],
+          [12_500, 2000],
+          [30_000, 5000],
+        ],
+      ],
     ];
     for (const [label, spec, steps] of sequences) {
       it(`matches the core arithmetic: ${label}`, async () => {
         const k = key();
         let ref: CounterData | null = null;
         for (const [dt, cost] of steps) {
-          const expected: CounterState = (({ data, result }) => ((ref = data), result))(consumeCounter(ref, cost, spec, T0 + dt));
+          const expected: CounterState = (({ data, result }) => ((ref = data), result))(
+            consumeCounter(ref, cost, spec, T0 + dt),
+          );
           expect(await store.tryConsume(k, cost, spec, T0 + dt)).toEqual(expected);
         }
       });

@@ -27,7 +27,12 @@ describe('RedisCounterStore', () => {
 
   it('keys expire once the counter is back to fresh (no unbounded growth)', async () => {
     const store = await RedisCounterStore.connect(REDIS_URL, { keyPrefix: prefix });
-    await store.tryConsume('ttl', 1, { kind: 'rolling_sum', window_ms: 60_000, max: 5, buckets: 60 }, Date.now());
+    await store.tryConsume(
+      'ttl',
+      1,
+      { kind: 'rolling_sum', window_ms: 60_000, max: 5, buckets: 60 },
+      Date.now(),
+    );
     const redis = new Redis(REDIS_URL);
     const ttl = await redis.pttl(`${prefix}rs:ttl`);
     await redis.quit();
@@ -37,7 +42,9 @@ describe('RedisCounterStore', () => {
   });
 
   it('fails closed with a stable code when Redis cannot be reached', async () => {
-    const err = await RedisCounterStore.connect('redis://127.0.0.1:1', { connectTimeoutMs: 300 }).catch((e: unknown) => e);
+    const err = await RedisCounterStore.connect('redis://127.0.0.1:1', { connectTimeoutMs: 300 }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(GatewayError);
     expect((err as GatewayError).code).toBe('rate_limit_store_unavailable');
     expect((err as GatewayError).message).not.toContain('127.0.0.1:1');

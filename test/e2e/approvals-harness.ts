@@ -28,7 +28,12 @@ export const opKey = (id: string): string => `pcs_e2e_operator_${id}`;
 export const OPERATORS = [
   { id: 'alice', roles: ['approver', 'treasury-approver'], api_key_sha256: sha(opKey('alice')) },
   { id: 'bob', roles: ['approver', 'treasury-approver'], api_key_sha256: sha(opKey('bob')) },
-  { id: 'carol', roles: ['approver', 'treasury-approver'], aliases: ['carol@bank.example'], api_key_sha256: sha(opKey('carol')) },
+  {
+    id: 'carol',
+    roles: ['approver', 'treasury-approver'],
+    aliases: ['carol@bank.example'],
+    api_key_sha256: sha(opKey('carol')),
+  },
   { id: 'adam', roles: ['admin'], api_key_sha256: sha(opKey('adam')) },
   { id: 'audrey', roles: ['auditor'], api_key_sha256: sha(opKey('audrey')) },
 ];
@@ -57,7 +62,11 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-export async function startInProcess(input: Omit<GatewayConfigInput, 'version'>, baseDir: string, clock: Clock = systemClock): Promise<Running> {
+export async function startInProcess(
+  input: Omit<GatewayConfigInput, 'version'>,
+  baseDir: string,
+  clock: Clock = systemClock,
+): Promise<Running> {
   const config = validateConfig({ version: 1, log: { level: 'silent' }, ...input });
   const records: ControlEvent[] = [];
   const access = await createAccessControls(config, {
@@ -67,6 +76,7 @@ export async function startInProcess(input: Omit<GatewayConfigInput, 'version'>,
     record: (e) => void records.push(e),
     readSecret: (ref) => readSecret(ref, baseDir),
     resolvePath: (p) => resolvePath(baseDir, p),
+    agentKeyHashes: config.agents.map((a) => a.api_key_sha256!),
   });
   const apiKeys = new ApiKeyAuthenticator(
     config.agents.map((a) => ({
@@ -87,7 +97,10 @@ export async function startInProcess(input: Omit<GatewayConfigInput, 'version'>,
   });
   const app = new Hono();
   app.route('/', access.approvalRoutes(authenticator));
-  app.route('/', access.adminRoutes(() => ({ policy_version: gateway.policies.current()?.version ?? null })));
+  app.route(
+    '/',
+    access.adminRoutes(() => ({ policy_version: gateway.policies.current()?.version ?? null })),
+  );
   app.route('/', createHttpApp(gateway));
   const server = await listen(app, '127.0.0.1', 0);
   return {
@@ -107,9 +120,15 @@ export async function startInProcess(input: Omit<GatewayConfigInput, 'version'>,
 export { hashApiKey };
 
 /** `portcullis <args>` without blocking this process's event loop. */
-export function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
+export function cli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, PORTCULLIS_OPERATOR_KEY: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [CLI, ...args], {
+      env: { ...process.env, PORTCULLIS_OPERATOR_KEY: '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     p.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));

@@ -32,17 +32,35 @@ rules:
 `;
 
 const LIMITS: unknown[] = [
-  { id: 'crm-reads', target: { tools: ['crm.read'] }, kind: 'token_bucket', capacity: 5, refill_per_second: 0 },
+  {
+    id: 'crm-reads',
+    target: { tools: ['crm.read'] },
+    kind: 'token_bucket',
+    capacity: 5,
+    refill_per_second: 0,
+  },
   { id: 'crm-searches', target: { tools: ['crm.search'] }, kind: 'rolling_sum', window: '1h', max: 50 },
 ];
 
-async function decide(tool: string): Promise<Record<string, any>> {
+interface Answer {
+  status: number;
+  retryAfter: string | null;
+  outcome: string;
+  code: string;
+  reasons: string[];
+}
+
+async function decide(tool: string): Promise<Answer> {
   const res = await fetch(`${gw.url}/v1/decide`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${AGENT_KEY}` },
     body: JSON.stringify({ action: { kind: 'tool_call', tool, args: {} } }),
   });
-  return { status: res.status, retryAfter: res.headers.get('retry-after'), ...((await res.json()) as Record<string, any>) };
+  return {
+    status: res.status,
+    retryAfter: res.headers.get('retry-after'),
+    ...((await res.json()) as Omit<Answer, 'status' | 'retryAfter'>),
+  };
 }
 
 beforeAll(async () => {

@@ -6,7 +6,16 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startGateway, tempDir, type RunningGateway } from './cli-harness.js';
-import { connect, fixtureUpstream, keyEnv, metaOf, rawPost, textOf, waitFor, writeProject } from '../mcp/harness.js';
+import {
+  connect,
+  fixtureUpstream,
+  keyEnv,
+  metaOf,
+  rawPost,
+  textOf,
+  waitFor,
+  writeProject,
+} from '../mcp/harness.js';
 
 const POLICY = `apiVersion: portcullis.dev/v1
 kind: Policy
@@ -44,7 +53,11 @@ rules:
     reason: prompts are fine
 `;
 
-const AGENTS = { user: { permissions: ['mcp:use'] }, envy: { permissions: ['mcp:use', 'mcp:env'] }, nobody: {} };
+const AGENTS = {
+  user: { permissions: ['mcp:use'] },
+  envy: { permissions: ['mcp:use', 'mcp:env'] },
+  nobody: {},
+};
 
 let gw: RunningGateway;
 let user: Client;
@@ -56,7 +69,10 @@ beforeAll(async () => {
     policy: POLICY,
     agents: AGENTS,
     upstreams: [
-      fixtureUpstream('fx', [], { env_allowlist: ['HOME'], env: { FIXTURE_SECRET: { env: 'FX_SECRET' }, PLAIN: 'yes' } }),
+      fixtureUpstream('fx', [], {
+        env_allowlist: ['HOME'],
+        env: { FIXTURE_SECRET: { env: 'FX_SECRET' }, PLAIN: 'yes' },
+      }),
       fixtureUpstream('rug'),
       fixtureUpstream('poison', ['--poisoned']),
     ],
@@ -101,7 +117,11 @@ describe('MCP gateway: governance', () => {
     const r = await user.callTool({ name: 'fx.echo', arguments: { text: 'hello' } });
     expect(r.isError).toBeFalsy();
     expect(textOf(r)).toBe('echo: hello');
-    expect(metaOf(r)).toMatchObject({ outcome: 'allow', code: 'rule_matched', decision_id: expect.stringMatching(/^dec_/) });
+    expect(metaOf(r)).toMatchObject({
+      outcome: 'allow',
+      code: 'rule_matched',
+      decision_id: expect.stringMatching(/^dec_/),
+    });
   });
 
   it('answers a deny as a tool error with the reason and the decision id', async () => {
@@ -136,15 +156,24 @@ describe('MCP gateway: governance', () => {
 
   it('refuses unknown tools, oversized arguments and held-back tools', async () => {
     expect(metaOf(await user.callTool({ name: 'fx.nope', arguments: {} })).code).toBe('mcp_unknown_tool');
-    expect(metaOf(await user.callTool({ name: 'nowhere.echo', arguments: {} })).code).toBe('mcp_unknown_tool');
-    expect(metaOf(await user.callTool({ name: 'fx.echo', arguments: { text: 'x'.repeat(3000) } })).code).toBe('mcp_arguments_too_large');
-    expect(metaOf(await user.callTool({ name: 'poison.helper', arguments: {} })).code).toBe('mcp_tool_suspicious');
+    expect(metaOf(await user.callTool({ name: 'nowhere.echo', arguments: {} })).code).toBe(
+      'mcp_unknown_tool',
+    );
+    expect(metaOf(await user.callTool({ name: 'fx.echo', arguments: { text: 'x'.repeat(3000) } })).code).toBe(
+      'mcp_arguments_too_large',
+    );
+    expect(metaOf(await user.callTool({ name: 'poison.helper', arguments: {} })).code).toBe(
+      'mcp_tool_suspicious',
+    );
     expect(gw.stderr()).toContain('mcp.tool_held_back');
   });
 
   it('passes only allowlisted and configured environment variables to a stdio upstream', async () => {
     const envy = await connect(gw.url, 'key-envy');
-    const env = JSON.parse(textOf(await envy.callTool({ name: 'fx.env', arguments: {} }))) as Record<string, string>;
+    const env = JSON.parse(textOf(await envy.callTool({ name: 'fx.env', arguments: {} }))) as Record<
+      string,
+      string
+    >;
     await envy.close();
     expect(env.FIXTURE_SECRET).toBe('s3cret-value');
     expect(env.PLAIN).toBe('yes');
@@ -158,9 +187,17 @@ describe('MCP gateway: governance', () => {
     expect(uris).toEqual(['fixture://greeting']); // the secret is not listed: its read is denied
     const read = await user.readResource({ uri: 'fixture://greeting' });
     expect(read.contents[0]).toMatchObject({ text: 'contents of fixture://greeting' });
-    expect((await user.readResource({ uri: 'fixture://notes/7' })).contents[0]).toMatchObject({ text: 'contents of fixture://notes/7' });
-    await expect(user.readResource({ uri: 'fixture://secret' })).rejects.toMatchObject({ code: -32040, data: { outcome: 'deny', code: 'no_rule_matched' } });
-    await expect(user.readResource({ uri: 'nowhere://x' })).rejects.toMatchObject({ code: -32002, data: { code: 'mcp_resource_not_found' } });
+    expect((await user.readResource({ uri: 'fixture://notes/7' })).contents[0]).toMatchObject({
+      text: 'contents of fixture://notes/7',
+    });
+    await expect(user.readResource({ uri: 'fixture://secret' })).rejects.toMatchObject({
+      code: -32040,
+      data: { outcome: 'deny', code: 'no_rule_matched' },
+    });
+    await expect(user.readResource({ uri: 'nowhere://x' })).rejects.toMatchObject({
+      code: -32002,
+      data: { code: 'mcp_resource_not_found' },
+    });
     expect((await user.listPrompts()).prompts.map((p) => p.name)).toContain('fx.greet');
     const prompt = await user.getPrompt({ name: 'fx.greet', arguments: { who: 'Ada' } });
     expect(prompt.messages[0]?.content).toMatchObject({ type: 'text', text: 'Say hello to Ada' });
@@ -169,7 +206,9 @@ describe('MCP gateway: governance', () => {
 
   it('forwards progress notifications for a call that asks for them', async () => {
     const seen: number[] = [];
-    const r = await user.callTool({ name: 'fx.slow', arguments: { ms: 100 } }, undefined, { onprogress: (p) => seen.push(p.progress) });
+    const r = await user.callTool({ name: 'fx.slow', arguments: { ms: 100 } }, undefined, {
+      onprogress: (p) => seen.push(p.progress),
+    });
     expect(textOf(r)).toBe('slept 100');
     expect(seen).toEqual([1]);
   });
@@ -179,7 +218,9 @@ describe('MCP gateway: upstream robustness', () => {
   it('turns garbage from the upstream into an error and keeps serving', async () => {
     const r = await user.callTool({ name: 'fx.garbage', arguments: {} });
     expect(metaOf(r).code).toBe('mcp_upstream_error');
-    expect(textOf(await user.callTool({ name: 'fx.echo', arguments: { text: 'still here' } }))).toBe('echo: still here');
+    expect(textOf(await user.callTool({ name: 'fx.echo', arguments: { text: 'still here' } }))).toBe(
+      'echo: still here',
+    );
     const failed = await user.callTool({ name: 'fx.fail', arguments: {} });
     expect(metaOf(failed).code).toBe('mcp_upstream_error');
     expect(textOf(failed)).toContain('failed on purpose');
@@ -193,7 +234,9 @@ describe('MCP gateway: upstream robustness', () => {
   });
 
   it('refuses a result over the size limit', async () => {
-    expect(metaOf(await user.callTool({ name: 'fx.big', arguments: { bytes: 100_000 } })).code).toBe('mcp_result_too_large');
+    expect(metaOf(await user.callTool({ name: 'fx.big', arguments: { bytes: 100_000 } })).code).toBe(
+      'mcp_result_too_large',
+    );
     expect(textOf(await user.callTool({ name: 'fx.big', arguments: { bytes: 10 } }))).toBe('x'.repeat(10));
   });
 
@@ -215,11 +258,16 @@ describe('MCP gateway: upstream robustness', () => {
 
 describe('MCP gateway: rug pulls', () => {
   it('holds back a pinned tool whose definition changes, and tells the session', async () => {
-    expect(textOf(await user.callTool({ name: 'rug.echo', arguments: { text: 'pinned' } }))).toBe('echo: pinned');
+    expect(textOf(await user.callTool({ name: 'rug.echo', arguments: { text: 'pinned' } }))).toBe(
+      'echo: pinned',
+    );
     let changed = false;
-    user.setNotificationHandler((await import('@modelcontextprotocol/sdk/types.js')).ToolListChangedNotificationSchema, () => {
-      changed = true;
-    });
+    user.setNotificationHandler(
+      (await import('@modelcontextprotocol/sdk/types.js')).ToolListChangedNotificationSchema,
+      () => {
+        changed = true;
+      },
+    );
     expect(textOf(await user.callTool({ name: 'rug.mutate', arguments: {} }))).toBe('mutated');
     await waitFor(() => (changed ? true : undefined), 5000);
     const names = (await user.listTools()).tools.map((t) => t.name);
@@ -232,7 +280,12 @@ describe('MCP gateway: rug pulls', () => {
 });
 
 describe('MCP gateway: hostile clients', () => {
-  const init = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
+  const init = JSON.stringify({
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'initialize',
+    params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+  });
 
   it('requires a valid API key on every request', async () => {
     const none = await rawPost(gw.url, init);
@@ -251,34 +304,73 @@ describe('MCP gateway: hostile clients', () => {
     expect(await invalid.json()).toMatchObject({ error: { code: -32600 }, id: 9 });
     const noSession = await rawPost(gw.url, '{"jsonrpc":"2.0","id":2,"method":"tools/list"}', auth);
     expect(noSession.status).toBe(400);
-    const big = await rawPost(gw.url, JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'ping', params: { pad: 'x'.repeat(2 * 1024 * 1024) } }), auth);
+    const big = await rawPost(
+      gw.url,
+      JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'ping', params: { pad: 'x'.repeat(2 * 1024 * 1024) } }),
+      auth,
+    );
     expect(big.status).toBe(413);
   });
 
   it('answers bad params with -32602 and survives', async () => {
-    await expect(user.request({ method: 'tools/call', params: { arguments: {} } }, (await import('@modelcontextprotocol/sdk/types.js')).CallToolResultSchema)).rejects.toMatchObject({ code: -32602 });
-    await expect(user.request({ method: 'resources/read', params: {} }, (await import('@modelcontextprotocol/sdk/types.js')).ReadResourceResultSchema)).rejects.toMatchObject({ code: -32602 });
-    await expect(user.request({ method: 'no/such/method', params: {} }, (await import('@modelcontextprotocol/sdk/types.js')).EmptyResultSchema)).rejects.toMatchObject({ code: -32601 });
+    await expect(
+      user.request(
+        { method: 'tools/call', params: { arguments: {} } },
+        (await import('@modelcontextprotocol/sdk/types.js')).CallToolResultSchema,
+      ),
+    ).rejects.toMatchObject({ code: -32602 });
+    await expect(
+      user.request(
+        { method: 'resources/read', params: {} },
+        (await import('@modelcontextprotocol/sdk/types.js')).ReadResourceResultSchema,
+      ),
+    ).rejects.toMatchObject({ code: -32602 });
+    await expect(
+      user.request(
+        { method: 'no/such/method', params: {} },
+        (await import('@modelcontextprotocol/sdk/types.js')).EmptyResultSchema,
+      ),
+    ).rejects.toMatchObject({ code: -32601 });
     expect(textOf(await user.callTool({ name: 'fx.echo', arguments: { text: 'ok' } }))).toBe('echo: ok');
   });
 
   it("does not let one agent use another agent's session", async () => {
     const sid = (user.transport as { sessionId?: string }).sessionId!;
-    const other = await rawPost(gw.url, '{"jsonrpc":"2.0","id":5,"method":"tools/list"}', { authorization: 'Bearer key-envy', 'mcp-session-id': sid, 'mcp-protocol-version': '2025-06-18' });
+    const other = await rawPost(gw.url, '{"jsonrpc":"2.0","id":5,"method":"tools/list"}', {
+      authorization: 'Bearer key-envy',
+      'mcp-session-id': sid,
+      'mcp-protocol-version': '2025-06-18',
+    });
     expect(other.status).toBe(404);
   });
 
   it('rejects DNS-rebinding requests (foreign Host or Origin)', async () => {
-    const origin = await rawPost(gw.url, init, { authorization: 'Bearer key-user', origin: 'http://evil.example.com' });
+    const origin = await rawPost(gw.url, init, {
+      authorization: 'Bearer key-user',
+      origin: 'http://evil.example.com',
+    });
     expect(origin.status).toBe(403);
     const port = new URL(gw.url).port;
     const host = await new Promise<number>((resolve, reject) => {
       // fetch does not let us set Host; use node:http.
       void import('node:http').then(({ request }) => {
-        const req = request({ host: '127.0.0.1', port, path: '/mcp', method: 'POST', headers: { host: 'evil.example.com', 'content-type': 'application/json', authorization: 'Bearer key-user' } }, (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        });
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port,
+            path: '/mcp',
+            method: 'POST',
+            headers: {
+              host: 'evil.example.com',
+              'content-type': 'application/json',
+              authorization: 'Bearer key-user',
+            },
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
         req.on('error', reject);
         req.end(init);
       });
@@ -289,12 +381,17 @@ describe('MCP gateway: hostile clients', () => {
 
 describe('portcullis mcp tools', () => {
   it("shows each tool's pin status, hold and whether an agent sees it", () => {
-    const r = runCli(['mcp', 'tools', '--config', configFile, '--agent', 'user', '--json'], { env: { ...keyEnv(AGENTS), FX_SECRET: 'x' } });
+    const r = runCli(['mcp', 'tools', '--config', configFile, '--agent', 'user', '--json'], {
+      env: { ...keyEnv(AGENTS), FX_SECRET: 'x' },
+    });
     expect(r.status).toBe(0);
     const rows = JSON.parse(r.stdout) as Array<Record<string, string>>;
     const row = (tool: string) => rows.find((x) => x.tool === tool)!;
     expect(row('fx.echo')).toMatchObject({ pin: 'unpinned', held: '', 'listed for user': 'yes' });
-    expect(row('fx.env')).toMatchObject({ 'listed for user': 'no', why: 'rule mcp-e2e/env-is-private denies' });
+    expect(row('fx.env')).toMatchObject({
+      'listed for user': 'no',
+      why: 'rule mcp-e2e/env-is-private denies',
+    });
     expect(row('rug.echo').pin).toBe('pinned');
     expect(row('poison.helper').held).toMatch(/^hide: its definition looks poisoned/);
     const bad = runCli(['mcp', 'tools', '--config', configFile, '--agent', 'ghost'], { env: keyEnv(AGENTS) });

@@ -11,7 +11,18 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, runCli, startGateway, tempDir, type RunningGateway } from './cli-harness.js';
-import { ALLOW_ALL, bin, connect, keyEnv, metaOf, nodeUpstream, textOf, waitFor, writeProject } from '../mcp/harness.js';
+import {
+  ALLOW_ALL,
+  bin,
+  connect,
+  keyEnv,
+  metaOf,
+  nodeUpstream,
+  rawPost,
+  textOf,
+  waitFor,
+  writeProject,
+} from '../mcp/harness.js';
 
 const EXAMPLE = resolve('examples/mcp/portcullis.yaml');
 const DESKTOP_KEY = 'pcs_demo_mcp_agent_not_for_production';
@@ -30,7 +41,10 @@ function freePort(): Promise<number> {
 
 /** server-everything in Streamable HTTP mode on `port`; resolves once it listens. */
 function startHttpEverything(port: number): Promise<ChildProcess> {
-  const proc = spawn(process.execPath, [bin('server-everything'), 'streamableHttp'], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const proc = spawn(process.execPath, [bin('server-everything'), 'streamableHttp'], {
+    env: { ...process.env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   return new Promise((res, rej) => {
     let err = '';
     proc.stderr.on('data', (c: Buffer) => {
@@ -69,7 +83,15 @@ describe('the examples/mcp config, as it is (filesystem and memory servers)', ()
 
   it('lists each agent the tools its permissions allow', async () => {
     const mine = (await desk.listTools()).tools.map((t) => t.name);
-    expect(mine).toEqual(expect.arrayContaining(['fs.read_text_file', 'fs.write_file', 'fs.move_file', 'memory.create_entities', 'memory.search_nodes']));
+    expect(mine).toEqual(
+      expect.arrayContaining([
+        'fs.read_text_file',
+        'fs.write_file',
+        'fs.move_file',
+        'memory.create_entities',
+        'memory.search_nodes',
+      ]),
+    );
     const theirs = (await intern.listTools()).tools.map((t) => t.name);
     expect(theirs).toContain('fs.read_text_file');
     expect(theirs).not.toContain('fs.write_file');
@@ -79,19 +101,36 @@ describe('the examples/mcp config, as it is (filesystem and memory servers)', ()
 
   it('reads a workspace file through the gateway, and never a credential path', async () => {
     const dirs = textOf(await intern.callTool({ name: 'fs.list_allowed_directories', arguments: {} }));
-    const root = dirs.split('\n').find((l) => l.includes('workspace'))!.trim();
-    const r = await intern.callTool({ name: 'fs.read_text_file', arguments: { path: `${root}/notes/hello.txt` } });
+    const root = dirs
+      .split('\n')
+      .find((l) => l.includes('workspace'))!
+      .trim();
+    const r = await intern.callTool({
+      name: 'fs.read_text_file',
+      arguments: { path: `${root}/notes/hello.txt` },
+    });
     expect(textOf(r)).toContain('Hello from the MCP example workspace.');
-    const denied = await desk.callTool({ name: 'fs.read_text_file', arguments: { path: `${root}/../.ssh/id_rsa` } });
+    const denied = await desk.callTool({
+      name: 'fs.read_text_file',
+      arguments: { path: `${root}/../.ssh/id_rsa` },
+    });
     expect(metaOf(denied)).toMatchObject({ outcome: 'deny', reasons: ['Credential files are off limits'] });
   });
 
   it('writes and queries the knowledge graph; the intern may not write; deletes escalate', async () => {
-    const created = await desk.callTool({ name: 'memory.create_entities', arguments: { entities: [{ name: 'Ada', entityType: 'person', observations: ['wrote the first program'] }] } });
+    const created = await desk.callTool({
+      name: 'memory.create_entities',
+      arguments: {
+        entities: [{ name: 'Ada', entityType: 'person', observations: ['wrote the first program'] }],
+      },
+    });
     expect(created.isError).toBeFalsy();
     const found = await intern.callTool({ name: 'memory.search_nodes', arguments: { query: 'Ada' } });
     expect(JSON.stringify(found.content)).toContain('first program');
-    const denied = await intern.callTool({ name: 'memory.create_entities', arguments: { entities: [{ name: 'Bob', entityType: 'person', observations: [] }] } });
+    const denied = await intern.callTool({
+      name: 'memory.create_entities',
+      arguments: { entities: [{ name: 'Bob', entityType: 'person', observations: [] }] },
+    });
     expect(metaOf(denied)).toMatchObject({ outcome: 'deny', code: 'no_rule_matched' });
     const esc = await desk.callTool({ name: 'memory.delete_entities', arguments: { entityNames: ['Ada'] } });
     expect(metaOf(esc)).toMatchObject({ outcome: 'escalate', approval_id: expect.any(String) });
@@ -104,7 +143,11 @@ describe('portcullis mcp (stdio downstream) with the example config', () => {
     const transport = new StdioClientTransport({
       command: process.execPath,
       args: [CLI, 'mcp', '--config', EXAMPLE],
-      env: { ...(process.env as Record<string, string>), PORTCULLIS_API_KEY: INTERN_KEY, MEMORY_FILE_PATH: join(tempDir('portcullis-mem-'), 'm.jsonl') },
+      env: {
+        ...(process.env as Record<string, string>),
+        PORTCULLIS_API_KEY: INTERN_KEY,
+        MEMORY_FILE_PATH: join(tempDir('portcullis-mem-'), 'm.jsonl'),
+      },
       stderr: 'pipe',
     });
     await client.connect(transport);
@@ -132,7 +175,10 @@ describe('portcullis mcp (stdio downstream) with the example config', () => {
   it('answers malformed lines on stdin with JSON-RPC errors', () => {
     const lines = ['this is not json', '{"id":4,"method":7}', ''].join('\n');
     const r = runCli(['mcp', '--config', EXAMPLE], { env: { PORTCULLIS_API_KEY: INTERN_KEY }, input: lines });
-    const out = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: unknown; error: { code: number } });
+    const out = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: unknown; error: { code: number } });
     expect(out).toEqual([
       { jsonrpc: '2.0', id: null, error: { code: -32700, message: expect.any(String) } },
       { jsonrpc: '2.0', id: 4, error: { code: -32600, message: expect.any(String) } },
@@ -155,8 +201,11 @@ describe('server-everything over stdio and over Streamable HTTP', () => {
     const config = writeProject(dir, {
       policy: ALLOW_ALL,
       agents,
-      upstreams: [nodeUpstream('everything', bin('server-everything'), ['stdio']), { name: 'remote', http: { url: `http://127.0.0.1:${port}/mcp` } }],
-      mcp: { restart: { initial_delay_ms: 100, max_delay_ms: 500 } },
+      upstreams: [
+        nodeUpstream('everything', bin('server-everything'), ['stdio']),
+        { name: 'remote', http: { url: `http://127.0.0.1:${port}/mcp` } },
+      ],
+      mcp: { restart: { initial_delay_ms: 100, max_delay_ms: 500 }, http: { response: 'json' } },
     });
     gw = await startGateway(config, [], keyEnv(agents));
     client = await connect(gw.url, 'key-agent');
@@ -168,15 +217,35 @@ describe('server-everything over stdio and over Streamable HTTP', () => {
     if (http !== undefined) await stop(http);
   });
 
+  it('answers with JSON bodies when mcp.http.response is json', async () => {
+    const sid = (client.transport as { sessionId?: string }).sessionId!;
+    const res = await rawPost(gw.url, '{"jsonrpc":"2.0","id":99,"method":"ping"}', {
+      authorization: 'Bearer key-agent',
+      'mcp-session-id': sid,
+      'mcp-protocol-version': '2025-06-18',
+    });
+    expect(res.headers.get('content-type')).toContain('application/json');
+    expect(await res.json()).toEqual({ jsonrpc: '2.0', id: 99, result: {} });
+  });
+
   it('offers both upstreams, namespaced', async () => {
     const names = (await client.listTools()).tools.map((t) => t.name);
-    expect(names).toEqual(expect.arrayContaining(['everything.echo', 'everything.get-sum', 'remote.echo', 'remote.get-sum']));
+    expect(names).toEqual(
+      expect.arrayContaining(['everything.echo', 'everything.get-sum', 'remote.echo', 'remote.get-sum']),
+    );
   });
 
   it('calls tools of both, including structured and image content', async () => {
-    expect(textOf(await client.callTool({ name: 'everything.echo', arguments: { message: 'via stdio' } }))).toBe('Echo: via stdio');
-    expect(textOf(await client.callTool({ name: 'remote.echo', arguments: { message: 'via http' } }))).toBe('Echo: via http');
-    const structured = await client.callTool({ name: 'remote.get-structured-content', arguments: { location: 'New York' } });
+    expect(
+      textOf(await client.callTool({ name: 'everything.echo', arguments: { message: 'via stdio' } })),
+    ).toBe('Echo: via stdio');
+    expect(textOf(await client.callTool({ name: 'remote.echo', arguments: { message: 'via http' } }))).toBe(
+      'Echo: via http',
+    );
+    const structured = await client.callTool({
+      name: 'remote.get-structured-content',
+      arguments: { location: 'New York' },
+    });
     expect(structured.structuredContent).toMatchObject({ temperature: expect.any(Number) });
     const image = await client.callTool({ name: 'everything.get-tiny-image', arguments: {} });
     expect((image.content as Array<{ type: string }>).map((c) => c.type)).toContain('image');
@@ -197,12 +266,20 @@ describe('server-everything over stdio and over Streamable HTTP', () => {
     await stop(http);
     const down = await client.callTool({ name: 'remote.echo', arguments: { message: 'x' } });
     expect(metaOf(down).code).toBe('mcp_upstream_unavailable');
-    expect(textOf(await client.callTool({ name: 'everything.echo', arguments: { message: 'other upstream fine' } }))).toBe('Echo: other upstream fine');
+    expect(
+      textOf(
+        await client.callTool({ name: 'everything.echo', arguments: { message: 'other upstream fine' } }),
+      ),
+    ).toBe('Echo: other upstream fine');
     http = await startHttpEverything(port);
-    const back = await waitFor(async () => {
-      const r = await client.callTool({ name: 'remote.echo', arguments: { message: 'back' } });
-      return r.isError ? undefined : r;
-    }, 20_000, 200);
+    const back = await waitFor(
+      async () => {
+        const r = await client.callTool({ name: 'remote.echo', arguments: { message: 'back' } });
+        return r.isError ? undefined : r;
+      },
+      20_000,
+      200,
+    );
     expect(textOf(back)).toBe('Echo: back');
   }, 40_000);
 });

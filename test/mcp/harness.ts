@@ -10,14 +10,27 @@ import { stringify } from 'yaml';
 
 export const REPO = resolve('.');
 export const FIXTURE = resolve('test/mcp/fixture-server.ts');
-export const bin = (pkg: string): string => resolve(`node_modules/@modelcontextprotocol/${pkg}/dist/index.js`);
+export const bin = (pkg: string): string =>
+  resolve(`node_modules/@modelcontextprotocol/${pkg}/dist/index.js`);
 
 /** The misbehaving fixture as a stdio upstream (run through tsx from the repo root). */
-export function fixtureUpstream(name: string, flags: string[] = [], extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { name, stdio: { command: process.execPath, args: ['--import', 'tsx', FIXTURE, ...flags], cwd: REPO, ...extra } };
+export function fixtureUpstream(
+  name: string,
+  flags: string[] = [],
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    name,
+    stdio: { command: process.execPath, args: ['--import', 'tsx', FIXTURE, ...flags], cwd: REPO, ...extra },
+  };
 }
 
-export function nodeUpstream(name: string, script: string, args: string[] = [], extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function nodeUpstream(
+  name: string,
+  script: string,
+  args: string[] = [],
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return { name, stdio: { command: process.execPath, args: [script, ...args], ...extra } };
 }
 
@@ -30,7 +43,9 @@ export interface ProjectOptions {
 }
 
 export function keyEnv(agents: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(Object.keys(agents).map((id) => [`KEY_${id.toUpperCase().replace(/-/g, '_')}`, `key-${id}`]));
+  return Object.fromEntries(
+    Object.keys(agents).map((id) => [`KEY_${id.toUpperCase().replace(/-/g, '_')}`, `key-${id}`]),
+  );
 }
 
 /** Writes portcullis.yaml and policies/mcp.yaml into dir; returns the config path. */
@@ -69,7 +84,9 @@ rules:
 export async function connect(url: string, key: string | null, name = 'e2e'): Promise<Client> {
   const client = new Client({ name, version: '1.0.0' });
   const headers: Record<string, string> = key === null ? {} : { authorization: `Bearer ${key}` };
-  await client.connect(new StreamableHTTPClientTransport(new URL(`${url}/mcp`), { requestInit: { headers } }));
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(`${url}/mcp`), { requestInit: { headers } }),
+  );
   return client;
 }
 
@@ -80,19 +97,34 @@ export function textOf(result: unknown): string {
 }
 
 export function metaOf(result: unknown): Record<string, unknown> {
-  return ((result as { _meta?: Record<string, unknown> })._meta?.['portcullis/decision'] ?? {}) as Record<string, unknown>;
+  return ((result as { _meta?: Record<string, unknown> })._meta?.['portcullis/decision'] ?? {}) as Record<
+    string,
+    unknown
+  >;
 }
 
 /** Raw JSON-RPC over HTTP, for malformed-input tests. */
-export async function rawPost(url: string, body: string, headers: Record<string, string> = {}): Promise<Response> {
+export async function rawPost(
+  url: string,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   return fetch(`${url}/mcp`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      ...headers,
+    },
     body,
   });
 }
 
-export async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000, stepMs = 100): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 15_000,
+  stepMs = 100,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();

@@ -15,11 +15,26 @@ let now = T0;
 const clock: Clock = { now: () => now, monotonicNs: () => BigInt(now) * 1_000_000n };
 let seq = 0;
 const ids: IdGen = { nextSequence: () => ++seq, randomId: () => (++seq).toString(16).padStart(32, '0') };
-const settings = { defaultExpiryMs: 3_600_000, maxExpiryMs: 86_400_000, useWithinMs: 600_000, defaultRequirement: { roles: ['approver'], count: 1 } };
+const settings = {
+  defaultExpiryMs: 3_600_000,
+  maxExpiryMs: 86_400_000,
+  useWithinMs: 600_000,
+  defaultRequirement: { roles: ['approver'], count: 1 },
+};
 
 const open: StoreApprovals[] = [];
-function make(store: ApprovalStore = new MemoryApprovalStore(), changes: ApprovalChange[] = []): StoreApprovals {
-  const a = new StoreApprovals({ store, clock, ids, settings, sweepIntervalMs: 0, onChange: (c) => void changes.push(c) });
+function make(
+  store: ApprovalStore = new MemoryApprovalStore(),
+  changes: ApprovalChange[] = [],
+): StoreApprovals {
+  const a = new StoreApprovals({
+    store,
+    clock,
+    ids,
+    settings,
+    sweepIntervalMs: 0,
+    onChange: (c) => void changes.push(c),
+  });
   open.push(a);
   return a;
 }
@@ -28,7 +43,10 @@ afterEach(() => {
   now = T0;
 });
 
-function req(args: Record<string, number | string> = { amount: 20000 }, over: Partial<ApprovalRequest> = {}): ApprovalRequest {
+function req(
+  args: Record<string, number | string> = { amount: 20000 },
+  over: Partial<ApprovalRequest> = {},
+): ApprovalRequest {
   return {
     decisionId: `dec_${++seq}`,
     agent: { id: 'pay-bot', roles: [], permissions: [], attributes: {} },
@@ -66,7 +84,13 @@ describe('StoreApprovals', () => {
     const replay = await a.request(req());
     expect(replay.status).toBe('pending');
     expect(replay.id).not.toBe(id);
-    expect(changes.map((c) => `${c.event}:${c.to}`)).toEqual(['created:pending', 'vote:pending', 'vote:approved', 'consumed:approved', 'created:pending']);
+    expect(changes.map((c) => `${c.event}:${c.to}`)).toEqual([
+      'created:pending',
+      'vote:pending',
+      'vote:approved',
+      'consumed:approved',
+      'created:pending',
+    ]);
   });
 
   it('changed arguments after approval need their own approval', async () => {
@@ -84,12 +108,16 @@ describe('StoreApprovals', () => {
   it('concurrent approvals by many people count the quorum exactly once', async () => {
     const a = make();
     const t = await a.request(req());
-    const votes = await Promise.all(['p1', 'p2', 'p3', 'p4', 'p5', 'p6'].map((p) => a.vote(t.id, who(p), 'approve')));
+    const votes = await Promise.all(
+      ['p1', 'p2', 'p3', 'p4', 'p5', 'p6'].map((p) => a.vote(t.id, who(p), 'approve')),
+    );
     const rec = (await a.get(t.id))!;
     expect(rec.status).toBe('approved');
     expect(rec.votes).toHaveLength(2);
     expect(votes.filter((v) => v.ok)).toHaveLength(2);
-    expect(votes.filter((v) => !v.ok).map((v) => (v.ok ? '' : v.error.code))).toEqual(Array(4).fill('approval_closed'));
+    expect(votes.filter((v) => !v.ok).map((v) => (v.ok ? '' : v.error.code))).toEqual(
+      Array(4).fill('approval_closed'),
+    );
   });
 
   it('the same person approving concurrently counts once', async () => {
@@ -115,7 +143,10 @@ describe('StoreApprovals', () => {
     const t = await a.request(req());
     now += 3_600_000;
     const late = await a.vote(t.id, who('alice'), 'approve');
-    expect(late.ok ? null : late.error).toEqual({ code: 'approval_closed', detail: `approval ${t.id} is expired` });
+    expect(late.ok ? null : late.error).toEqual({
+      code: 'approval_closed',
+      detail: `approval ${t.id} is expired`,
+    });
     expect((await a.get(t.id))!.status).toBe('expired');
     expect(changes.at(-1)).toMatchObject({ event: 'expired', from: 'pending', to: 'expired' });
     const again = await a.request(req());

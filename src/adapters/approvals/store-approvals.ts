@@ -78,7 +78,8 @@ export class StoreApprovals implements ApprovalPort {
           continue;
         case 'consume': {
           const next = consumeApproval(latest!, now, req.decisionId);
-          if (await this.transition(latest!, next, 'consumed', req.decisionId)) return { id: next.id, status: 'approved' };
+          if (await this.transition(latest!, next, 'consumed', req.decisionId))
+            return { id: next.id, status: 'approved' };
           continue;
         }
         case 'create': {
@@ -103,7 +104,10 @@ export class StoreApprovals implements ApprovalPort {
         }
       }
     }
-    throw new GatewayError('approval_store_unavailable', 'the approval kept changing while it was being requested');
+    throw new GatewayError(
+      'approval_store_unavailable',
+      'the approval kept changing while it was being requested',
+    );
   }
 
   async get(id: string): Promise<ApprovalRecordV1 | null> {
@@ -145,7 +149,8 @@ export class StoreApprovals implements ApprovalPort {
       const now = this.options.clock.now();
       const status = statusAt(rec, now);
       const left = deadline - Date.now();
-      if (status !== 'pending' || left <= 0 || signal?.aborted === true || this.closed) return { ...rec, status };
+      if (status !== 'pending' || left <= 0 || signal?.aborted === true || this.closed)
+        return { ...rec, status };
       await this.changeOrTimeout(id, Math.min(left, 1000, Math.max(1, rec.expires_at - now + 1)), signal);
     }
   }
@@ -166,7 +171,12 @@ export class StoreApprovals implements ApprovalPort {
     for (const set of this.waiters.values()) for (const wake of set) wake();
   }
 
-  private async transition(prev: ApprovalRecordV1, next: ApprovalRecordV1, event: ApprovalChange['event'], by: string | null): Promise<boolean> {
+  private async transition(
+    prev: ApprovalRecordV1,
+    next: ApprovalRecordV1,
+    event: ApprovalChange['event'],
+    by: string | null,
+  ): Promise<boolean> {
     if (!(await this.options.store.compareAndSet(next, prev.revision))) return false;
     await this.changed({ approval: next, from: prev.status, to: next.status, event, by });
     return true;

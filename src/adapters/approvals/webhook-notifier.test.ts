@@ -12,13 +12,22 @@ const approval = createApproval(
     decisionId: 'dec_1',
     agentId: 'pay-bot',
     onBehalfOf: 'carol',
-    action: { kind: 'tool_call', tool: 'payments.transfer', args: { iban: 'DE89370400440532013000', amount: 20000 } },
+    action: {
+      kind: 'tool_call',
+      tool: 'payments.transfer',
+      args: { iban: 'DE89370400440532013000', amount: 20000 },
+    },
     context: null,
     actionHash: 'sha256:abc',
     requirements: [{ roles: ['treasury'], count: 2 }],
     reasons: ['Transfers over 10,000 need two treasury approvers'],
   },
-  { defaultExpiryMs: 3_600_000, maxExpiryMs: 86_400_000, useWithinMs: 1, defaultRequirement: { roles: ['approver'], count: 1 } },
+  {
+    defaultExpiryMs: 3_600_000,
+    maxExpiryMs: 86_400_000,
+    useWithinMs: 1,
+    defaultRequirement: { roles: ['approver'], count: 1 },
+  },
   Date.UTC(2026, 0, 1),
 );
 const created: ApprovalChange = { approval, from: null, to: 'pending', event: 'created', by: null };
@@ -26,7 +35,9 @@ const created: ApprovalChange = { approval, from: null, to: 'pending', event: 'c
 let server: Server | null = null;
 afterEach(() => new Promise<void>((r) => (server ? server.close(() => r()) : r())));
 
-async function receiver(statuses: number[]): Promise<{ url: string; got: Array<{ body: string; headers: IncomingMessage['headers'] }> }> {
+async function receiver(
+  statuses: number[],
+): Promise<{ url: string; got: Array<{ body: string; headers: IncomingMessage['headers'] }> }> {
   const got: Array<{ body: string; headers: IncomingMessage['headers'] }> = [];
   server = createServer((req, res) => {
     let body = '';
@@ -44,11 +55,20 @@ async function receiver(statuses: number[]): Promise<{ url: string; got: Array<{
 describe('WebhookNotifier', () => {
   it('posts a Slack-compatible text, retries server errors with backoff, and signs the body', async () => {
     const { url, got } = await receiver([500, 503, 200]);
-    const n = new WebhookNotifier({ url, secret: 'hook-secret', baseDelayMs: 10, nowSeconds: () => 1_767_225_600 });
+    const n = new WebhookNotifier({
+      url,
+      secret: 'hook-secret',
+      baseDelayMs: 10,
+      nowSeconds: () => 1_767_225_600,
+    });
     n.notify(created);
     await n.drain();
     expect(got).toHaveLength(3);
-    const body = JSON.parse(got[2]!.body) as { text: string; event: string; approval: Record<string, unknown> };
+    const body = JSON.parse(got[2]!.body) as {
+      text: string;
+      event: string;
+      approval: Record<string, unknown>;
+    };
     expect(body.text).toContain('Approval needed: pay-bot (for carol) wants tool_call payments.transfer');
     expect(body.text).toContain('2 × treasury');
     expect(body.event).toBe('approval.created');
@@ -72,7 +92,12 @@ describe('WebhookNotifier', () => {
 
   it('gives up after max attempts when nobody answers', async () => {
     const failures: unknown[] = [];
-    const n = new WebhookNotifier({ url: 'http://127.0.0.1:1/hook', baseDelayMs: 1, maxAttempts: 3, onFailure: (f) => failures.push(f) });
+    const n = new WebhookNotifier({
+      url: 'http://127.0.0.1:1/hook',
+      baseDelayMs: 1,
+      maxAttempts: 3,
+      onFailure: (f) => failures.push(f),
+    });
     n.notify({ ...created, event: 'vote', to: 'approved', by: 'alice' });
     await n.drain();
     expect(failures).toEqual([{ approvalId: 'apr_1', attempts: 3, status: null }]);

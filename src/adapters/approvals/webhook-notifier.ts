@@ -65,13 +65,17 @@ export class WebhookNotifier {
       } catch {
         status = null;
       }
-      if (attempt < max) await sleep(Math.min(30_000, (this.options.baseDelayMs ?? 500) * 2 ** (attempt - 1)));
+      if (attempt < max)
+        await sleep(Math.min(30_000, (this.options.baseDelayMs ?? 500) * 2 ** (attempt - 1)));
     }
     this.options.onFailure?.({ approvalId: change.approval.id, attempts: max, status });
   }
 
   private headers(body: string): Record<string, string> {
-    const h: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'portcullis-approvals' };
+    const h: Record<string, string> = {
+      'content-type': 'application/json',
+      'user-agent': 'portcullis-approvals',
+    };
     if (this.options.secret !== undefined) {
       const t = Math.floor(this.options.nowSeconds?.() ?? Date.now() / 1000);
       const mac = createHmac('sha256', this.options.secret).update(`${t}.${body}`).digest('hex');

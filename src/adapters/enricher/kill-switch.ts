@@ -36,7 +36,11 @@ export class KillSwitch {
   ) {}
 
   /** Loads the persisted state and adds the config's freezes (config can freeze, not unfreeze). */
-  static async open(persistence: ControlPersistence | null, initial: InitialControl, now: number): Promise<KillSwitch> {
+  static async open(
+    persistence: ControlPersistence | null,
+    initial: InitialControl,
+    now: number,
+  ): Promise<KillSwitch> {
     const state = (await persistence?.loadControlState()) ?? emptyControlState();
     const entry = { reason: 'frozen in configuration (kill_switch)', by: 'config', at: now };
     if (initial.all && state.all === null) state.all = entry;
@@ -56,7 +60,8 @@ export class KillSwitch {
     if (agent !== undefined) return `agent ${agentId} is frozen (kill switch): ${agent.reason}`;
     if (tool !== undefined) {
       for (const [pattern, e] of Object.entries(s.tools)) {
-        if (globMatches(pattern, tool)) return `tool ${tool} is frozen (kill switch, ${pattern}): ${e.reason}`;
+        if (globMatches(pattern, tool))
+          return `tool ${tool} is frozen (kill switch, ${pattern}): ${e.reason}`;
       }
     }
     return null;

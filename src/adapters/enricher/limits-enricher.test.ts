@@ -10,14 +10,31 @@ import { KillSwitch } from './kill-switch.js';
 import { LimitsEnricher } from './limits-enricher.js';
 
 const T0 = Date.UTC(2026, 0, 1);
-let now = T0;
+const now = T0;
 const clock: Clock = { now: () => now, monotonicNs: () => 0n };
 const bot: AgentIdentity = { id: 'pay-bot', roles: [], permissions: [], attributes: {} };
-const transfer = (amount: number): ActionV1 => ({ kind: 'tool_call', tool: 'payments.transfer', args: { amount } });
+const transfer = (amount: number): ActionV1 => ({
+  kind: 'tool_call',
+  tool: 'payments.transfer',
+  args: { amount },
+});
 
 const specs: LimitSpec[] = [
-  { id: 'transfers-per-minute', target: { kinds: ['tool_call'], tools: ['payments.*'] }, kind: 'token_bucket', capacity: 3, refill_per_second: 0.05 },
-  { id: 'money-24h', target: { kinds: [], tools: ['payments.transfer'] }, kind: 'rolling_sum', window_ms: 86_400_000, max: 1000, amount: 'action.args.amount' },
+  {
+    id: 'transfers-per-minute',
+    target: { kinds: ['tool_call'], tools: ['payments.*'] },
+    kind: 'token_bucket',
+    capacity: 3,
+    refill_per_second: 0.05,
+  },
+  {
+    id: 'money-24h',
+    target: { kinds: [], tools: ['payments.transfer'] },
+    kind: 'rolling_sum',
+    window_ms: 86_400_000,
+    max: 1000,
+    amount: 'action.args.amount',
+  },
 ];
 
 async function setup(counters: CounterStore = new MemoryCounterStore()) {
@@ -46,7 +63,11 @@ describe('LimitsEnricher', () => {
     const { enricher } = await setup();
     await enricher.enrich(bot, transfer(700), undefined);
     const over = await enricher.enrich(bot, transfer(400), undefined);
-    expect(over.limited).toEqual({ limit_id: 'money-24h', reason: expect.stringContaining('budget money-24h exhausted'), retry_after_ms: expect.any(Number) });
+    expect(over.limited).toEqual({
+      limit_id: 'money-24h',
+      reason: expect.stringContaining('budget money-24h exhausted'),
+      retry_after_ms: expect.any(Number),
+    });
     // The token bucket charge of the refused request was given back: 2 of 3 tokens remain.
     const next = await enricher.enrich(bot, transfer(300), undefined);
     expect(next.limited).toBeNull();
@@ -67,7 +88,9 @@ describe('LimitsEnricher', () => {
 
   it('fails closed when an expression or the store fails', async () => {
     const { enricher } = await setup();
-    await expect(enricher.enrich(bot, { kind: 'tool_call', tool: 'payments.transfer', args: {} }, undefined)).rejects.toMatchObject({ code: 'policy_eval_error' });
+    await expect(
+      enricher.enrich(bot, { kind: 'tool_call', tool: 'payments.transfer', args: {} }, undefined),
+    ).rejects.toMatchObject({ code: 'policy_eval_error' });
     const broken: CounterStore = {
       name: 'broken',
       tryConsume: () => Promise.reject(new Error('down')),
@@ -76,7 +99,9 @@ describe('LimitsEnricher', () => {
       close: () => Promise.resolve(),
     };
     const b = await setup(broken);
-    await expect(b.enricher.enrich(bot, transfer(1), undefined)).rejects.toThrow('down');
+    await expect(b.enricher.enrich(bot, transfer(1), undefined)).rejects.toMatchObject({
+      code: 'rate_limit_store_unavailable',
+    });
   });
 
   it('the kill switch freezes an agent, a tool glob or everything, on the next request', async () => {
@@ -86,12 +111,18 @@ describe('LimitsEnricher', () => {
     const frozen = await enricher.enrich(bot, transfer(1), undefined);
     expect(frozen.frozen).toBe('tool payments.transfer is frozen (kill switch, payments.*): incident 7');
     expect(frozen.usage).toEqual({});
-    expect((await enricher.enrich(bot, { kind: 'tool_call', tool: 'crm.get', args: {} }, undefined)).frozen).toBeNull();
+    expect(
+      (await enricher.enrich(bot, { kind: 'tool_call', tool: 'crm.get', args: {} }, undefined)).frozen,
+    ).toBeNull();
     await ks.unfreeze({ type: 'tool', id: 'payments.*' });
     await ks.freeze({ type: 'agent', id: 'pay-bot' }, 'runaway', 'alice', T0);
-    expect((await enricher.enrich(bot, { kind: 'tool_call', tool: 'crm.get', args: {} }, undefined)).frozen).toMatch(/agent pay-bot is frozen/);
+    expect(
+      (await enricher.enrich(bot, { kind: 'tool_call', tool: 'crm.get', args: {} }, undefined)).frozen,
+    ).toMatch(/agent pay-bot is frozen/);
     await ks.freeze({ type: 'all' }, 'breach', 'alice', T0);
-    expect((await enricher.enrich({ ...bot, id: 'x' }, transfer(1), undefined)).frozen).toMatch(/all agents are frozen/);
+    expect((await enricher.enrich({ ...bot, id: 'x' }, transfer(1), undefined)).frozen).toMatch(
+      /all agents are frozen/,
+    );
     await ks.setPosture('lockdown');
     expect((await enricher.enrich(bot, transfer(1), undefined)).posture).toBe('lockdown');
   });

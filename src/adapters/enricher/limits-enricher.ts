@@ -8,11 +8,14 @@
 import type { ActionV1, AgentIdentity, ContextV1, ImpactV1 } from '../../core/action.js';
 import type { Clock } from '../../core/clock.js';
 import type { Effect } from '../../core/decision.js';
+import { toGatewayError } from '../../core/errors.js';
 import { limitActivation, type CompiledLimit } from '../../core/limits/compile.js';
 import type { CounterSpec, CounterState, LimitBreach } from '../../core/limits/types.js';
 import { breachOf, usageFacts } from '../../core/limits/usage.js';
 import type { CounterStore } from '../../ports/counter-store.js';
-import type { ContextEnricher, Enrichment } from '../../ports/enricher.js';
+import type { ContextEnricher, EnrichRequestFacts, Enrichment } from '../../ports/enricher.js';
+
+export type { EnrichRequestFacts };
 import type { KillSwitch } from './kill-switch.js';
 
 /** What was charged for one request, so that it can be given back. */
@@ -30,11 +33,6 @@ export interface LimitsEnrichment extends Enrichment {
 }
 
 /** Facts the port signature lacks; the pipeline passes them as the fourth argument. */
-export interface EnrichRequestFacts {
-  on_behalf_of?: string | undefined;
-  impact?: ImpactV1 | undefined;
-}
-
 export interface LimitsEnricherOptions {
   counters: CounterStore;
   killSwitch: KillSwitch;
@@ -57,22 +55,48 @@ export class LimitsEnricher implements ContextEnricher {
     this.limits = limits;
   }
 
-  async enrich(agent: AgentIdentity, action: ActionV1, context: ContextV1 | undefined, request: EnrichRequestFacts = {}): Promise<LimitsEnrichment> {
+  async enrich(
+    agent: AgentIdentity,
+    action: ActionV1,
+    context: ContextV1 | undefined,
+    request: EnrichRequestFacts = {},
+  ): Promise<LimitsEnrichment> {
     const { killSwitch, counters, clock } = this.options;
     const posture = killSwitch.posture;
     const frozen = killSwitch.frozenReason(agent.id, action.tool);
-    const base: LimitsEnrichment = { usage: {}, risk: { score: 0 }, posture, frozen, limited: null, charges: [] };
+    const base: LimitsEnrichment = {
+      usage: {},
+      risk: { score: 0 },
+      posture,
+      frozen,
+      limited: null,
+      charges: [],
+    };
     const tool = action.tool ?? '';
     const matching = this.limits.filter((l) => l.matches(action.kind, tool));
     if (frozen !== null || matching.length === 0) return base;
 
     const now = clock.now();
     const activation = matching.some((l) => l.needsActivation)
-      ? limitActivation({ agent, onBehalfOf: request.on_behalf_of ?? null, action, context, impact: request.impact, posture, now })
+      ? limitActivation({
+          agent,
+          onBehalfOf: request.on_behalf_of ?? null,
+          action,
+          context,
+          impact: request.impact,
+          posture,
+          now,
+        })
       : { agent: { id: agent.id } };
     // Keys and costs first: a CEL failure throws before anything is charged (fail closed).
-    const plans = matching.map((limit) => ({ limit, key: `${limit.spec.id}:${limit.key(activation)}`, cost: limit.cost(activation) }));
-    const results = await settleAll(plans.map((p) => () => counters.tryConsume(p.key, p.cost, p.limit.counter, now)));
+    const plans = matching.map((limit) => ({
+      limit,
+      key: `${limit.spec.id}:${limit.key(activation)}`,
+      cost: limit.cost(activation),
+    }));
+    const results = await settleAll(
+      plans.map((p) => () => counters.tryConsume(p.key, p.cost, p.limit.counter, now)),
+    );
 
     const charges: Charge[] = [];
     const states: Array<[string, CounterState]> = [];
@@ -91,7 +115,7 @@ export class LimitsEnricher implements ContextEnricher {
     if (failure !== null || limited !== null) {
       // All or nothing: what was charged for this request is given back.
       await this.refund(charges);
-      if (failure !== null) throw failure;
+      if (failure !== null) throw toGatewayError(failure, 'rate_limit_store_unavailable');
       return { ...base, usage: usageFacts(states), limited };
     }
     return { ...base, usage: usageFacts(states), charges };
@@ -106,7 +130,9 @@ export class LimitsEnricher implements ContextEnricher {
 
   private async refund(charges: readonly Charge[]): Promise<void> {
     const now = this.options.clock.now();
-    const results = await Promise.allSettled(charges.map((c) => this.options.counters.refund(c.key, c.cost, c.spec, c.at, now)));
+    const results = await Promise.allSettled(
+      charges.map((c) => this.options.counters.refund(c.key, c.cost, c.spec, c.at, now)),
+    );
     for (const r of results) if (r.status === 'rejected') this.options.onRefundError?.(r.reason);
   }
 }

@@ -25,6 +25,11 @@ function decisionResponse(c: Context, decision: DecisionV1): Response {
       'www-authenticate': 'Bearer realm="portcullis"',
     });
   }
+  if (decision.code === 'rate_limited') {
+    // Still a decision (deny), with the standard signal for clients to back off.
+    const seconds = Math.max(1, Math.ceil((decision.retry_after_ms ?? 1000) / 1000));
+    return c.json(decision, 429, { 'retry-after': String(seconds) });
+  }
   return c.json(decision, 200);
 }
 
@@ -90,6 +95,8 @@ export function createHttpApp(gateway: Gateway): Hono {
     return c.json({ decisions }, 200);
   });
 
+  app.route('/', gateway.access.approvalRoutes(gateway.agentAuthenticator));
+  app.route('/', gateway.access.adminRoutes(() => ({ policy_version: gateway.policies.current()?.version ?? null })));
   mountMcp(app, gateway); // MCP gateway at /mcp when the config has an `mcp:` section (docs/mcp.md)
 
   return app;

@@ -27,6 +27,11 @@ export class ApiKeyAuthenticator implements Authenticator {
     for (const e of entries) this.byHash.set(e.keyHash.toString('hex'), e);
   }
 
+  /** SHA-256 hex of every configured key (to refuse an operator that shares an agent's key). */
+  keyHashes(): string[] {
+    return [...this.byHash.keys()];
+  }
+
   authenticate(credential: Credential): Promise<AgentIdentity | null> {
     if (credential.type === 'none') return Promise.resolve(null);
     const presented = credential.type === 'api_key' ? credential.key : credential.token;

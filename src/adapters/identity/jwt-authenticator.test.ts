@@ -1,7 +1,14 @@
 import { createHmac, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ApiKeyAuthenticator, hashApiKey } from './api-key-authenticator.js';
-import { JwtAuthenticator, JwtVerifier, keysFromJwks, publicKeyFromPem, type JwtAlgorithm, type JwtIssuer } from './jwt-authenticator.js';
+import {
+  JwtAuthenticator,
+  JwtVerifier,
+  keysFromJwks,
+  publicKeyFromPem,
+  type JwtAlgorithm,
+  type JwtIssuer,
+} from './jwt-authenticator.js';
 
 const NOW = Date.UTC(2026, 0, 1);
 const sec = NOW / 1000;
@@ -10,17 +17,35 @@ const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const ed = generateKeyPairSync('ed25519');
 const stranger = generateKeyPairSync('ed25519');
 
-const b64 = (x: unknown): string => Buffer.from(typeof x === 'string' ? x : JSON.stringify(x)).toString('base64url');
+const b64 = (x: unknown): string =>
+  Buffer.from(typeof x === 'string' ? x : JSON.stringify(x)).toString('base64url');
 
-function token(claims: Record<string, unknown>, alg: JwtAlgorithm = 'EdDSA', key: KeyObject = ed.privateKey, header: Record<string, unknown> = {}): string {
+function token(
+  claims: Record<string, unknown>,
+  alg: JwtAlgorithm = 'EdDSA',
+  key: KeyObject = ed.privateKey,
+  header: Record<string, unknown> = {},
+): string {
   const input = `${b64({ alg, typ: 'JWT', ...header })}.${b64(claims)}`;
   const data = Buffer.from(input);
   const sig =
-    alg === 'RS256' ? sign('sha256', data, key) : alg === 'ES256' ? sign('sha256', data, { key, dsaEncoding: 'ieee-p1363' }) : sign(null, data, key);
+    alg === 'RS256'
+      ? sign('sha256', data, key)
+      : alg === 'ES256'
+        ? sign('sha256', data, { key, dsaEncoding: 'ieee-p1363' })
+        : sign(null, data, key);
   return `${input}.${sig.toString('base64url')}`;
 }
 
-const good = { iss: 'https://idp.example', aud: 'portcullis', sub: 'pay-bot', iat: sec - 60, exp: sec + 600, roles: ['payments-agent'], scope: 'payments:execute payments:read' };
+const good = {
+  iss: 'https://idp.example',
+  aud: 'portcullis',
+  sub: 'pay-bot',
+  iat: sec - 60,
+  exp: sec + 600,
+  roles: ['payments-agent'],
+  scope: 'payments:execute payments:read',
+};
 const issuer: JwtIssuer = {
   issuer: 'https://idp.example',
   audiences: ['portcullis'],
@@ -59,7 +84,9 @@ describe('JwtVerifier', () => {
 
   it('rejects a token signed with another key, or naming another kid', () => {
     expect(check(token(good, 'EdDSA', stranger.privateKey))).toBe('bad signature');
-    expect(check(token(good, 'EdDSA', ed.privateKey, { kid: 'other' }))).toBe('no key for this kid and algorithm');
+    expect(check(token(good, 'EdDSA', ed.privateKey, { kid: 'other' }))).toBe(
+      'no key for this kid and algorithm',
+    );
   });
 
   it('rejects alg none and HS256 signed with the public key as a secret', () => {
@@ -77,23 +104,38 @@ describe('JwtVerifier', () => {
     expect(check(`${h}.${b64({ ...good, sub: 'admin-bot' })}.${s}`)).toBe('bad signature');
     expect(check(`${t.slice(0, -2)}${t.endsWith('AA') ? 'BB' : 'AA'}`)).toBe('bad signature');
     expect(check(`${h}.bm90IGpzb24.${s}`)).toBe('header or payload is not a JSON object');
-    expect(check(token(good, 'EdDSA', ed.privateKey, { crit: ['exp'] }))).toBe('crit header parameters are not supported');
+    expect(check(token(good, 'EdDSA', ed.privateKey, { crit: ['exp'] }))).toBe(
+      'crit header parameters are not supported',
+    );
   });
 
   it('refuses weak, private or symmetric keys in configuration', () => {
     const weak = generateKeyPairSync('rsa', { modulusLength: 1024 });
     expect(() => new JwtVerifier([{ ...issuer, keys: [{ key: weak.publicKey }] }])).toThrow(/2048/);
-    expect(() => publicKeyFromPem(ed.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string)).toThrow(/private/);
+    expect(() => publicKeyFromPem(ed.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string)).toThrow(
+      /private/,
+    );
     const jwk = { ...ec.publicKey.export({ format: 'jwk' }), kid: 'ec-1', use: 'sig' };
     const keys = keysFromJwks(JSON.stringify({ keys: [jwk] }));
     expect(keys).toHaveLength(1);
     expect(keys[0]!.kid).toBe('ec-1');
-    expect(() => keysFromJwks(JSON.stringify({ keys: [ec.privateKey.export({ format: 'jwk' })] }))).toThrow(/private/);
-    expect(() => keysFromJwks(JSON.stringify({ keys: [{ kty: 'oct', k: 'c2VjcmV0' }] }))).toThrow(/symmetric/);
+    expect(() => keysFromJwks(JSON.stringify({ keys: [ec.privateKey.export({ format: 'jwk' })] }))).toThrow(
+      /private/,
+    );
+    expect(() => keysFromJwks(JSON.stringify({ keys: [{ kty: 'oct', k: 'c2VjcmV0' }] }))).toThrow(
+      /symmetric/,
+    );
   });
 
   it('verifies against keys loaded from a JWKS document', () => {
-    const v = new JwtVerifier([{ ...issuer, keys: keysFromJwks(JSON.stringify({ keys: [{ ...rsa.publicKey.export({ format: 'jwk' }), kid: 'r1' }] })) }]);
+    const v = new JwtVerifier([
+      {
+        ...issuer,
+        keys: keysFromJwks(
+          JSON.stringify({ keys: [{ ...rsa.publicKey.export({ format: 'jwk' }), kid: 'r1' }] }),
+        ),
+      },
+    ]);
     expect(v.verify(token(good, 'RS256', rsa.privateKey, { kid: 'r1' }), NOW).ok).toBe(true);
     expect(v.verify(token(good, 'ES256', ec.privateKey), NOW).ok).toBe(false);
   });
@@ -101,10 +143,20 @@ describe('JwtVerifier', () => {
 
 describe('JwtAuthenticator', () => {
   const apiKeys = new ApiKeyAuthenticator([
-    { identity: { id: 'key-bot', roles: [], permissions: [], attributes: {} }, keyHash: hashApiKey('pcs_key_bot'), disabled: false },
+    {
+      identity: { id: 'key-bot', roles: [], permissions: [], attributes: {} },
+      keyHash: hashApiKey('pcs_key_bot'),
+      disabled: false,
+    },
   ]);
   const rejected: string[] = [];
-  const auth = new JwtAuthenticator(verifier, { rolesClaim: 'roles', permissionsClaim: 'scope' }, () => NOW, apiKeys, (r) => rejected.push(r));
+  const auth = new JwtAuthenticator(
+    verifier,
+    { rolesClaim: 'roles', permissionsClaim: 'scope' },
+    () => NOW,
+    apiKeys,
+    (r) => rejected.push(r),
+  );
 
   it('maps a valid token to the agent identity; other bearer values go to API keys', async () => {
     expect(await auth.authenticate({ type: 'api_key', key: token(good) })).toEqual({
@@ -124,8 +176,15 @@ describe('JwtAuthenticator', () => {
   });
 
   it('enforces the subject allow-list', async () => {
-    const only = new JwtAuthenticator(verifier, { rolesClaim: 'roles', permissionsClaim: 'scope', subjects: ['other-bot'] }, () => NOW, null);
+    const only = new JwtAuthenticator(
+      verifier,
+      { rolesClaim: 'roles', permissionsClaim: 'scope', subjects: ['other-bot'] },
+      () => NOW,
+      null,
+    );
     expect(await only.authenticate({ type: 'bearer', token: token(good) })).toBeNull();
-    expect((await only.authenticate({ type: 'bearer', token: token({ ...good, sub: 'other-bot' }) }))?.id).toBe('other-bot');
+    expect(
+      (await only.authenticate({ type: 'bearer', token: token({ ...good, sub: 'other-bot' }) }))?.id,
+    ).toBe('other-bot');
   });
 });

@@ -42,7 +42,10 @@ export function looksLikeJwt(token: string): boolean {
 export class JwtVerifier {
   private readonly byIssuer = new Map<string, JwtIssuer>();
 
-  constructor(issuers: readonly JwtIssuer[], private readonly clockSkewSeconds = 30) {
+  constructor(
+    issuers: readonly JwtIssuer[],
+    private readonly clockSkewSeconds = 30,
+  ) {
     for (const i of issuers) {
       if (this.byIssuer.has(i.issuer)) throw new Error(`issuer ${i.issuer} is configured twice`);
       for (const k of i.keys) assertUsableKey(k.key);
@@ -59,33 +62,53 @@ export class JwtVerifier {
     const claims = decodeJson(p);
     if (header === null || claims === null) return err('header or payload is not a JSON object');
     const alg = header.alg;
-    if (typeof alg !== 'string' || !(JWT_ALGORITHMS as readonly string[]).includes(alg)) return err(`algorithm ${String(alg)} is not accepted`);
+    if (typeof alg !== 'string' || !(JWT_ALGORITHMS as readonly string[]).includes(alg))
+      return err(`algorithm ${String(alg)} is not accepted`);
     if (header.crit !== undefined) return err('crit header parameters are not supported');
-    if (header.typ !== undefined && !(typeof header.typ === 'string' && /^(jwt|at\+jwt|application\/(at\+)?jwt)$/i.test(header.typ))) {
+    if (
+      header.typ !== undefined &&
+      !(typeof header.typ === 'string' && /^(jwt|at\+jwt|application\/(at\+)?jwt)$/i.test(header.typ))
+    ) {
       return err('typ is not JWT');
     }
     if (typeof claims.iss !== 'string') return err('no issuer');
     const issuer = this.byIssuer.get(claims.iss);
     if (issuer === undefined) return err('unknown issuer');
-    if (!(issuer.algorithms as readonly string[]).includes(alg)) return err(`algorithm ${alg} is not accepted for this issuer`);
+    if (!(issuer.algorithms as readonly string[]).includes(alg))
+      return err(`algorithm ${alg} is not accepted for this issuer`);
     const kid = typeof header.kid === 'string' ? header.kid : undefined;
-    const candidates = issuer.keys.filter((k) => (kid === undefined || k.kid === undefined || k.kid === kid) && keyFits(k.key, alg as JwtAlgorithm));
+    const candidates = issuer.keys.filter(
+      (k) =>
+        (kid === undefined || k.kid === undefined || k.kid === kid) && keyFits(k.key, alg as JwtAlgorithm),
+    );
     if (candidates.length === 0) return err('no key for this kid and algorithm');
     const signed = Buffer.from(`${h}.${p}`, 'ascii');
     const signature = Buffer.from(s, 'base64url');
-    if (!candidates.some((k) => checkSignature(alg as JwtAlgorithm, k.key, signed, signature))) return err('bad signature');
+    if (!candidates.some((k) => checkSignature(alg as JwtAlgorithm, k.key, signed, signature)))
+      return err('bad signature');
     return checkClaims(claims, issuer, nowMs / 1000, this.clockSkewSeconds);
   }
 }
 
-function checkClaims(c: Record<string, unknown>, issuer: JwtIssuer, now: number, skew: number): Result<JwtClaims, string> {
+function checkClaims(
+  c: Record<string, unknown>,
+  issuer: JwtIssuer,
+  now: number,
+  skew: number,
+): Result<JwtClaims, string> {
   const aud = c.aud;
-  const auds = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud.filter((a): a is string => typeof a === 'string') : [];
+  const auds =
+    typeof aud === 'string'
+      ? [aud]
+      : Array.isArray(aud)
+        ? aud.filter((a): a is string => typeof a === 'string')
+        : [];
   if (!auds.some((a) => issuer.audiences.includes(a))) return err('audience does not match');
   if (!isNumericDate(c.exp)) return err('no expiry');
   if (now >= c.exp + skew) return err('expired');
   if (c.nbf !== undefined && (!isNumericDate(c.nbf) || now < c.nbf - skew)) return err('not yet valid');
-  if (c.iat !== undefined && (!isNumericDate(c.iat) || c.iat > now + skew)) return err('issued in the future');
+  if (c.iat !== undefined && (!isNumericDate(c.iat) || c.iat > now + skew))
+    return err('issued in the future');
   const start = isNumericDate(c.iat) ? c.iat : isNumericDate(c.nbf) ? c.nbf : now;
   if (c.exp - start > issuer.maxLifetimeSeconds) return err('lifetime longer than allowed');
   if (typeof c.sub !== 'string' || !SUBJECT.test(c.sub)) return err('missing or malformed subject');
@@ -122,7 +145,9 @@ function checkSignature(alg: JwtAlgorithm, key: KeyObject, data: Buffer, signatu
       case 'RS256':
         return verify('sha256', data, key, signature);
       case 'ES256':
-        return signature.length === 64 && verify('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, signature);
+        return (
+          signature.length === 64 && verify('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, signature)
+        );
       case 'EdDSA':
         return verify(null, data, key, signature);
     }
@@ -134,8 +159,10 @@ function checkSignature(alg: JwtAlgorithm, key: KeyObject, data: Buffer, signatu
 function assertUsableKey(key: KeyObject): void {
   if (key.type !== 'public') throw new Error('JWT verification keys must be public keys');
   const t = key.asymmetricKeyType;
-  if (t === 'rsa' && (key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) throw new Error('RSA keys must have at least 2048 bits');
-  if (t !== 'rsa' && t !== 'ec' && t !== 'ed25519' && t !== 'ed448') throw new Error(`unsupported key type ${String(t)}`);
+  if (t === 'rsa' && (key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048)
+    throw new Error('RSA keys must have at least 2048 bits');
+  if (t !== 'rsa' && t !== 'ec' && t !== 'ed25519' && t !== 'ed448')
+    throw new Error(`unsupported key type ${String(t)}`);
 }
 
 /** A PEM public key (SPKI or PKCS#1). Private keys are refused: only the public half belongs here. */

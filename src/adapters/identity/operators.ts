@@ -55,7 +55,8 @@ export class OperatorAuthenticator {
       if (ids.has(e.id)) throw new Error(`operator ${e.id} is configured twice`);
       ids.add(e.id);
       const h = e.keyHash.toString('hex');
-      if (this.byHash.has(h)) throw new Error(`operators ${this.byHash.get(h)!.id} and ${e.id} share one API key`);
+      if (this.byHash.has(h))
+        throw new Error(`operators ${this.byHash.get(h)!.id} and ${e.id} share one API key`);
       this.byHash.set(h, e);
     }
   }
@@ -114,8 +115,10 @@ export function requireRole(
   return async (c, next) => {
     const token = bearerToken(c);
     const op = token === null ? null : auth.authenticate(token);
-    if (op === null) return refuse(c, { status: 401, operator: null, path: c.req.path, method: c.req.method });
-    if (!hasAnyRole(op, roles)) return refuse(c, { status: 403, operator: op, path: c.req.path, method: c.req.method });
+    if (op === null)
+      return refuse(c, { status: 401, operator: null, path: c.req.path, method: c.req.method });
+    if (!hasAnyRole(op, roles))
+      return refuse(c, { status: 403, operator: op, path: c.req.path, method: c.req.method });
     c.set('operator', op);
     await next();
   };

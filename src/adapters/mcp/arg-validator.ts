@@ -32,18 +32,27 @@ export class ArgValidator {
       if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
       this.cache.set(hash, entry);
     }
-    if (typeof entry === 'string') return { ok: false, errors: [`the tool's input schema cannot be used: ${entry}`] };
+    if (typeof entry === 'string')
+      return { ok: false, errors: [`the tool's input schema cannot be used: ${entry}`] };
     if (entry(args)) return { ok: true };
-    const errors = (entry.errors ?? []).slice(0, SHOWN_ERRORS).map((e) => `${e.instancePath === '' ? '(arguments)' : e.instancePath} ${e.message ?? 'is invalid'}`);
+    const errors = (entry.errors ?? [])
+      .slice(0, SHOWN_ERRORS)
+      .map((e) => `${e.instancePath === '' ? '(arguments)' : e.instancePath} ${e.message ?? 'is invalid'}`);
     return { ok: false, errors: errors.length > 0 ? errors : ['arguments do not match the input schema'] };
   }
 
   private compile(schema: unknown): ValidateFunction | string {
-    if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) return 'not a JSON Schema object';
+    if (typeof schema !== 'object' || schema === null || Array.isArray(schema))
+      return 'not a JSON Schema object';
     const declared = (schema as { $schema?: unknown }).$schema;
     const dialect = typeof declared === 'string' ? declared : '';
     // MCP (2025-11-25): a schema without $schema is JSON Schema 2020-12.
-    const ajv = dialect === '' || dialect.includes('2020-12') ? this.draft2020 : dialect.includes('2019-09') ? this.draft2019 : this.draft7;
+    const ajv =
+      dialect === '' || dialect.includes('2020-12')
+        ? this.draft2020
+        : dialect.includes('2019-09')
+          ? this.draft2019
+          : this.draft7;
     // The engine is chosen above, so $schema is dropped (no meta-schema lookups), and so is $id:
     // an upstream schema must not register globally (two upstreams may share an $id).
     const { $id: _id, $schema: _dialect, ...rest } = schema as Record<string, unknown>;

@@ -11,7 +11,15 @@ import { z } from 'zod';
 import type { AgentIdentity, Credential } from '../../core/action.js';
 import { resourceReadAction } from '../../core/mcp/actions.js';
 import { parseToolCallParams, type CallerContext, type Governor } from './governor.js';
-import { getPrompt, listPrompts, listResources, listResourceTemplates, parsePromptParams, parseUriParams, readResource } from './governor-content.js';
+import {
+  getPrompt,
+  listPrompts,
+  listResources,
+  listResourceTemplates,
+  parsePromptParams,
+  parseUriParams,
+  readResource,
+} from './governor-content.js';
 import type { SubscriptionHub } from './subscriptions.js';
 import type { Upstream } from './upstream.js';
 
@@ -21,7 +29,8 @@ export type Identify = (extra: Extra) => { credential: Credential; agent: AgentI
 export const SERVER_INFO = { name: 'portcullis', version: '0.1.0' };
 
 /** Accepts any params: the handler validates them and answers -32602 itself. */
-const loose = <M extends string>(method: M) => z.object({ method: z.literal(method), params: z.unknown().optional() });
+const loose = <M extends string>(method: M) =>
+  z.object({ method: z.literal(method), params: z.unknown().optional() });
 
 function caller(identify: Identify, extra: Extra): CallerContext {
   const { credential, agent } = identify(extra);
@@ -30,7 +39,9 @@ function caller(identify: Identify, extra: Extra): CallerContext {
   const token = extra._meta?.progressToken;
   if (token !== undefined) {
     ctx.onprogress = (p) => {
-      void extra.sendNotification({ method: 'notifications/progress', params: { ...p, progressToken: token } }).catch(() => undefined);
+      void extra
+        .sendNotification({ method: 'notifications/progress', params: { ...p, progressToken: token } })
+        .catch(() => undefined);
     };
   }
   return ctx;
@@ -45,20 +56,36 @@ export function createDownstreamServer(gov: Governor, hub: SubscriptionHub, iden
       logging: {},
     },
     // Several changes in one tick reach the client as one notification.
-    debouncedNotificationMethods: ['notifications/tools/list_changed', 'notifications/prompts/list_changed', 'notifications/resources/list_changed'],
+    debouncedNotificationMethods: [
+      'notifications/tools/list_changed',
+      'notifications/prompts/list_changed',
+      'notifications/resources/list_changed',
+    ],
   });
 
-  server.setRequestHandler(loose('tools/list'), (_req, extra) => ({ tools: gov.listTools(identify(extra).agent) }));
-  server.setRequestHandler(loose('tools/call'), async (req, extra) => gov.callTool(caller(identify, extra), parseToolCallParams(req.params)));
+  server.setRequestHandler(loose('tools/list'), (_req, extra) => ({
+    tools: gov.listTools(identify(extra).agent),
+  }));
+  server.setRequestHandler(loose('tools/call'), async (req, extra) =>
+    gov.callTool(caller(identify, extra), parseToolCallParams(req.params)),
+  );
 
-  server.setRequestHandler(loose('prompts/list'), (_req, extra) => ({ prompts: listPrompts(gov, identify(extra).agent) }));
-  server.setRequestHandler(loose('prompts/get'), async (req, extra) => getPrompt(gov, caller(identify, extra), parsePromptParams(req.params)));
+  server.setRequestHandler(loose('prompts/list'), (_req, extra) => ({
+    prompts: listPrompts(gov, identify(extra).agent),
+  }));
+  server.setRequestHandler(loose('prompts/get'), async (req, extra) =>
+    getPrompt(gov, caller(identify, extra), parsePromptParams(req.params)),
+  );
 
-  server.setRequestHandler(loose('resources/list'), (_req, extra) => ({ resources: listResources(gov, identify(extra).agent) }));
+  server.setRequestHandler(loose('resources/list'), (_req, extra) => ({
+    resources: listResources(gov, identify(extra).agent),
+  }));
   server.setRequestHandler(loose('resources/templates/list'), (_req, extra) => ({
     resourceTemplates: listResourceTemplates(gov, identify(extra).agent),
   }));
-  server.setRequestHandler(loose('resources/read'), async (req, extra) => readResource(gov, caller(identify, extra), parseUriParams('resources/read', req.params)));
+  server.setRequestHandler(loose('resources/read'), async (req, extra) =>
+    readResource(gov, caller(identify, extra), parseUriParams('resources/read', req.params)),
+  );
 
   const notifyUpdated = (uri: string) => {
     void server.sendResourceUpdated({ uri }).catch(() => undefined);
@@ -67,7 +94,8 @@ export function createDownstreamServer(gov: Governor, hub: SubscriptionHub, iden
     const uri = parseUriParams('resources/subscribe', req.params);
     const agent = identify(extra).agent;
     // Only a resource the agent may read can be watched (the listing rule, uri known).
-    const mayRead = (u: Upstream, target: string) => gov.visibility(agent, resourceReadAction(u.name, target), true).visible;
+    const mayRead = (u: Upstream, target: string) =>
+      gov.visibility(agent, resourceReadAction(u.name, target), true).visible;
     await hub.subscribe(server, uri, notifyUpdated, mayRead);
     return {};
   });

@@ -4,12 +4,23 @@
  * refusals are JSON-RPC errors (code -32040, or -32002 for an unknown resource) with the stable
  * code and decision in `data`.
  */
-import type { GetPromptResult, Prompt, ReadResourceResult, Resource, ResourceTemplate } from '@modelcontextprotocol/sdk/types.js';
+import type {
+  GetPromptResult,
+  Prompt,
+  ReadResourceResult,
+  Resource,
+  ResourceTemplate,
+} from '@modelcontextprotocol/sdk/types.js';
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { ActionV1, AgentIdentity } from '../../core/action.js';
 import { promptGetAction, resourceReadAction } from '../../core/mcp/actions.js';
 import { qualifyName } from '../../core/mcp/names.js';
-import { decisionDetails, refusalText, RESOURCE_NOT_FOUND, type RefusalDetails } from '../../core/mcp/refusals.js';
+import {
+  decisionDetails,
+  refusalText,
+  RESOURCE_NOT_FOUND,
+  type RefusalDetails,
+} from '../../core/mcp/refusals.js';
 import { refusedError, type CallerContext, type Governor } from './governor.js';
 import { guardPromptResult, guardResourceResult, type GuardedOutput } from './output-guard.js';
 import { classifyUpstreamError } from './upstream-errors.js';
@@ -46,7 +57,8 @@ export function listPrompts(gov: Governor, agent: AgentIdentity): Prompt[] {
   const out: Prompt[] = [];
   for (const u of gov.manager.upstreams.values()) {
     if (u.state !== 'ready') continue;
-    for (const p of u.prompts) if (promptVisible(gov, agent, u, p)) out.push({ ...p, name: qualifyName(u.name, p.name) });
+    for (const p of u.prompts)
+      if (promptVisible(gov, agent, u, p)) out.push({ ...p, name: qualifyName(u.name, p.name) });
   }
   return out;
 }
@@ -92,10 +104,20 @@ async function governed<T>(
     request: { action, ...(ctx.sessionId ? { context: { session_id: ctx.sessionId } } : {}) },
     adapter: 'mcp',
   });
-  if (decision.outcome !== 'allow') throw refusedError(refusalText(decision, subject), decisionDetails(decision));
+  if (decision.outcome !== 'allow')
+    throw refusedError(refusalText(decision, subject), decisionDetails(decision));
   const details: RefusalDetails = { code: decision.code, outcome: 'allow', decision_id: decision.id };
-  const done = (status: 'success' | 'error' | 'timeout', extra: { error?: string; findings?: GuardedOutput<T>['findings'] } = {}) =>
-    gov.record({ decisionId: decision.id, status, adapter: 'mcp', latencyMs: performance.now() - started, ...extra });
+  const done = (
+    status: 'success' | 'error' | 'timeout',
+    extra: { error?: string; findings?: GuardedOutput<T>['findings'] } = {},
+  ) =>
+    gov.record({
+      decisionId: decision.id,
+      status,
+      adapter: 'mcp',
+      latencyMs: performance.now() - started,
+      ...extra,
+    });
   let value: T;
   try {
     const options: CallOptions = ctx.signal ? { signal: ctx.signal } : {};
@@ -103,46 +125,69 @@ async function governed<T>(
   } catch (e) {
     const failure = classifyUpstreamError(e, action.server ?? '');
     await done(failure.code === 'mcp_upstream_timeout' ? 'timeout' : 'error', { error: failure.code });
-    throw refusedError(`Portcullis could not complete ${subject}: ${failure.message}`, { ...details, code: failure.code });
+    throw refusedError(`Portcullis could not complete ${subject}: ${failure.message}`, {
+      ...details,
+      code: failure.code,
+    });
   }
   const guarded = await guard(value);
   if (guarded.blocked !== null) {
     await done('error', { error: 'mcp_output_blocked', findings: guarded.findings });
-    throw refusedError(`Portcullis withheld ${subject}: ${guarded.blocked}`, { ...details, code: 'mcp_output_blocked' });
+    throw refusedError(`Portcullis withheld ${subject}: ${guarded.blocked}`, {
+      ...details,
+      code: 'mcp_output_blocked',
+    });
   }
   await done('success', { findings: guarded.findings });
   return guarded.value;
 }
 
-export function getPrompt(gov: Governor, ctx: CallerContext, params: { name: string; arguments: Record<string, string> }): Promise<GetPromptResult> {
+export function getPrompt(
+  gov: Governor,
+  ctx: CallerContext,
+  params: { name: string; arguments: Record<string, string> },
+): Promise<GetPromptResult> {
   const target = gov.manager.upstreamFor(params.name);
-  if (target === null) throw new McpError(-32602, `Unknown prompt ${params.name}`, { code: 'mcp_unknown_tool' });
+  if (target === null)
+    throw new McpError(-32602, `Unknown prompt ${params.name}`, { code: 'mcp_unknown_tool' });
   const prompt = target.upstream.prompts.find((p) => p.name === target.name);
   if (target.upstream.state === 'ready' && prompt === undefined) {
     throw new McpError(-32602, `Unknown prompt ${params.name}`, { code: 'mcp_unknown_tool' });
   }
-  if (prompt !== undefined && gov.host.mcp.tool_scan.on_suspicious !== 'allow' && gov.host.scanTool(prompt).suspicious) {
-    throw refusedError(`Portcullis refused prompt ${params.name}: its definition looks poisoned`, { code: 'mcp_tool_suspicious' });
+  if (
+    prompt !== undefined &&
+    gov.host.mcp.tool_scan.on_suspicious !== 'allow' &&
+    gov.host.scanTool(prompt).suspicious
+  ) {
+    throw refusedError(`Portcullis refused prompt ${params.name}: its definition looks poisoned`, {
+      code: 'mcp_tool_suspicious',
+    });
   }
   return governed(
     gov,
     ctx,
     `prompt ${params.name}`,
     promptGetAction(target.upstream.name, target.name, params.arguments),
-    (action, options) => target.upstream.getPrompt(target.name, action.args as Record<string, string>, options),
+    (action, options) =>
+      target.upstream.getPrompt(target.name, action.args as Record<string, string>, options),
     (value) => guardPromptResult(gov.host, value, ctx.sessionId),
   );
 }
 
 export function readResource(gov: Governor, ctx: CallerContext, uri: string): Promise<ReadResourceResult> {
   const upstream = gov.manager.upstreamForResource(uri);
-  if (upstream === null) throw new McpError(RESOURCE_NOT_FOUND, `Resource not found: ${uri}`, { code: 'mcp_resource_not_found', uri });
+  if (upstream === null)
+    throw new McpError(RESOURCE_NOT_FOUND, `Resource not found: ${uri}`, {
+      code: 'mcp_resource_not_found',
+      uri,
+    });
   return governed(
     gov,
     ctx,
     `resource ${uri}`,
     resourceReadAction(upstream.name, uri),
-    (action, options) => upstream.readResource(typeof action.args.uri === 'string' ? action.args.uri : uri, options),
+    (action, options) =>
+      upstream.readResource(typeof action.args.uri === 'string' ? action.args.uri : uri, options),
     (value) => guardResourceResult(gov.host, value, ctx.sessionId),
   );
 }

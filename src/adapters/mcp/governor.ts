@@ -8,7 +8,14 @@ import { McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/
 import type { AgentIdentity, Credential } from '../../core/action.js';
 import { toolCallAction } from '../../core/mcp/actions.js';
 import { heldBackListing, type CatalogTool } from '../../core/mcp/catalog.js';
-import { decisionToolError, DECISION_META_KEY, REFUSED, toolError, type RefusalDetails, type ToolErrorResult } from '../../core/mcp/refusals.js';
+import {
+  decisionToolError,
+  DECISION_META_KEY,
+  REFUSED,
+  toolError,
+  type RefusalDetails,
+  type ToolErrorResult,
+} from '../../core/mcp/refusals.js';
 import { ConditionClassCache, visibilityOf, type Visibility } from '../../core/mcp/visibility.js';
 import type { JsonObject } from '../../core/json.js';
 import type { OutcomeReport } from '../../app/create-gateway.js';
@@ -58,9 +65,14 @@ export class Governor {
   ) {}
 
   /** The listing rule (docs/mcp.md): shown only if the agent may call it under current policy. */
-  visibility(agent: AgentIdentity, action: Parameters<typeof visibilityOf>[3], argsKnown = false): Visibility {
+  visibility(
+    agent: AgentIdentity,
+    action: Parameters<typeof visibilityOf>[3],
+    argsKnown = false,
+  ): Visibility {
     const policies = this.host.currentPolicies();
-    if (policies !== null && policies.version !== this.classes.version) this.classes = new ConditionClassCache(policies.version);
+    if (policies !== null && policies.version !== this.classes.version)
+      this.classes = new ConditionClassCache(policies.version);
     return visibilityOf(policies, this.classes, agent, action, { argsKnown, now: Date.now() });
   }
 
@@ -69,7 +81,9 @@ export class Governor {
     for (const tool of this.manager.tools()) {
       if (tool.hold?.mode === 'hide') continue;
       if (!this.visibility(agent, toolCallAction(tool.upstream, tool.name, {})).visible) continue;
-      out.push(tool.hold !== null ? heldBackListing(tool) : { ...(tool.definition as Tool), name: tool.qualified });
+      out.push(
+        tool.hold !== null ? heldBackListing(tool) : { ...(tool.definition as Tool), name: tool.qualified },
+      );
     }
     return out;
   }
@@ -79,43 +93,66 @@ export class Governor {
     if (target === null) return toolError(`Unknown tool ${params.name}.`, { code: 'mcp_unknown_tool' });
     const { upstream, name } = target;
     const tool: CatalogTool | undefined = upstream.tool(name);
-    if (upstream.state === 'ready' && tool === undefined) return toolError(`Unknown tool ${params.name}.`, { code: 'mcp_unknown_tool' });
+    if (upstream.state === 'ready' && tool === undefined)
+      return toolError(`Unknown tool ${params.name}.`, { code: 'mcp_unknown_tool' });
     if (tool?.hold) {
       void this.host.recordSystemEvent({
         type: 'mcp.held_tool_called',
         upstream: upstream.name,
         detail: { tool: tool.qualified, agent: ctx.agent.id, code: tool.hold.code, hash: tool.hash },
       });
-      return toolError(`Portcullis refused ${tool.qualified}: ${tool.hold.reason}.`, { code: tool.hold.code });
+      return toolError(`Portcullis refused ${tool.qualified}: ${tool.hold.reason}.`, {
+        code: tool.hold.code,
+      });
     }
     const argBytes = Buffer.byteLength(JSON.stringify(params.arguments));
     if (argBytes > this.host.mcp.max_argument_bytes) {
-      return toolError(`Arguments of ${argBytes} bytes exceed the limit of ${this.host.mcp.max_argument_bytes}.`, { code: 'mcp_arguments_too_large' });
+      return toolError(
+        `Arguments of ${argBytes} bytes exceed the limit of ${this.host.mcp.max_argument_bytes}.`,
+        { code: 'mcp_arguments_too_large' },
+      );
     }
     // Schema first: policy and guardrails then only ever see arguments of the declared shape.
     if (tool !== undefined) {
       const check = this.validator.check(tool.hash, tool.definition.inputSchema, params.arguments);
       if (!check.ok) {
-        this.host.logger.info({ tool: params.name, agent: ctx.agent.id, errors: check.errors }, 'mcp call refused: invalid arguments');
-        return toolError(`Invalid arguments for ${params.name}: ${check.errors.join('; ')}.`, { code: 'mcp_invalid_arguments' });
+        this.host.logger.info(
+          { tool: params.name, agent: ctx.agent.id, errors: check.errors },
+          'mcp call refused: invalid arguments',
+        );
+        return toolError(`Invalid arguments for ${params.name}: ${check.errors.join('; ')}.`, {
+          code: 'mcp_invalid_arguments',
+        });
       }
     }
 
     const started = performance.now();
     const { decision, action } = await this.host.run({
       credential: ctx.credential,
-      request: { action: toolCallAction(upstream.name, name, params.arguments), ...(ctx.sessionId ? { context: { session_id: ctx.sessionId } } : {}) },
+      request: {
+        action: toolCallAction(upstream.name, name, params.arguments),
+        ...(ctx.sessionId ? { context: { session_id: ctx.sessionId } } : {}),
+      },
       adapter: 'mcp',
     });
     if (decision.outcome !== 'allow') return decisionToolError(decision, params.name);
     const details: RefusalDetails = { code: decision.code, outcome: 'allow', decision_id: decision.id };
     const outcome = (status: OutcomeReport['status'], extra: Partial<OutcomeReport> = {}) =>
-      this.record({ decisionId: decision.id, status, adapter: 'mcp', latencyMs: performance.now() - started, ...extra });
+      this.record({
+        decisionId: decision.id,
+        status,
+        adapter: 'mcp',
+        latencyMs: performance.now() - started,
+        ...extra,
+      });
 
     if (tool === undefined) {
       // The upstream is down: the catalog (and the schema) is unknown; fail closed.
       await outcome('not_executed', { error: 'mcp_upstream_unavailable' });
-      return toolError(`Portcullis could not run ${params.name}: upstream ${upstream.name} is not connected.`, { ...details, code: 'mcp_upstream_unavailable' });
+      return toolError(
+        `Portcullis could not run ${params.name}: upstream ${upstream.name} is not connected.`,
+        { ...details, code: 'mcp_upstream_unavailable' },
+      );
     }
 
     let result: CallToolResult;
@@ -127,17 +164,26 @@ export class Governor {
     } catch (e) {
       const failure = classifyUpstreamError(e, upstream.name);
       await outcome(failure.code === 'mcp_upstream_timeout' ? 'timeout' : 'error', { error: failure.code });
-      return toolError(`Portcullis could not complete ${params.name}: ${failure.message}.`, { ...details, code: failure.code });
+      return toolError(`Portcullis could not complete ${params.name}: ${failure.message}.`, {
+        ...details,
+        code: failure.code,
+      });
     }
     const bytes = Buffer.byteLength(JSON.stringify(result));
     if (bytes > this.host.mcp.max_result_bytes) {
       await outcome('error', { error: 'mcp_result_too_large' });
-      return toolError(`The result of ${params.name} (${bytes} bytes) exceeds the limit of ${this.host.mcp.max_result_bytes}.`, { ...details, code: 'mcp_result_too_large' });
+      return toolError(
+        `The result of ${params.name} (${bytes} bytes) exceeds the limit of ${this.host.mcp.max_result_bytes}.`,
+        { ...details, code: 'mcp_result_too_large' },
+      );
     }
     const guarded = await guardToolResult(this.host, result, ctx.sessionId);
     if (guarded.blocked !== null) {
       await outcome('error', { error: 'mcp_output_blocked', findings: guarded.findings });
-      return toolError(`Portcullis withheld the result of ${params.name}: ${guarded.blocked}.`, { ...details, code: 'mcp_output_blocked' });
+      return toolError(`Portcullis withheld the result of ${params.name}: ${guarded.blocked}.`, {
+        ...details,
+        code: 'mcp_output_blocked',
+      });
     }
     await outcome(result.isError === true ? 'error' : 'success', {
       findings: guarded.findings,
@@ -151,7 +197,10 @@ export class Governor {
     try {
       await this.host.recordOutcome(report);
     } catch (e) {
-      this.host.logger.error({ decision: report.decisionId, err: String(e) }, 'could not record the outcome of an mcp call');
+      this.host.logger.error(
+        { decision: report.decisionId, err: String(e) },
+        'could not record the outcome of an mcp call',
+      );
     }
   }
 }

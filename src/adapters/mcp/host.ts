@@ -52,7 +52,11 @@ type MaybeHooks = {
 };
 
 /** STAND-IN until Gateway exposes authenticate(): the same API-key rules, built from config. */
-function configAuthenticator(config: GatewayConfig, baseDir: string, env: NodeJS.ProcessEnv): ApiKeyAuthenticator {
+function configAuthenticator(
+  config: GatewayConfig,
+  baseDir: string,
+  env: NodeJS.ProcessEnv,
+): ApiKeyAuthenticator {
   return new ApiKeyAuthenticator(
     config.agents.map((a) => ({
       identity: {
@@ -62,13 +66,20 @@ function configAuthenticator(config: GatewayConfig, baseDir: string, env: NodeJS
         attributes: a.attributes,
         ...(a.version === undefined ? {} : { version: a.version }),
       },
-      keyHash: a.api_key_sha256 !== undefined ? Buffer.from(a.api_key_sha256, 'hex') : hashApiKey(readSecret(a.api_key!, baseDir, env)),
+      keyHash:
+        a.api_key_sha256 !== undefined
+          ? Buffer.from(a.api_key_sha256, 'hex')
+          : hashApiKey(readSecret(a.api_key!, baseDir, env)),
       disabled: a.disabled,
     })),
   );
 }
 
-export function hostFromGateway(gateway: Gateway, baseDir: string, env: NodeJS.ProcessEnv = process.env): McpHost {
+export function hostFromGateway(
+  gateway: Gateway,
+  baseDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+): McpHost {
   const mcp = gateway.config.mcp;
   if (mcp === undefined) throw new Error('hostFromGateway: the config has no mcp section');
   const hooks = gateway as unknown as MaybeHooks;
@@ -90,7 +101,10 @@ export function hostFromGateway(gateway: Gateway, baseDir: string, env: NodeJS.P
     recordSystemEvent: (event) => {
       if (hooks.recordSystemEvent !== undefined) return hooks.recordSystemEvent.call(gateway, event);
       // STAND-IN until Gateway exposes recordSystemEvent(): a warning in the log, not the ledger.
-      gateway.logger.warn({ event: event.type, upstream: event.upstream, detail: event.detail }, 'mcp system event');
+      gateway.logger.warn(
+        { event: event.type, upstream: event.upstream, detail: event.detail },
+        'mcp system event',
+      );
       return Promise.resolve();
     },
     scanTool: scanToolDefinitionWithGuardrails,

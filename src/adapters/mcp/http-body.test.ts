@@ -2,16 +2,27 @@ import { describe, expect, it } from 'vitest';
 import { isInitialize, readBodyCapped, validateRpcBody } from './http-body.js';
 import { hostAllowed, originAllowed, rebindingRules } from './rebinding.js';
 
-async function errorOf(text: string): Promise<{ status: number; body: { error: { code: number }; id: unknown } }> {
+async function errorOf(
+  text: string,
+): Promise<{ status: number; body: { error: { code: number }; id: unknown } }> {
   const r = validateRpcBody(text);
   if (r.ok) throw new Error('expected an error');
-  return { status: r.response.status, body: (await r.response.json()) as { error: { code: number }; id: unknown } };
+  return {
+    status: r.response.status,
+    body: (await r.response.json()) as { error: { code: number }; id: unknown },
+  };
 }
 
 describe('/mcp body checks', () => {
   it('answers -32700 for text that is not JSON and -32600 for JSON that is not JSON-RPC', async () => {
-    expect(await errorOf('{oops')).toMatchObject({ status: 400, body: { error: { code: -32700 }, id: null } });
-    expect(await errorOf('{"id":3,"method":1}')).toMatchObject({ status: 400, body: { error: { code: -32600 }, id: 3 } });
+    expect(await errorOf('{oops')).toMatchObject({
+      status: 400,
+      body: { error: { code: -32700 }, id: null },
+    });
+    expect(await errorOf('{"id":3,"method":1}')).toMatchObject({
+      status: 400,
+      body: { error: { code: -32600 }, id: 3 },
+    });
     expect(await errorOf('[]')).toMatchObject({ body: { error: { code: -32600 } } });
     expect(validateRpcBody('{"jsonrpc":"2.0","id":1,"method":"ping"}').ok).toBe(true);
   });
@@ -25,8 +36,16 @@ describe('/mcp body checks', () => {
   it('caps the body, declared or streamed', async () => {
     expect(await readBodyCapped(new Request('http://x', { method: 'POST', body: 'abc' }), 3)).toBe('abc');
     expect(await readBodyCapped(new Request('http://x', { method: 'POST', body: 'abcd' }), 3)).toBeNull();
-    const stream = new ReadableStream({ start: (c) => { c.enqueue(new Uint8Array(2)); c.enqueue(new Uint8Array(2)); c.close(); } });
-    expect(await readBodyCapped(new Request('http://x', { method: 'POST', body: stream, duplex: 'half' }), 3)).toBeNull();
+    const stream = new ReadableStream({
+      start: (c) => {
+        c.enqueue(new Uint8Array(2));
+        c.enqueue(new Uint8Array(2));
+        c.close();
+      },
+    });
+    expect(
+      await readBodyCapped(new Request('http://x', { method: 'POST', body: stream, duplex: 'half' }), 3),
+    ).toBeNull();
   });
 });
 
@@ -48,7 +67,10 @@ describe('DNS rebinding rules', () => {
     const open = rebindingRules('0.0.0.0', {});
     expect(hostAllowed(open, 'gw.internal:8787')).toBe(true);
     expect(originAllowed(open, 'http://localhost:3000')).toBe(false);
-    const r = rebindingRules('0.0.0.0', { allowed_hosts: ['gw.example.com'], allowed_origins: ['https://app.example.com/'] });
+    const r = rebindingRules('0.0.0.0', {
+      allowed_hosts: ['gw.example.com'],
+      allowed_origins: ['https://app.example.com/'],
+    });
     expect(hostAllowed(r, 'gw.example.com:443')).toBe(true);
     expect(hostAllowed(r, 'other.example.com')).toBe(false);
     expect(originAllowed(r, 'https://app.example.com')).toBe(true);
@@ -63,7 +85,17 @@ describe('JSON-RPC shape check', () => {
     expect(looksLikeJsonRpc({ jsonrpc: '2.0', method: 'notifications/initialized' })).toBe(true);
     expect(looksLikeJsonRpc({ jsonrpc: '2.0', id: 'a', result: {} })).toBe(true);
     expect(looksLikeJsonRpc({ jsonrpc: '2.0', id: 2, error: { code: 1, message: 'x' } })).toBe(true);
-    for (const bad of [null, 1, 'x', [], { id: 1, method: 'ping' }, { jsonrpc: '1.0', method: 'x' }, { jsonrpc: '2.0', id: {}, method: 'x' }, { jsonrpc: '2.0', id: 1 }, { jsonrpc: '2.0', method: 5 }]) {
+    for (const bad of [
+      null,
+      1,
+      'x',
+      [],
+      { id: 1, method: 'ping' },
+      { jsonrpc: '1.0', method: 'x' },
+      { jsonrpc: '2.0', id: {}, method: 'x' },
+      { jsonrpc: '2.0', id: 1 },
+      { jsonrpc: '2.0', method: 5 },
+    ]) {
       expect(looksLikeJsonRpc(bad)).toBe(false);
     }
   });

@@ -3,7 +3,13 @@
  * malformed input gets the JSON-RPC error the specification names: -32700 for text that is not
  * JSON, -32600 for JSON that is not a JSON-RPC message (with its id when it has one).
  */
-export function rpcError(status: number, code: number, message: string, headers: Record<string, string> = {}, id: string | number | null = null): Response {
+export function rpcError(
+  status: number,
+  code: number,
+  message: string,
+  headers: Record<string, string> = {},
+  id: string | number | null = null,
+): Response {
   return new Response(JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id }), {
     status,
     headers: { 'content-type': 'application/json', ...headers },
@@ -56,13 +62,21 @@ export function validateRpcBody(text: string): BodyCheck {
     return { ok: false, response: rpcError(400, -32700, 'Parse error: the body is not valid JSON') };
   }
   const items = Array.isArray(raw) ? raw : [raw];
-  if (items.length === 0) return { ok: false, response: rpcError(400, -32600, 'Invalid Request: empty batch') };
+  if (items.length === 0)
+    return { ok: false, response: rpcError(400, -32600, 'Invalid Request: empty batch') };
   for (const item of items) {
     if (!looksLikeJsonRpc(item)) {
-      const id = typeof item === 'object' && item !== null && 'id' in item ? (item as { id: unknown }).id : null;
+      const id =
+        typeof item === 'object' && item !== null && 'id' in item ? (item as { id: unknown }).id : null;
       return {
         ok: false,
-        response: rpcError(400, -32600, 'Invalid Request: not a JSON-RPC 2.0 message', {}, typeof id === 'string' || typeof id === 'number' ? id : null),
+        response: rpcError(
+          400,
+          -32600,
+          'Invalid Request: not a JSON-RPC 2.0 message',
+          {},
+          typeof id === 'string' || typeof id === 'number' ? id : null,
+        ),
       };
     }
   }
@@ -71,5 +85,7 @@ export function validateRpcBody(text: string): BodyCheck {
 
 export function isInitialize(body: unknown): boolean {
   const items: unknown[] = Array.isArray(body) ? body : [body];
-  return items.some((m) => typeof m === 'object' && m !== null && (m as { method?: unknown }).method === 'initialize');
+  return items.some(
+    (m) => typeof m === 'object' && m !== null && (m as { method?: unknown }).method === 'initialize',
+  );
 }

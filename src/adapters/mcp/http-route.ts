@@ -27,7 +27,8 @@ interface Session {
 
 const identifyFromAuth: Identify = (extra: Extra) => {
   const info = extra.authInfo?.extra as { credential?: Credential; agent?: AgentIdentity } | undefined;
-  if (info?.credential === undefined || info.agent === undefined) throw new Error('request reached the MCP server without an authenticated agent');
+  if (info?.credential === undefined || info.agent === undefined)
+    throw new Error('request reached the MCP server without an authenticated agent');
   return { credential: info.credential, agent: info.agent };
 };
 
@@ -48,15 +49,19 @@ export class McpHttpEndpoint {
 
   async handle(c: Context): Promise<Response> {
     const req = c.req.raw;
-    if (!hostAllowed(this.rules, c.req.header('host'))) return rpcError(403, -32000, 'Forbidden: Host header not allowed');
-    if (!originAllowed(this.rules, c.req.header('origin'))) return rpcError(403, -32000, 'Forbidden: Origin not allowed');
+    if (!hostAllowed(this.rules, c.req.header('host')))
+      return rpcError(403, -32000, 'Forbidden: Host header not allowed');
+    if (!originAllowed(this.rules, c.req.header('origin')))
+      return rpcError(403, -32000, 'Forbidden: Origin not allowed');
     if (req.method !== 'POST' && req.method !== 'GET' && req.method !== 'DELETE') {
       return rpcError(405, -32000, 'Method not allowed', { allow: 'GET, POST, DELETE' });
     }
     const credential = credentialFrom(c);
     const agent = await this.runtime.host.authenticate(credential);
     if (agent === null) {
-      return rpcError(401, -32001, 'Unauthorized: missing, unknown or revoked API key', { 'www-authenticate': 'Bearer realm="portcullis"' });
+      return rpcError(401, -32001, 'Unauthorized: missing, unknown or revoked API key', {
+        'www-authenticate': 'Bearer realm="portcullis"',
+      });
     }
     const authInfo: AuthInfo = { token: '', clientId: agent.id, scopes: [], extra: { credential, agent } };
 
@@ -73,12 +78,18 @@ export class McpHttpEndpoint {
       : this.stateful(req, agent, authInfo, parsedBody);
   }
 
-  private async stateful(req: Request, agent: AgentIdentity, authInfo: AuthInfo, parsedBody: unknown): Promise<Response> {
+  private async stateful(
+    req: Request,
+    agent: AgentIdentity,
+    authInfo: AuthInfo,
+    parsedBody: unknown,
+  ): Promise<Response> {
     const sid = req.headers.get('mcp-session-id');
     if (sid !== null) {
       const session = this.sessions.get(sid);
       // Another agent's session id is answered exactly like an unknown one.
-      if (session === undefined || session.agentId !== agent.id) return rpcError(404, -32001, 'Session not found');
+      if (session === undefined || session.agentId !== agent.id)
+        return rpcError(404, -32001, 'Session not found');
       session.lastSeen = Date.now();
       return session.transport.handleRequest(req, { authInfo, parsedBody });
     }
@@ -86,11 +97,13 @@ export class McpHttpEndpoint {
       return rpcError(400, -32000, 'Bad Request: Mcp-Session-Id header is required (send initialize first)');
     }
     await this.sweep();
-    if (this.sessions.size >= this.settings.max_sessions) return rpcError(503, -32000, 'Too many sessions; try again later', { 'retry-after': '5' });
+    if (this.sessions.size >= this.settings.max_sessions)
+      return rpcError(503, -32000, 'Too many sessions; try again later', { 'retry-after': '5' });
 
     const server = this.runtime.newServer(identifyFromAuth);
     const transport: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
+      enableJsonResponse: this.settings.response === 'json',
       maxRequestBodySize: this.runtime.host.config.server.body_limit_bytes,
       onsessioninitialized: (id) => {
         this.sessions.set(id, { transport, server, agentId: agent.id, lastSeen: Date.now() });
@@ -101,12 +114,16 @@ export class McpHttpEndpoint {
     });
     await server.connect(transport);
     this.ensureSweeper();
-    return transport.handleRequest(req, { authInfo, parsedBody });
+    const response = await transport.handleRequest(req, { authInfo, parsedBody });
+    // An initialize that failed (bad protocol version, bad params) leaves no session behind.
+    if (transport.sessionId === undefined || !this.sessions.has(transport.sessionId)) await this.runtime.release(server);
+    return response;
   }
 
   /** No session: a fresh server per request, JSON answers, nothing kept. */
   private async stateless(req: Request, authInfo: AuthInfo, parsedBody: unknown): Promise<Response> {
-    if (req.method !== 'POST') return rpcError(405, -32000, 'Method not allowed in stateless mode', { allow: 'POST' });
+    if (req.method !== 'POST')
+      return rpcError(405, -32000, 'Method not allowed in stateless mode', { allow: 'POST' });
     const server = this.runtime.newServer(identifyFromAuth);
     const transport = new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: true });
     try {
@@ -132,7 +149,10 @@ export class McpHttpEndpoint {
 
   private ensureSweeper(): void {
     if (this.sweeper !== null) return;
-    this.sweeper = setInterval(() => void this.sweep(), Math.min(60_000, this.settings.session_idle_timeout_ms));
+    this.sweeper = setInterval(
+      () => void this.sweep(),
+      Math.min(60_000, this.settings.session_idle_timeout_ms),
+    );
     this.sweeper.unref();
   }
 
@@ -152,7 +172,8 @@ export function mountMcp(app: Hono, gateway: Gateway): void {
   if (gateway.config.mcp === undefined) return;
   app.all('/mcp', (c) => {
     const runtime = mcpRuntimeOf(gateway);
-    if (runtime === undefined) return rpcError(503, -32000, 'The MCP gateway is not started', { 'retry-after': '1' });
+    if (runtime === undefined)
+      return rpcError(503, -32000, 'The MCP gateway is not started', { 'retry-after': '1' });
     let endpoint = endpoints.get(runtime);
     if (endpoint === undefined) {
       endpoint = new McpHttpEndpoint(runtime);

@@ -10,7 +10,11 @@ function feed(max: number, ...chunks: string[]): LineEvent[] {
 
 describe('stdio line framing', () => {
   it('reassembles messages split across chunks and strips CR', () => {
-    const events = feed(1000, '{"jsonrpc":"2.0","id":1,"met', 'hod":"ping"}\r\n{"jsonrpc":"2.0","method":"x"}\n');
+    const events = feed(
+      1000,
+      '{"jsonrpc":"2.0","id":1,"met',
+      'hod":"ping"}\r\n{"jsonrpc":"2.0","method":"x"}\n',
+    );
     expect(events).toEqual([
       { kind: 'message', message: { jsonrpc: '2.0', id: 1, method: 'ping' } },
       { kind: 'message', message: { jsonrpc: '2.0', method: 'x' } },
@@ -24,7 +28,11 @@ describe('stdio line framing', () => {
   });
 
   it('drops an oversized line whole, then carries on', () => {
-    const events = feed(40, `{"jsonrpc":"2.0","id":1,"result":"${'x'.repeat(30)}`, `${'y'.repeat(50)}"}\n{"jsonrpc":"2.0","id":2,"result":{}}\n`);
+    const events = feed(
+      40,
+      `{"jsonrpc":"2.0","id":1,"result":"${'x'.repeat(30)}`,
+      `${'y'.repeat(50)}"}\n{"jsonrpc":"2.0","id":2,"result":{}}\n`,
+    );
     expect(events.map((e) => e.kind)).toEqual(['too_large', 'message']);
     expect(events[1]).toMatchObject({ message: { id: 2 } });
   });

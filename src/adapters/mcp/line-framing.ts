@@ -62,7 +62,7 @@ export function decodeLine(line: string): LineEvent {
   }
   const parsed = JSONRPCMessageSchema.safeParse(raw);
   if (parsed.success) return { kind: 'message', message: parsed.data };
-  const id = typeof raw === 'object' && raw !== null && 'id' in raw ? (raw).id : null;
+  const id = typeof raw === 'object' && raw !== null && 'id' in raw ? raw.id : null;
   return {
     kind: 'invalid_message',
     detail: 'not a JSON-RPC 2.0 request, notification or response',

@@ -14,10 +14,22 @@ export interface RebindingRules {
   origins: ReadonlySet<string>;
 }
 
-export function rebindingRules(bindHost: string, http: { allowed_hosts?: string[] | undefined; allowed_origins?: string[] | undefined }): RebindingRules {
+export function rebindingRules(
+  bindHost: string,
+  http: { allowed_hosts?: string[] | undefined; allowed_origins?: string[] | undefined },
+): RebindingRules {
   const loopbackOnly = LOOPBACK_NAMES.has(bindHost) || bindHost.startsWith('127.');
-  const hosts = http.allowed_hosts !== undefined ? new Set(http.allowed_hosts.map((h) => h.toLowerCase())) : loopbackOnly ? LOOPBACK_NAMES : null;
-  return { hosts, loopbackOnly, origins: new Set((http.allowed_origins ?? []).map((o) => o.toLowerCase().replace(/\/$/, ''))) };
+  const hosts =
+    http.allowed_hosts !== undefined
+      ? new Set(http.allowed_hosts.map((h) => h.toLowerCase()))
+      : loopbackOnly
+        ? LOOPBACK_NAMES
+        : null;
+  return {
+    hosts,
+    loopbackOnly,
+    origins: new Set((http.allowed_origins ?? []).map((o) => o.toLowerCase().replace(/\/$/, ''))),
+  };
 }
 
 function hostname(hostHeader: string): string {

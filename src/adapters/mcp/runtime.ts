@@ -75,7 +75,11 @@ export class McpRuntime {
     for (const server of this.servers) {
       if (server.transport === undefined) continue;
       const send =
-        kind === 'tools' ? server.sendToolListChanged() : kind === 'prompts' ? server.sendPromptListChanged() : server.sendResourceListChanged();
+        kind === 'tools'
+          ? server.sendToolListChanged()
+          : kind === 'prompts'
+            ? server.sendPromptListChanged()
+            : server.sendResourceListChanged();
       void send.catch(() => undefined);
     }
   }
@@ -84,7 +88,10 @@ export class McpRuntime {
 const runtimes = new WeakMap<Gateway, McpRuntime>();
 
 /** Starts the MCP gateway for `gateway` (connects upstreams); null when the config has no `mcp:`. */
-export async function startMcp(gateway: Gateway, options: { baseDir: string; env?: NodeJS.ProcessEnv }): Promise<McpRuntime | null> {
+export async function startMcp(
+  gateway: Gateway,
+  options: { baseDir: string; env?: NodeJS.ProcessEnv },
+): Promise<McpRuntime | null> {
   if (gateway.config.mcp === undefined) return null;
   const existing = runtimes.get(gateway);
   if (existing !== undefined) return existing;

@@ -55,7 +55,12 @@ export class StdioClientTransport implements Transport {
       child.stdout.on('data', (chunk: Buffer) => {
         reader.push(chunk, (event) => {
           if (event.kind === 'message') this.onmessage?.(event.message);
-          else if (event.kind === 'too_large') this.onerror?.(new Error(`upstream sent a message of ${event.bytes}+ bytes (limit ${this.launch.maxMessageBytes}); dropped`));
+          else if (event.kind === 'too_large')
+            this.onerror?.(
+              new Error(
+                `upstream sent a message of ${event.bytes}+ bytes (limit ${this.launch.maxMessageBytes}); dropped`,
+              ),
+            );
           else this.onerror?.(new Error(`upstream wrote garbage on stdout: ${event.detail}`));
         });
       });
@@ -75,7 +80,8 @@ export class StdioClientTransport implements Transport {
 
   send(message: JSONRPCMessage): Promise<void> {
     const stdin = this.child?.stdin;
-    if (this.closed || !stdin || !stdin.writable) return Promise.reject(new Error('upstream process is not running'));
+    if (this.closed || !stdin || !stdin.writable)
+      return Promise.reject(new Error('upstream process is not running'));
     return new Promise((resolve, reject) => {
       stdin.write(encodeMessage(message), (e) => (e ? reject(e) : resolve()));
     });
@@ -89,7 +95,8 @@ export class StdioClientTransport implements Transport {
       return;
     }
     const exited = new Promise<void>((res) => child.once('close', () => res()));
-    const wait = (ms: number) => Promise.race([exited, new Promise<void>((res) => setTimeout(res, ms).unref())]);
+    const wait = (ms: number) =>
+      Promise.race([exited, new Promise<void>((res) => setTimeout(res, ms).unref())]);
     child.stdin?.end();
     await wait(2000);
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');

@@ -29,11 +29,22 @@ export class SubscriptionHub {
     let subs = this.byUri.get(uri);
     if (subs === undefined) {
       const owner = this.manager.upstreamForResource(uri);
-      const candidates = owner !== null ? [owner] : [...this.manager.upstreams.values()].filter((u) => u.state === 'ready' && u.supportsSubscribe);
-      if (candidates.length === 0) throw new McpError(RESOURCE_NOT_FOUND, `Resource not found: ${uri}`, { code: 'mcp_resource_not_found', uri });
+      const candidates =
+        owner !== null
+          ? [owner]
+          : [...this.manager.upstreams.values()].filter((u) => u.state === 'ready' && u.supportsSubscribe);
+      if (candidates.length === 0)
+        throw new McpError(RESOURCE_NOT_FOUND, `Resource not found: ${uri}`, {
+          code: 'mcp_resource_not_found',
+          uri,
+        });
       const allowed = candidates.filter((u) => mayRead(u, uri));
       if (allowed.length === 0) {
-        throw new McpError(REFUSED, `Portcullis refused to subscribe to ${uri}: policy does not allow reading it`, { code: 'no_rule_matched', uri });
+        throw new McpError(
+          REFUSED,
+          `Portcullis refused to subscribe to ${uri}: policy does not allow reading it`,
+          { code: 'no_rule_matched', uri },
+        );
       }
       const results = await Promise.allSettled(allowed.map((u) => u.subscribe(uri)));
       const targets = allowed.filter((_, i) => results[i]!.status === 'fulfilled');
@@ -42,7 +53,11 @@ export class SubscriptionHub {
       this.byUri.set(uri, subs);
       this.targetsOf.set(uri, targets);
     } else if (!(this.targetsOf.get(uri) ?? []).some((u) => mayRead(u, uri))) {
-      throw new McpError(REFUSED, `Portcullis refused to subscribe to ${uri}: policy does not allow reading it`, { code: 'no_rule_matched', uri });
+      throw new McpError(
+        REFUSED,
+        `Portcullis refused to subscribe to ${uri}: policy does not allow reading it`,
+        { code: 'no_rule_matched', uri },
+      );
     }
     subs.set(subscriber, notify);
   }
@@ -53,7 +68,9 @@ export class SubscriptionHub {
     this.byUri.delete(uri);
     const targets = this.targetsOf.get(uri) ?? [];
     this.targetsOf.delete(uri);
-    await Promise.all(targets.filter((u) => u.state === 'ready').map((u) => u.unsubscribe(uri).catch(() => undefined)));
+    await Promise.all(
+      targets.filter((u) => u.state === 'ready').map((u) => u.unsubscribe(uri).catch(() => undefined)),
+    );
   }
 
   /** A session ended: drop all its subscriptions. */

@@ -18,7 +18,12 @@ function offline(name: string): never {
 }
 
 /** A host for connecting to upstreams only: nothing is decided, recorded or guarded. */
-export function toolingHost(config: GatewayConfig, baseDir: string, logger: Logger, env: NodeJS.ProcessEnv = process.env): McpHost {
+export function toolingHost(
+  config: GatewayConfig,
+  baseDir: string,
+  logger: Logger,
+  env: NodeJS.ProcessEnv = process.env,
+): McpHost {
   if (config.mcp === undefined) throw new GatewayError('config_invalid', 'the config has no mcp section');
   const mcp = { ...config.mcp, startup_wait_ms: config.mcp.connect_timeout_ms + 1000 };
   return {
@@ -39,7 +44,8 @@ export function toolingHost(config: GatewayConfig, baseDir: string, logger: Logg
 
 /** Connects the enabled upstreams (all, or those named) and returns the manager. */
 export async function connectOffline(host: McpHost, only: string[] = []): Promise<UpstreamManager> {
-  const upstreams = only.length === 0 ? host.mcp.upstreams : host.mcp.upstreams.filter((u) => only.includes(u.name));
+  const upstreams =
+    only.length === 0 ? host.mcp.upstreams : host.mcp.upstreams.filter((u) => only.includes(u.name));
   const manager = new UpstreamManager({ ...host, mcp: { ...host.mcp, upstreams } });
   await manager.start();
   return manager;
@@ -63,7 +69,8 @@ export interface PinReport {
 /** Records the current definition hash of every tool of the chosen (default: all) upstreams. */
 export async function pinUpstreams(host: McpHost, only: string[] = []): Promise<PinReport> {
   const unknown = only.filter((n) => !host.mcp.upstreams.some((u) => u.name === n));
-  if (unknown.length > 0) throw new GatewayError('config_invalid', `no upstream named ${unknown.join(', ')} in the config`);
+  if (unknown.length > 0)
+    throw new GatewayError('config_invalid', `no upstream named ${unknown.join(', ')} in the config`);
   const manager = await connectOffline(host, only);
   try {
     let pins = loadPinsFile(manager.pinsPath);
@@ -76,7 +83,13 @@ export async function pinUpstreams(host: McpHost, only: string[] = []): Promise<
       const hashes: Record<string, DefinitionHash> = {};
       for (const t of upstream.tools) {
         hashes[t.name] = t.hash;
-        report.changes.push({ upstream: upstream.name, tool: t.qualified, before: t.pin, hash: t.hash, suspicious: t.scan.signals.map((s) => `${s.name} at ${s.path}`) });
+        report.changes.push({
+          upstream: upstream.name,
+          tool: t.qualified,
+          before: t.pin,
+          hash: t.hash,
+          suspicious: t.scan.signals.map((s) => `${s.name} at ${s.path}`),
+        });
       }
       pins = withUpstreamPins(pins, upstream.name, hashes);
     }
@@ -97,5 +110,10 @@ export interface ToolRow {
 }
 
 export function describeTools(tools: CatalogTool[]): ToolRow[] {
-  return tools.map((t) => ({ tool: t.qualified, pin: t.pin, hash: t.hash.slice(0, 19), held: t.hold === null ? '' : `${t.hold.mode}: ${t.hold.reason}` }));
+  return tools.map((t) => ({
+    tool: t.qualified,
+    pin: t.pin,
+    hash: t.hash.slice(0, 19),
+    held: t.hold === null ? '' : `${t.hold.mode}: ${t.hold.reason}`,
+  }));
 }

@@ -24,7 +24,8 @@ export function loadPinsFile(path: string): PinsFileV1 {
     throw new GatewayError('mcp_pins_invalid', `cannot read pins file ${path}`, { cause: e });
   }
   const parsed = parsePins(text);
-  if (!parsed.ok) throw new GatewayError('mcp_pins_invalid', `${path}: ${parsed.error}`, { location: { file: path } });
+  if (!parsed.ok)
+    throw new GatewayError('mcp_pins_invalid', `${path}: ${parsed.error}`, { location: { file: path } });
   return parsed.value;
 }
 
@@ -44,7 +45,8 @@ export class UpstreamManager {
       resourceUpdated: (_u, uri) => this.resourceListeners.forEach((l) => l(uri)),
     };
     for (const config of host.mcp.upstreams) {
-      if (config.enabled) this.upstreams.set(config.name, new Upstream(config, host, () => this.pins, listener));
+      if (config.enabled)
+        this.upstreams.set(config.name, new Upstream(config, host, () => this.pins, listener));
     }
   }
 
@@ -69,7 +71,11 @@ export class UpstreamManager {
     await Promise.race([all, wait]);
     clearTimeout(timer);
     for (const u of this.upstreams.values()) {
-      if (u.state !== 'ready') this.host.logger.warn({ upstream: u.name, state: u.state, error: u.lastError }, 'mcp upstream not connected at startup; retrying in the background');
+      if (u.state !== 'ready')
+        this.host.logger.warn(
+          { upstream: u.name, state: u.state, error: u.lastError },
+          'mcp upstream not connected at startup; retrying in the background',
+        );
     }
   }
 
@@ -84,7 +90,10 @@ export class UpstreamManager {
     try {
       this.pins = loadPinsFile(this.pinsPath);
     } catch (e) {
-      this.host.logger.error({ file: this.pinsPath, err: e instanceof GatewayError ? e.detail : String(e) }, 'pins file invalid; previous pins stay in force');
+      this.host.logger.error(
+        { file: this.pinsPath, err: e instanceof GatewayError ? e.detail : String(e) },
+        'pins file invalid; previous pins stay in force',
+      );
       return;
     }
     for (const u of this.upstreams.values()) u.rebuildCatalog();
@@ -122,7 +131,10 @@ export class UpstreamManager {
   upstreamForResource(uri: string): Upstream | null {
     const claims = [...this.upstreams.values()].filter((u) => u.state === 'ready' && u.matchesResource(uri));
     if (claims.length > 1) {
-      this.host.logger.warn({ uri, upstreams: claims.map((u) => u.name) }, 'several mcp upstreams claim one resource URI; the first in config order serves it');
+      this.host.logger.warn(
+        { uri, upstreams: claims.map((u) => u.name) },
+        'several mcp upstreams claim one resource URI; the first in config order serves it',
+      );
     }
     return claims[0] ?? null;
   }

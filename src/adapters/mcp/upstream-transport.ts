@@ -1,13 +1,13 @@
 /**
  * Builds the client transport for one upstream from its config: a child process (stdio) with an
  * allowlisted environment, or a Streamable HTTP connection with headers read from secrets and a
- * cap on how much a response may hold.
+ * cap on how much a response may hold (node-fetch.ts).
  */
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { readSecret, resolvePath } from '../../app/config-loader.js';
 import type { UpstreamConfig } from '../../app/config-mcp.js';
-import { GatewayError } from '../../core/errors.js';
+import { nodeFetch } from './node-fetch.js';
 import { StdioClientTransport } from './stdio-client-transport.js';
 
 export interface TransportContext {
@@ -34,37 +34,26 @@ export function childEnvironment(upstream: UpstreamConfig, ctx: TransportContext
 export function httpHeaders(upstream: UpstreamConfig, ctx: TransportContext): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(upstream.http!.headers)) {
-    headers[name] = typeof value === 'string' ? value : `${value.prefix}${readSecret(value.secret, ctx.baseDir, ctx.env)}`;
+    headers[name] =
+      typeof value === 'string' ? value : `${value.prefix}${readSecret(value.secret, ctx.baseDir, ctx.env)}`;
   }
   return headers;
 }
 
-/** A body stream that errors once more than maxBytes have passed through it. */
-function capBody(body: ReadableStream<Uint8Array>, maxBytes: number): ReadableStream<Uint8Array> {
-  let seen = 0;
-  return body.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        seen += chunk.byteLength;
-        if (seen > maxBytes) controller.error(new GatewayError('mcp_result_too_large', `upstream response exceeds ${maxBytes} bytes`));
-        else controller.enqueue(chunk);
-      },
-    }),
-  );
-}
+/** Streamable HTTP to an upstream over nodeFetch; closing it also drops its kept-alive sockets. */
+class HttpUpstreamTransport extends StreamableHTTPClientTransport {
+  constructor(
+    url: URL,
+    headers: Record<string, string>,
+    private readonly fetcher: ReturnType<typeof nodeFetch>,
+  ) {
+    super(url, { requestInit: { headers }, fetch: fetcher });
+  }
 
-/** fetch with a response size cap; redirects are refused (credentials must not follow them). */
-export function limitedFetch(maxBytes: number): (url: string | URL, init?: RequestInit) => Promise<Response> {
-  return async (url, init) => {
-    const res = await fetch(url, { ...init, redirect: 'error' });
-    const declared = Number(res.headers.get('content-length') ?? '0');
-    if (declared > maxBytes) {
-      await res.body?.cancel();
-      throw new GatewayError('mcp_result_too_large', `upstream response of ${declared} bytes exceeds ${maxBytes}`);
-    }
-    if (res.body === null) return res;
-    return new Response(capBody(res.body, maxBytes), { status: res.status, statusText: res.statusText, headers: res.headers });
-  };
+  override async close(): Promise<void> {
+    await super.close();
+    this.fetcher.close();
+  }
 }
 
 export function createUpstreamTransport(upstream: UpstreamConfig, ctx: TransportContext): Transport {
@@ -78,8 +67,9 @@ export function createUpstreamTransport(upstream: UpstreamConfig, ctx: Transport
       onStderr: ctx.onStderr,
     });
   }
-  return new StreamableHTTPClientTransport(new URL(upstream.http!.url), {
-    requestInit: { headers: httpHeaders(upstream, ctx) },
-    fetch: limitedFetch(ctx.maxMessageBytes),
-  });
+  return new HttpUpstreamTransport(
+    new URL(upstream.http!.url),
+    httpHeaders(upstream, ctx),
+    nodeFetch(ctx.maxMessageBytes),
+  );
 }

@@ -19,7 +19,12 @@ import {
   type ResourceTemplate,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { UpstreamConfig } from '../../app/config-mcp.js';
-import { buildCatalog, type CatalogTool, type HoldPolicy, type UpstreamTool } from '../../core/mcp/catalog.js';
+import {
+  buildCatalog,
+  type CatalogTool,
+  type HoldPolicy,
+  type UpstreamTool,
+} from '../../core/mcp/catalog.js';
 import { GatewayError } from '../../core/errors.js';
 import type { PinsFileV1 } from '../../core/mcp/pins.js';
 import type { McpHost } from './host.js';
@@ -92,22 +97,39 @@ export class Upstream {
 
   holdPolicy(): HoldPolicy {
     const m = this.host.mcp;
-    return { onChanged: m.pins.on_changed_definition, onUnpinned: m.pins.on_unpinned, onSuspicious: m.tool_scan.on_suspicious };
+    return {
+      onChanged: m.pins.on_changed_definition,
+      onUnpinned: m.pins.on_unpinned,
+      onSuspicious: m.tool_scan.on_suspicious,
+    };
   }
 
   /** Re-derives the catalog from the last listing (after the pins file changed). */
   rebuildCatalog(): void {
-    this.tools = buildCatalog(this.name, this.rawTools, this.pins(), this.holdPolicy(), (d) => this.host.scanTool(d));
+    this.tools = buildCatalog(this.name, this.rawTools, this.pins(), this.holdPolicy(), (d) =>
+      this.host.scanTool(d),
+    );
     this.toolIndex = new Map(this.tools.map((t) => [t.name, t]));
     for (const t of this.tools) {
       const key = `${t.qualified}@${t.hash}`;
       if (t.hold === null || this.announced.has(key)) continue;
       this.announced.add(key);
-      this.host.logger.warn({ upstream: this.name, tool: t.qualified, code: t.hold.code, reason: t.hold.reason }, 'mcp tool held back');
+      this.host.logger.warn(
+        { upstream: this.name, tool: t.qualified, code: t.hold.code, reason: t.hold.reason },
+        'mcp tool held back',
+      );
       void this.host.recordSystemEvent({
         type: 'mcp.tool_held_back',
         upstream: this.name,
-        detail: { tool: t.qualified, code: t.hold.code, mode: t.hold.mode, reason: t.hold.reason, hash: t.hash, pin: t.pin, signals: t.scan.signals.map((s) => `${s.name}@${s.path}`) },
+        detail: {
+          tool: t.qualified,
+          code: t.hold.code,
+          mode: t.hold.mode,
+          reason: t.hold.reason,
+          hash: t.hash,
+          pin: t.pin,
+          signals: t.scan.signals.map((s) => `${s.name}@${s.path}`),
+        },
       });
     }
   }
@@ -118,12 +140,20 @@ export class Upstream {
   }
 
   matchesResource(uri: string): boolean {
-    return this.resources.some((r) => r.uri === uri) || this.templates.some((t) => t.matcher.match(uri) !== null);
+    return (
+      this.resources.some((r) => r.uri === uri) || this.templates.some((t) => t.matcher.match(uri) !== null)
+    );
   }
 
   callTool(name: string, args: Record<string, unknown>, options: CallOptions): Promise<CallToolResult> {
     const client = this.requireClient();
-    return this.guard(client.callTool({ name, arguments: args }, undefined, this.requestOptions(options)) as Promise<CallToolResult>);
+    return this.guard(
+      client.callTool(
+        { name, arguments: args },
+        undefined,
+        this.requestOptions(options),
+      ) as Promise<CallToolResult>,
+    );
   }
 
   readResource(uri: string, options: CallOptions): Promise<ReadResourceResult> {
@@ -131,7 +161,9 @@ export class Upstream {
   }
 
   getPrompt(name: string, args: Record<string, string>, options: CallOptions): Promise<GetPromptResult> {
-    return this.guard(this.requireClient().getPrompt({ name, arguments: args }, this.requestOptions(options)));
+    return this.guard(
+      this.requireClient().getPrompt({ name, arguments: args }, this.requestOptions(options)),
+    );
   }
 
   subscribe(uri: string): Promise<unknown> {
@@ -154,7 +186,8 @@ export class Upstream {
 
   private requireClient(): Client {
     if (this.state === 'ready' && this.client !== null) return this.client;
-    const why = this.state === 'restarting' ? `restarting after: ${this.lastError ?? 'a failure'}` : this.state;
+    const why =
+      this.state === 'restarting' ? `restarting after: ${this.lastError ?? 'a failure'}` : this.state;
     throw new GatewayError('mcp_upstream_unavailable', `upstream ${this.name} is not connected (${why})`);
   }
 
@@ -181,7 +214,8 @@ export class Upstream {
         baseDir: this.host.baseDir,
         env: this.host.env,
         maxMessageBytes: m.max_message_bytes,
-        onStderr: (line) => this.host.logger.debug({ upstream: this.name, stderr: line.slice(0, 2000) }, 'mcp upstream stderr'),
+        onStderr: (line) =>
+          this.host.logger.debug({ upstream: this.name, stderr: line.slice(0, 2000) }, 'mcp upstream stderr'),
       });
       client = new Client(CLIENT_INFO, { capabilities: {} });
       const c = client;
@@ -189,7 +223,11 @@ export class Upstream {
       client.onclose = () => {
         if (this.client === c) this.lost(gen, 'connection closed');
       };
-      client.onerror = (e) => this.host.logger.warn({ upstream: this.name, err: e.message.slice(0, 500) }, 'mcp upstream transport error');
+      client.onerror = (e) =>
+        this.host.logger.warn(
+          { upstream: this.name, err: e.message.slice(0, 500) },
+          'mcp upstream transport error',
+        );
       await client.connect(transport, { timeout: m.connect_timeout_ms });
       if (gen !== this.generation) throw new Error('superseded');
       this.client = client;
@@ -199,8 +237,15 @@ export class Upstream {
       this.state = 'ready';
       this.connectedAt = Date.now();
       this.lastError = null;
-      this.host.logger.info({ upstream: this.name, tools: this.tools.length, attempt: this.attempts }, 'mcp upstream connected');
-      void this.host.recordSystemEvent({ type: 'mcp.upstream_connected', upstream: this.name, detail: { tools: this.tools.length, attempt: this.attempts } });
+      this.host.logger.info(
+        { upstream: this.name, tools: this.tools.length, attempt: this.attempts },
+        'mcp upstream connected',
+      );
+      void this.host.recordSystemEvent({
+        type: 'mcp.upstream_connected',
+        upstream: this.name,
+        detail: { tools: this.tools.length, attempt: this.attempts },
+      });
       for (const kind of ['tools', 'prompts', 'resources'] as const) this.listener.changed(this, kind);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
@@ -223,8 +268,15 @@ export class Upstream {
     this.attempts++;
     this.state = 'restarting';
     this.lastError = reason;
-    this.host.logger.warn({ upstream: this.name, reason, retry_in_ms: delay, attempt: this.attempts }, 'mcp upstream lost');
-    void this.host.recordSystemEvent({ type: 'mcp.upstream_restarting', upstream: this.name, detail: { reason, retry_in_ms: delay, attempt: this.attempts } });
+    this.host.logger.warn(
+      { upstream: this.name, reason, retry_in_ms: delay, attempt: this.attempts },
+      'mcp upstream lost',
+    );
+    void this.host.recordSystemEvent({
+      type: 'mcp.upstream_restarting',
+      upstream: this.name,
+      detail: { reason, retry_in_ms: delay, attempt: this.attempts },
+    });
     for (const kind of ['tools', 'prompts', 'resources'] as const) this.listener.changed(this, kind);
     this.timer = setTimeout(() => {
       this.timer = null;
@@ -238,7 +290,9 @@ export class Upstream {
       if (gen !== this.generation) return;
       this.refresh(client, [kind])
         .then(() => this.listener.changed(this, kind))
-        .catch((e: unknown) => this.host.logger.warn({ upstream: this.name, kind, err: String(e) }, 'mcp upstream refresh failed'));
+        .catch((e: unknown) =>
+          this.host.logger.warn({ upstream: this.name, kind, err: String(e) }, 'mcp upstream refresh failed'),
+        );
     };
     client.setNotificationHandler(ToolListChangedNotificationSchema, refresh('tools'));
     client.setNotificationHandler(PromptListChangedNotificationSchema, refresh('prompts'));
@@ -253,15 +307,32 @@ export class Upstream {
     const opts = { timeout: this.host.mcp.connect_timeout_ms };
     const max = this.host.mcp.max_items_per_upstream;
     if (kinds.includes('tools')) {
-      this.rawTools = caps.tools ? await this.paginate((cursor) => client.listTools(cursor, opts).then((r) => [r.tools as UpstreamTool[], r.nextCursor]), max) : [];
+      this.rawTools = caps.tools
+        ? await this.paginate(
+            (cursor) => client.listTools(cursor, opts).then((r) => [r.tools as UpstreamTool[], r.nextCursor]),
+            max,
+          )
+        : [];
       this.rebuildCatalog();
     }
     if (kinds.includes('prompts')) {
-      this.prompts = caps.prompts ? await this.paginate((cursor) => client.listPrompts(cursor, opts).then((r) => [r.prompts, r.nextCursor]), max) : [];
+      this.prompts = caps.prompts
+        ? await this.paginate(
+            (cursor) => client.listPrompts(cursor, opts).then((r) => [r.prompts, r.nextCursor]),
+            max,
+          )
+        : [];
     }
     if (kinds.includes('resources') && caps.resources) {
-      this.resources = await this.paginate((cursor) => client.listResources(cursor, opts).then((r) => [r.resources, r.nextCursor]), max);
-      const templates = await this.paginate((cursor) => client.listResourceTemplates(cursor, opts).then((r) => [r.resourceTemplates, r.nextCursor]), max);
+      this.resources = await this.paginate(
+        (cursor) => client.listResources(cursor, opts).then((r) => [r.resources, r.nextCursor]),
+        max,
+      );
+      const templates = await this.paginate(
+        (cursor) =>
+          client.listResourceTemplates(cursor, opts).then((r) => [r.resourceTemplates, r.nextCursor]),
+        max,
+      );
       this.templates = templates.flatMap((template) => {
         try {
           return [{ template, matcher: new UriTemplate(template.uriTemplate) }];
@@ -272,14 +343,20 @@ export class Upstream {
     }
   }
 
-  private async paginate<T>(page: (params: { cursor: string } | undefined) => Promise<[T[], string | undefined]>, max: number): Promise<T[]> {
+  private async paginate<T>(
+    page: (params: { cursor: string } | undefined) => Promise<[T[], string | undefined]>,
+    max: number,
+  ): Promise<T[]> {
     const out: T[] = [];
     let cursor: string | undefined;
     for (let pages = 0; pages < 1000; pages++) {
       const [items, next] = await page(cursor === undefined ? undefined : { cursor });
       out.push(...items);
       if (out.length >= max) {
-        this.host.logger.warn({ upstream: this.name, max }, 'mcp upstream lists more items than max_items_per_upstream; the rest are ignored');
+        this.host.logger.warn(
+          { upstream: this.name, max },
+          'mcp upstream lists more items than max_items_per_upstream; the rest are ignored',
+        );
         return out.slice(0, max);
       }
       if (next === undefined || next === cursor) break;

@@ -11,8 +11,15 @@ interface TargetOptions extends ClientOptions {
 }
 
 function targetOf(opts: TargetOptions): { target: string; id?: string } {
-  const chosen = [opts.agent !== undefined, opts.tool !== undefined, opts.all === true].filter(Boolean).length;
-  if (chosen !== 1) throw new ApiError(0, 'invalid_request', 'give exactly one of --agent <id>, --tool <name or glob>, --all');
+  const chosen = [opts.agent !== undefined, opts.tool !== undefined, opts.all === true].filter(
+    Boolean,
+  ).length;
+  if (chosen !== 1)
+    throw new ApiError(
+      0,
+      'invalid_request',
+      'give exactly one of --agent <id>, --tool <name or glob>, --all',
+    );
   if (opts.all === true) return { target: 'all' };
   return opts.agent !== undefined ? { target: 'agent', id: opts.agent } : { target: 'tool', id: opts.tool! };
 }
@@ -25,12 +32,19 @@ function targetOptions(cmd: Command): Command {
 }
 
 export function registerAdmin(program: Command): void {
-  const cmd = program.command('admin').description('kill switch, posture and status (operator API, admin role)');
-  targetOptions(cmd.command('freeze').description('stop an agent, a tool or everything, from the next request on'))
+  const cmd = program
+    .command('admin')
+    .description('kill switch, posture and status (operator API, admin role)');
+  targetOptions(
+    cmd.command('freeze').description('stop an agent, a tool or everything, from the next request on'),
+  )
     .requiredOption('--reason <text>', 'why (recorded in the ledger)')
     .action((opts: TargetOptions) =>
       runClient(async () => {
-        const r = (await callApi(opts, 'POST', '/v1/admin/freeze', { ...targetOf(opts), reason: opts.reason })) as { changed: boolean };
+        const r = (await callApi(opts, 'POST', '/v1/admin/freeze', {
+          ...targetOf(opts),
+          reason: opts.reason,
+        })) as { changed: boolean };
         if (opts.json) printJson(r);
         else process.stdout.write(r.changed ? 'frozen\n' : 'already frozen\n');
       }),
@@ -45,18 +59,27 @@ export function registerAdmin(program: Command): void {
         else process.stdout.write(r.changed ? 'unfrozen\n' : 'was not frozen\n');
       }),
     );
-  withClientOptions(cmd.command('posture').description('set the posture policy sees: normal, elevated or lockdown').argument('<posture>'))
+  withClientOptions(
+    cmd
+      .command('posture')
+      .description('set the posture policy sees: normal, elevated or lockdown')
+      .argument('<posture>'),
+  )
     .requiredOption('--reason <text>', 'why (recorded in the ledger)')
     .action((posture: string, opts: ClientOptions & { reason: string }) =>
       runClient(async () => {
-        const r = (await callApi(opts, 'PUT', '/v1/admin/posture', { posture, reason: opts.reason })) as { posture: string; previous: string };
+        const r = (await callApi(opts, 'PUT', '/v1/admin/posture', { posture, reason: opts.reason })) as {
+          posture: string;
+          previous: string;
+        };
         if (opts.json) printJson(r);
         else process.stdout.write(`posture ${r.previous} -> ${r.posture}\n`);
       }),
     );
-  withClientOptions(cmd.command('status').description('kill switch, posture, approvals and limits')).action((opts: ClientOptions) =>
-    runClient(async () => {
-      printJson(await callApi(opts, 'GET', '/v1/admin/status'));
-    }),
+  withClientOptions(cmd.command('status').description('kill switch, posture, approvals and limits')).action(
+    (opts: ClientOptions) =>
+      runClient(async () => {
+        printJson(await callApi(opts, 'GET', '/v1/admin/status'));
+      }),
   );
 }

@@ -35,24 +35,35 @@ export function withClientOptions(cmd: Command): Command {
 
 export function operatorKey(opts: ClientOptions, env: NodeJS.ProcessEnv = process.env): string {
   if (opts.keyFile !== undefined) {
-    if ((statSync(opts.keyFile).mode & 0o077) !== 0) throw new ApiError(0, 'config_invalid', `key file ${opts.keyFile} is readable by others: chmod 600 it`);
+    if ((statSync(opts.keyFile).mode & 0o077) !== 0)
+      throw new ApiError(0, 'config_invalid', `key file ${opts.keyFile} is readable by others: chmod 600 it`);
     const key = readFileSync(opts.keyFile, 'utf8').trim();
     if (key === '') throw new ApiError(0, 'config_invalid', `key file ${opts.keyFile} is empty`);
     return key;
   }
   const key = env.PORTCULLIS_OPERATOR_KEY;
-  if (key === undefined || key === '') throw new ApiError(0, 'unauthenticated', 'set PORTCULLIS_OPERATOR_KEY or pass --key-file');
+  if (key === undefined || key === '')
+    throw new ApiError(0, 'unauthenticated', 'set PORTCULLIS_OPERATOR_KEY or pass --key-file');
   return key;
 }
 
 /** Calls the API; a problem+json answer becomes an ApiError with its stable code. */
-export async function callApi(opts: ClientOptions, method: string, path: string, body?: unknown): Promise<unknown> {
+export async function callApi(
+  opts: ClientOptions,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<unknown> {
   const base = (opts.url ?? process.env.PORTCULLIS_URL ?? 'http://127.0.0.1:8787').replace(/\/$/, '');
   const headers: Record<string, string> = { authorization: `Bearer ${operatorKey(opts)}` };
   if (body !== undefined) headers['content-type'] = 'application/json';
   let res: Response;
   try {
-    res = await fetch(`${base}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    res = await fetch(`${base}${path}`, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
   } catch {
     throw new ApiError(0, 'unreachable', `cannot reach the gateway at ${base}`);
   }
@@ -65,7 +76,11 @@ export async function callApi(opts: ClientOptions, method: string, path: string,
   }
   if (!res.ok) {
     const p = (parsed ?? {}) as { code?: string; detail?: string };
-    throw new ApiError(res.status, p.code ?? `http_${res.status}`, p.detail ?? (text.slice(0, 200) || res.statusText));
+    throw new ApiError(
+      res.status,
+      p.code ?? `http_${res.status}`,
+      p.detail ?? (text.slice(0, 200) || res.statusText),
+    );
   }
   return parsed;
 }
@@ -85,30 +100,51 @@ export async function runClient(fn: () => Promise<void>): Promise<void> {
   }
 }
 
-type View = Record<string, unknown> & { id: string; status: string; approvals?: { given: number; needed: number } };
+const str = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
+
+type View = Record<string, unknown> & {
+  id: string;
+  status: string;
+  approvals?: { given: number; needed: number };
+};
 
 function line(a: View): string {
   const action = a.action as { kind?: string; tool?: string } | undefined;
   const what = [action?.kind, action?.tool].filter(Boolean).join(' ');
   const q = a.approvals === undefined ? '' : `${a.approvals.given}/${a.approvals.needed}`;
-  return [a.id, a.status.padEnd(8), String(a.agent_id ?? '').padEnd(16), what.padEnd(32), q.padEnd(5), String(a.expires_at ?? '')].join('  ');
+  return [
+    a.id,
+    a.status.padEnd(8),
+    str(a.agent_id).padEnd(16),
+    what.padEnd(32),
+    q.padEnd(5),
+    str(a.expires_at),
+  ].join('  ');
 }
 
 function details(a: View): string {
   const out = [line(a)];
   const reasons = a.reasons as string[] | undefined;
   if (reasons?.length) out.push(`  why:     ${reasons.join('; ')}`);
-  if (a.on_behalf_of !== undefined && a.on_behalf_of !== null) out.push(`  for:     ${String(a.on_behalf_of)}`);
+  if (typeof a.on_behalf_of === 'string') out.push(`  for:     ${a.on_behalf_of}`);
   if (a.action !== undefined) out.push(`  action:  ${JSON.stringify(a.action)}`);
-  if (a.requirements !== undefined) out.push(`  needs:   ${(a.requirements as Array<{ roles: string[]; count: number }>).map((r) => `${r.count} × ${r.roles.join('/')}`).join(' and ')}`);
-  for (const v of (a.votes as Array<{ by: string; decision: string; at: string; comment?: string }> | undefined) ?? []) {
-    out.push(`  ${v.decision === 'approve' ? 'approved' : 'denied'} by ${v.by} at ${v.at}${v.comment === undefined ? '' : `: ${v.comment}`}`);
+  if (a.requirements !== undefined)
+    out.push(
+      `  needs:   ${(a.requirements as Array<{ roles: string[]; count: number }>).map((r) => `${r.count} × ${r.roles.join('/')}`).join(' and ')}`,
+    );
+  for (const v of (a.votes as
+    Array<{ by: string; decision: string; at: string; comment?: string }> | undefined) ?? []) {
+    out.push(
+      `  ${v.decision === 'approve' ? 'approved' : 'denied'} by ${v.by} at ${v.at}${v.comment === undefined ? '' : `: ${v.comment}`}`,
+    );
   }
   return out.join('\n');
 }
 
 export function registerApprovals(program: Command): void {
-  const cmd = program.command('approvals').description('list, show, approve and deny pending approvals (operator API)');
+  const cmd = program
+    .command('approvals')
+    .description('list, show, approve and deny pending approvals (operator API)');
   withClientOptions(cmd.command('list').description('list approvals, newest first'))
     .option('--status <status>', 'pending, approved, denied or expired')
     .option('--agent <id>', 'only this agent')
@@ -120,7 +156,10 @@ export function registerApprovals(program: Command): void {
         if (opts.agent !== undefined) q.set('agent', opts.agent);
         const body = (await callApi(opts, 'GET', `/v1/approvals?${q.toString()}`)) as { approvals: View[] };
         if (opts.json) printJson(body);
-        else process.stdout.write(body.approvals.length === 0 ? 'no approvals\n' : `${body.approvals.map(line).join('\n')}\n`);
+        else
+          process.stdout.write(
+            body.approvals.length === 0 ? 'no approvals\n' : `${body.approvals.map(line).join('\n')}\n`,
+          );
       }),
     );
   withClientOptions(cmd.command('show').description('show one approval').argument('<id>'))
@@ -134,12 +173,19 @@ export function registerApprovals(program: Command): void {
       }),
     );
   for (const decision of ['approve', 'deny'] as const) {
-    withClientOptions(cmd.command(decision).description(`${decision} an approval (approver role)`).argument('<id>'))
+    withClientOptions(
+      cmd.command(decision).description(`${decision} an approval (approver role)`).argument('<id>'),
+    )
       .option('--comment <text>', 'why (recorded in the ledger)')
       .action((id: string, opts: ClientOptions & { comment?: string }) =>
         runClient(async () => {
           const body = opts.comment === undefined ? {} : { comment: opts.comment };
-          const a = (await callApi(opts, 'POST', `/v1/approvals/${encodeURIComponent(id)}/${decision}`, body)) as View;
+          const a = (await callApi(
+            opts,
+            'POST',
+            `/v1/approvals/${encodeURIComponent(id)}/${decision}`,
+            body,
+          )) as View;
           if (opts.json) printJson(a);
           else process.stdout.write(`${details(a)}\n`);
         }),

@@ -58,7 +58,10 @@ export function registerEval(program: Command): void {
           identity = declared ?? { id: 'eval', roles: [], permissions: [], attributes: {} };
         }
         config.policies.watch = false;
+        // Offline: nothing is written anywhere (no ledger file, no approval store, no counters).
         config.audit.path = ':memory:';
+        config.approvals.store = 'memory';
+        config.limits = { store: 'memory', key_prefix: config.limits.key_prefix };
         const gateway = await createGateway(config, {
           baseDir,
           logger: createLogger('silent'),

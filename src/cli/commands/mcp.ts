@@ -20,14 +20,18 @@ export const API_KEY_ENV = 'PORTCULLIS_API_KEY';
 
 function loadMcpConfig(file: string) {
   const loaded = loadConfigFile(file);
-  if (loaded.config.mcp === undefined) throw new GatewayError('config_invalid', `${loaded.file}: no mcp section (see docs/mcp.md)`);
+  if (loaded.config.mcp === undefined)
+    throw new GatewayError('config_invalid', `${loaded.file}: no mcp section (see docs/mcp.md)`);
   return loaded;
 }
 
 async function runStdio(opts: { config: string }): Promise<void> {
   const key = process.env[API_KEY_ENV];
   if (key === undefined || key === '') {
-    throw new GatewayError('unauthenticated', `set ${API_KEY_ENV} to the agent's API key: a stdio client sends no headers`);
+    throw new GatewayError(
+      'unauthenticated',
+      `set ${API_KEY_ENV} to the agent's API key: a stdio client sends no headers`,
+    );
   }
   const credential: Credential = { type: 'api_key', key };
   const { config, baseDir } = loadMcpConfig(opts.config);
@@ -55,42 +59,81 @@ async function runStdio(opts: { config: string }): Promise<void> {
   process.on('SIGINT', () => shutdown(EXIT.ok));
   process.on('SIGHUP', () => gateway.reloadPolicies('signal'));
   await server.connect(transport);
-  gateway.logger.info({ agent: agent.id, upstreams: config.mcp!.upstreams.map((u) => u.name) }, 'portcullis mcp (stdio) ready');
+  gateway.logger.info(
+    { agent: agent.id, upstreams: config.mcp!.upstreams.map((u) => u.name) },
+    'portcullis mcp (stdio) ready',
+  );
 }
 
 async function runPin(opts: { config: string; upstream?: string[] }): Promise<number> {
   const { config, baseDir } = loadMcpConfig(opts.config);
-  const host = toolingHost(config, baseDir, createLogger(config.log.level === 'info' || config.log.level === 'warn' ? 'error' : config.log.level));
+  const host = toolingHost(
+    config,
+    baseDir,
+    createLogger(config.log.level === 'info' || config.log.level === 'warn' ? 'error' : config.log.level),
+  );
   const report = await pinUpstreams(host, opts.upstream ?? []);
   for (const c of report.changes) {
-    const note = c.before === 'pinned' ? 'unchanged' : c.before === 'changed' ? 'RE-PINNED (definition changed)' : 'pinned (new)';
+    const note =
+      c.before === 'pinned'
+        ? 'unchanged'
+        : c.before === 'changed'
+          ? 'RE-PINNED (definition changed)'
+          : 'pinned (new)';
     process.stdout.write(`${c.tool}  ${c.hash}  ${note}\n`);
-    if (c.suspicious.length > 0) process.stdout.write(`  warning: the poisoning scan flags this tool: ${c.suspicious.join('; ')}\n`);
+    if (c.suspicious.length > 0)
+      process.stdout.write(`  warning: the poisoning scan flags this tool: ${c.suspicious.join('; ')}\n`);
   }
-  for (const f of report.failed) process.stderr.write(`error[mcp_upstream_unavailable]: ${f.upstream}: ${f.error} (its previous pins are kept)\n`);
+  for (const f of report.failed)
+    process.stderr.write(
+      `error[mcp_upstream_unavailable]: ${f.upstream}: ${f.error} (its previous pins are kept)\n`,
+    );
   process.stdout.write(`wrote ${report.file}\n`);
   return report.failed.length > 0 ? EXIT.failure : EXIT.ok;
 }
 
 async function runTools(opts: { config: string; agent?: string; json?: boolean }): Promise<number> {
   const { config, baseDir } = loadMcpConfig(opts.config);
-  const host = toolingHost(config, baseDir, createLogger(config.log.level === 'info' || config.log.level === 'warn' ? 'error' : config.log.level));
+  const host = toolingHost(
+    config,
+    baseDir,
+    createLogger(config.log.level === 'info' || config.log.level === 'warn' ? 'error' : config.log.level),
+  );
   const agentConfig = opts.agent === undefined ? undefined : config.agents.find((a) => a.id === opts.agent);
-  if (opts.agent !== undefined && agentConfig === undefined) throw new GatewayError('invalid_request', `no agent ${opts.agent} in the config`);
-  const policies = agentConfig === undefined ? null : compilePolicyPaths(config.policies.paths.map((p) => resolvePath(baseDir, p)), baseDir);
+  if (opts.agent !== undefined && agentConfig === undefined)
+    throw new GatewayError('invalid_request', `no agent ${opts.agent} in the config`);
+  const policies =
+    agentConfig === undefined
+      ? null
+      : compilePolicyPaths(
+          config.policies.paths.map((p) => resolvePath(baseDir, p)),
+          baseDir,
+        );
   const manager = await connectOffline(host);
   try {
     const rows = describeTools(manager.tools()).map((row, i) => {
       const tool = manager.tools()[i]!;
       if (agentConfig === undefined || policies === null) return row;
-      const agent = { id: agentConfig.id, roles: agentConfig.roles, permissions: agentConfig.permissions, attributes: agentConfig.attributes };
-      const v = visibilityOf(policies, new ConditionClassCache(policies.version), agent, toolCallAction(tool.upstream, tool.name, {}), { now: Date.now() });
+      const agent = {
+        id: agentConfig.id,
+        roles: agentConfig.roles,
+        permissions: agentConfig.permissions,
+        attributes: agentConfig.attributes,
+      };
+      const v = visibilityOf(
+        policies,
+        new ConditionClassCache(policies.version),
+        agent,
+        toolCallAction(tool.upstream, tool.name, {}),
+        { now: Date.now() },
+      );
       return { ...row, [`listed for ${agentConfig.id}`]: v.visible ? 'yes' : 'no', why: v.reason };
     });
     if (opts.json === true) printJson(rows);
     else for (const r of rows) process.stdout.write(`${Object.values(r).join('  ')}\n`);
     const down = [...manager.upstreams.values()].filter((u) => u.state !== 'ready');
-    for (const u of down) process.stderr.write(`error[mcp_upstream_unavailable]: ${u.name}: ${u.lastError ?? u.state}\n`);
+    for (const u of down)
+      process.stderr.write(`error[mcp_upstream_unavailable]: ${u.name}: ${u.lastError ?? u.state}\n`);
     return down.length > 0 ? EXIT.failure : EXIT.ok;
   } finally {
     await manager.close();
@@ -98,12 +141,19 @@ async function runTools(opts: { config: string; agent?: string; json?: boolean }
 }
 
 export function registerMcp(program: Command): void {
-  const mcp = program.command('mcp').description('MCP gateway: stdio server for local clients, tool pins, tool catalog');
+  const mcp = program
+    .command('mcp')
+    .description('MCP gateway: stdio server for local clients, tool pins, tool catalog');
   mcp
     .command('stdio', { isDefault: true })
-    .description(`serve MCP over stdin/stdout for a client that launches portcullis (agent key in ${API_KEY_ENV})`)
+    .description(
+      `serve MCP over stdin/stdout for a client that launches portcullis (agent key in ${API_KEY_ENV})`,
+    )
     .requiredOption('-c, --config <file>', 'gateway config (YAML) with an mcp section')
-    .addHelpText('after', `\nThe agent authenticates with its API key in the environment variable ${API_KEY_ENV}.\nExample: ${API_KEY_ENV}=pcs_... portcullis mcp --config portcullis.yaml`)
+    .addHelpText(
+      'after',
+      `\nThe agent authenticates with its API key in the environment variable ${API_KEY_ENV}.\nExample: ${API_KEY_ENV}=pcs_... portcullis mcp --config portcullis.yaml`,
+    )
     .action(async (opts: { config: string }) => {
       try {
         await runStdio(opts);

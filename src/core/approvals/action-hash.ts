@@ -8,7 +8,12 @@ import { canonicalJson } from '../canonical-json.js';
  * context. Any change to any of them (a different amount, another beneficiary, another user)
  * is a different action that needs its own approval.
  */
-export function actionHash(input: { agentId: string; onBehalfOf: string | null; action: ActionV1; context: ContextV1 | null | undefined }): string {
+export function actionHash(input: {
+  agentId: string;
+  onBehalfOf: string | null;
+  action: ActionV1;
+  context: ContextV1 | null | undefined;
+}): string {
   const a = input.action;
   const canonical = canonicalJson({
     v: 1,

@@ -16,7 +16,13 @@ export function parseDurationMs(text: string): number | null {
   } else {
     const m = ISO.exec(text);
     if (m === null || text === 'P' || text.endsWith('T')) return null;
-    const [w, d, h, min, s] = m.slice(1).map((x) => (x === undefined ? 0 : Number(x))) as [number, number, number, number, number];
+    const [w, d, h, min, s] = m.slice(1).map((x) => (x === undefined ? 0 : Number(x))) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
     ms = (w * 7 + d) * UNIT_MS.d! + h * UNIT_MS.h! + min * UNIT_MS.m! + s * UNIT_MS.s!;
   }
   // Ten years is the longest duration anything here needs.

@@ -6,16 +6,23 @@ import type { Requirement } from './types.js';
  * bipartite matching (augmenting paths), so one person never counts twice even when they hold
  * roles for several requirements.
  */
-export function quorumMet(requirements: readonly Requirement[], approvers: ReadonlyArray<{ by: string; roles: readonly string[] }>): boolean {
+export function quorumMet(
+  requirements: readonly Requirement[],
+  approvers: ReadonlyArray<{ by: string; roles: readonly string[] }>,
+): boolean {
   return seatsFilled(requirements, approvers) === requirements.reduce((n, r) => n + r.count, 0);
 }
 
 /** How many seats the approvers can fill at most. */
-export function seatsFilled(requirements: readonly Requirement[], approvers: ReadonlyArray<{ by: string; roles: readonly string[] }>): number {
+export function seatsFilled(
+  requirements: readonly Requirement[],
+  approvers: ReadonlyArray<{ by: string; roles: readonly string[] }>,
+): number {
   const seats: Requirement[] = requirements.flatMap((r) => Array.from({ length: r.count }, () => r));
   const people = dedupe(approvers);
   const seatOf = new Map<number, number>(); // seat index -> person index
-  const fits = (p: number, s: number): boolean => seats[s]!.roles.some((role) => people[p]!.roles.includes(role));
+  const fits = (p: number, s: number): boolean =>
+    seats[s]!.roles.some((role) => people[p]!.roles.includes(role));
 
   const augment = (p: number, visited: Set<number>): boolean => {
     for (let s = 0; s < seats.length; s++) {
@@ -34,7 +41,9 @@ export function seatsFilled(requirements: readonly Requirement[], approvers: Rea
   return filled;
 }
 
-function dedupe(approvers: ReadonlyArray<{ by: string; roles: readonly string[] }>): Array<{ by: string; roles: readonly string[] }> {
+function dedupe(
+  approvers: ReadonlyArray<{ by: string; roles: readonly string[] }>,
+): Array<{ by: string; roles: readonly string[] }> {
   const seen = new Set<string>();
   return approvers.filter((a) => (seen.has(a.by) ? false : (seen.add(a.by), true)));
 }

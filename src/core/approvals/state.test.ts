@@ -3,7 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { actionHash } from './action-hash.js';
 import { parseDurationMs } from './duration.js';
 import { quorumMet } from './quorum.js';
-import { castVote, consumeApproval, createApproval, expireApproval, planRequest, statusAt, type ApprovalSettings } from './state.js';
+import {
+  castVote,
+  consumeApproval,
+  createApproval,
+  expireApproval,
+  planRequest,
+  statusAt,
+  type ApprovalSettings,
+} from './state.js';
 import type { ApprovalRecordV1, Voter } from './types.js';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -15,7 +23,10 @@ const settings: ApprovalSettings = {
 };
 const action = { kind: 'tool_call', tool: 'payments.transfer', args: { amount: 20000, currency: 'EUR' } };
 
-function pending(requirements = [{ roles: ['treasury'], count: 2 }], onBehalfOf: string | null = 'carol'): ApprovalRecordV1 {
+function pending(
+  requirements = [{ roles: ['treasury'], count: 2 }],
+  onBehalfOf: string | null = 'carol',
+): ApprovalRecordV1 {
   return createApproval(
     {
       id: 'apr_1',
@@ -33,9 +44,18 @@ function pending(requirements = [{ roles: ['treasury'], count: 2 }], onBehalfOf:
   );
 }
 
-const person = (id: string, roles = ['approver', 'treasury'], aliases: string[] = []): Voter => ({ id, roles, aliases });
+const person = (id: string, roles = ['approver', 'treasury'], aliases: string[] = []): Voter => ({
+  id,
+  roles,
+  aliases,
+});
 
-function vote(rec: ApprovalRecordV1, who: Voter, decision: 'approve' | 'deny' = 'approve', at = T0 + 1000): ApprovalRecordV1 {
+function vote(
+  rec: ApprovalRecordV1,
+  who: Voter,
+  decision: 'approve' | 'deny' = 'approve',
+  at = T0 + 1000,
+): ApprovalRecordV1 {
   const r = castVote(rec, who, decision, at, settings);
   if (!r.ok) throw new Error(`${r.error.code}: ${r.error.detail}`);
   return r.value;
@@ -59,8 +79,18 @@ describe('approval state machine', () => {
 
   it('separation of duties: the user the agent acts for cannot approve, by id or by alias', () => {
     const rec = pending(undefined, 'carol@bank.example');
-    for (const who of [person('carol@bank.example'), person('CAROL', undefined, []), person('c.smith', undefined, ['Carol@Bank.Example'])]) {
-      const r = castVote(who.id === 'CAROL' ? pending(undefined, 'carol') : rec, who, 'approve', T0, settings);
+    for (const who of [
+      person('carol@bank.example'),
+      person('CAROL', undefined, []),
+      person('c.smith', undefined, ['Carol@Bank.Example']),
+    ]) {
+      const r = castVote(
+        who.id === 'CAROL' ? pending(undefined, 'carol') : rec,
+        who,
+        'approve',
+        T0,
+        settings,
+      );
       expect(r.ok ? null : r.error.code).toBe('separation_of_duties');
     }
   });
@@ -97,7 +127,9 @@ describe('approval state machine', () => {
       { roles: ['b'], count: 1, expires_in: '30m' } as never,
     ]);
     expect(rec.expires_at - rec.created_at).toBe(30 * 60_000);
-    expect(pending([{ roles: ['a'], count: 1, expires_in: '30d' } as never]).expires_at - T0).toBe(settings.maxExpiryMs);
+    expect(pending([{ roles: ['a'], count: 1, expires_in: '30d' } as never]).expires_at - T0).toBe(
+      settings.maxExpiryMs,
+    );
     expect(pending([]).requirements).toEqual([{ roles: ['approver'], count: 1 }]);
     expect(pending([]).expires_at - T0).toBe(settings.defaultExpiryMs);
   });
@@ -144,7 +176,9 @@ describe('actionHash', () => {
     const h = actionHash(base);
     expect(h).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(actionHash({ ...base, action: { ...action, args: { currency: 'EUR', amount: 20000 } } })).toBe(h);
-    expect(actionHash({ ...base, action: { ...action, args: { amount: 20001, currency: 'EUR' } } })).not.toBe(h);
+    expect(actionHash({ ...base, action: { ...action, args: { amount: 20001, currency: 'EUR' } } })).not.toBe(
+      h,
+    );
     expect(actionHash({ ...base, action: { ...action, tool: 'payments.refund' } })).not.toBe(h);
     expect(actionHash({ ...base, agentId: 'other-bot' })).not.toBe(h);
     expect(actionHash({ ...base, onBehalfOf: 'dan' })).not.toBe(h);
@@ -154,18 +188,40 @@ describe('actionHash', () => {
 
 describe('quorum', () => {
   it('one person holding roles for two requirements fills only one seat', () => {
-    const reqs = [{ roles: ['treasury'], count: 1 }, { roles: ['compliance'], count: 1 }];
+    const reqs = [
+      { roles: ['treasury'], count: 1 },
+      { roles: ['compliance'], count: 1 },
+    ];
     expect(quorumMet(reqs, [{ by: 'alice', roles: ['treasury', 'compliance'] }])).toBe(false);
-    expect(quorumMet(reqs, [{ by: 'alice', roles: ['treasury', 'compliance'] }, { by: 'bob', roles: ['treasury'] }])).toBe(true);
-    expect(quorumMet(reqs, [{ by: 'alice', roles: ['treasury'] }, { by: 'alice', roles: ['compliance'] }])).toBe(false);
+    expect(
+      quorumMet(reqs, [
+        { by: 'alice', roles: ['treasury', 'compliance'] },
+        { by: 'bob', roles: ['treasury'] },
+      ]),
+    ).toBe(true);
+    expect(
+      quorumMet(reqs, [
+        { by: 'alice', roles: ['treasury'] },
+        { by: 'alice', roles: ['compliance'] },
+      ]),
+    ).toBe(false);
   });
 
   it('never met by fewer distinct people than seats (property)', () => {
     const roles = fc.constantFrom('a', 'b', 'c');
     fc.assert(
       fc.property(
-        fc.array(fc.record({ roles: fc.uniqueArray(roles, { minLength: 1 }), count: fc.integer({ min: 1, max: 3 }) }), { minLength: 1, maxLength: 3 }),
-        fc.array(fc.record({ by: fc.constantFrom('p1', 'p2', 'p3', 'p4', 'p5'), roles: fc.uniqueArray(roles) }), { maxLength: 8 }),
+        fc.array(
+          fc.record({
+            roles: fc.uniqueArray(roles, { minLength: 1 }),
+            count: fc.integer({ min: 1, max: 3 }),
+          }),
+          { minLength: 1, maxLength: 3 },
+        ),
+        fc.array(
+          fc.record({ by: fc.constantFrom('p1', 'p2', 'p3', 'p4', 'p5'), roles: fc.uniqueArray(roles) }),
+          { maxLength: 8 },
+        ),
         (reqs, people) => {
           const seats = reqs.reduce((n, r) => n + r.count, 0);
           const distinct = new Set(people.map((p) => p.by)).size;
@@ -184,6 +240,7 @@ describe('parseDurationMs', () => {
     expect(parseDurationMs('PT4H')).toBe(14_400_000);
     expect(parseDurationMs('P1DT1S')).toBe(86_401_000);
     expect(parseDurationMs('P1W')).toBe(604_800_000);
-    for (const bad of ['', 'P', 'PT', '1y', 'P1M', '0s', '10', 'h', '99999d']) expect(parseDurationMs(bad)).toBeNull();
+    for (const bad of ['', 'P', 'PT', '1y', 'P1M', '0s', '10', 'h', '99999d'])
+      expect(parseDurationMs(bad)).toBeNull();
   });
 });

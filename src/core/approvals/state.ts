@@ -38,14 +38,22 @@ export interface NewApproval {
   reasons: readonly string[];
 }
 
-export function createApproval(input: NewApproval, settings: ApprovalSettings, now: number): ApprovalRecordV1 {
-  const requirements = input.requirements.length === 0
-    ? [settings.defaultRequirement]
-    : input.requirements.map((r) => ({ roles: [...new Set(r.roles)], count: r.count }));
+export function createApproval(
+  input: NewApproval,
+  settings: ApprovalSettings,
+  now: number,
+): ApprovalRecordV1 {
+  const requirements =
+    input.requirements.length === 0
+      ? [settings.defaultRequirement]
+      : input.requirements.map((r) => ({ roles: [...new Set(r.roles)], count: r.count }));
   const asked = input.requirements
     .map((r) => (r.expires_in === undefined ? null : parseDurationMs(r.expires_in)))
     .filter((ms): ms is number => ms !== null);
-  const expiry = Math.min(asked.length > 0 ? Math.min(...asked) : settings.defaultExpiryMs, settings.maxExpiryMs);
+  const expiry = Math.min(
+    asked.length > 0 ? Math.min(...asked) : settings.defaultExpiryMs,
+    settings.maxExpiryMs,
+  );
   return {
     v: 1,
     id: input.id,
@@ -100,9 +108,14 @@ export function castVote(
   comment?: string,
 ): Result<ApprovalRecordV1, VoteError> {
   const status = statusAt(rec, now);
-  if (status !== 'pending') return err({ code: 'approval_closed', detail: `approval ${rec.id} is ${status}` });
+  if (status !== 'pending')
+    return err({ code: 'approval_closed', detail: `approval ${rec.id} is ${status}` });
   const conflict = conflictOf(rec, voter);
-  if (conflict !== null) return err({ code: 'separation_of_duties', detail: `${conflict}: they may not decide approval ${rec.id}` });
+  if (conflict !== null)
+    return err({
+      code: 'separation_of_duties',
+      detail: `${conflict}: they may not decide approval ${rec.id}`,
+    });
   if (rec.votes.some((v) => v.by === voter.id)) {
     return err({ code: 'duplicate_vote', detail: `${voter.id} has already voted on approval ${rec.id}` });
   }
@@ -110,13 +123,24 @@ export function castVote(
     const wanted = [...new Set(rec.requirements.flatMap((r) => r.roles))].join(', ');
     return err({ code: 'forbidden', detail: `approval ${rec.id} needs one of the roles ${wanted}` });
   }
-  const vote: Vote = { by: voter.id, decision, at: now, roles: [...voter.roles], ...(comment === undefined ? {} : { comment }) };
+  const vote: Vote = {
+    by: voter.id,
+    decision,
+    at: now,
+    roles: [...voter.roles],
+    ...(comment === undefined ? {} : { comment }),
+  };
   const votes = [...rec.votes, vote];
   const next: ApprovalRecordV1 = { ...rec, votes, revision: rec.revision + 1 };
   if (decision === 'deny') {
     next.status = 'denied';
     next.decided_at = now;
-  } else if (quorumMet(rec.requirements, votes.filter((v) => v.decision === 'approve'))) {
+  } else if (
+    quorumMet(
+      rec.requirements,
+      votes.filter((v) => v.decision === 'approve'),
+    )
+  ) {
     next.status = 'approved';
     next.decided_at = now;
     next.expires_at = Math.max(rec.expires_at, now + settings.useWithinMs);

@@ -189,6 +189,7 @@ export function validateEventShape(value: unknown): Result<AuditEventV1, string>
   if (
     typeof e.time !== 'string' ||
     !EVENT_TIME_PATTERN.test(e.time) ||
+    !Number.isFinite(Date.parse(e.time)) ||
     new Date(Date.parse(e.time)).toISOString() !== e.time
   ) {
     return err('event time is not RFC 3339 UTC with millisecond precision');

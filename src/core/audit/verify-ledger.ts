@@ -35,7 +35,7 @@ export interface VerifyLedgerOptions {
   /** Also check each event's canonical form, id and index columns (slower). */
   content?: boolean;
   onProgress?: (done: number, total: number) => void;
-  /** Rows per read (default 4096). */
+  /** Rows per read (default 1024). */
   chunkSize?: number;
   /** How far the classifier looks for moved events (default 4096). */
   searchWindow?: number;
@@ -77,7 +77,7 @@ export async function verifyLedger(
 ): Promise<LedgerVerification> {
   const trusted = trustedVerifiers(options.keys);
   const content = options.content ?? false;
-  const chunk = options.chunkSize ?? 4096;
+  const chunk = options.chunkSize ?? 1024;
   const witnessed = options.witnessed ?? [];
   const extent = await reader.extent();
   const total = Math.max(extent.events, extent.nodes);
@@ -98,33 +98,25 @@ export async function verifyLedger(
 
   for (let from = 0; from < total; from += chunk) {
     const to = Math.min(total, from + chunk);
-    const [rows, nodes] = await Promise.all([
-      content ? reader.eventRowsWithColumns(from, to) : reader.eventRows(from, to),
-      reader.nodeRows(from, to),
-    ]);
-    let r = 0;
-    let n = 0;
-    for (let i = from; i < to; i++) {
-      const row = rows[r];
-      const hasRow = row !== undefined && row.index === i;
-      if (hasRow) r++;
-      const node = nodes[n];
-      const hasNode = node !== undefined && node.size === i + 1;
-      if (hasNode) n++;
-      if (!hasRow) {
+    const { texts, hashes, rows } = await loadChunk(reader, from, to, content);
+    for (let p = 0; p < to - from; p++) {
+      const i = from + p;
+      const text = texts[p];
+      if (text === undefined) {
         divergence ??= i;
         continue;
       }
-      const leaf = hashLeafTextHex(row.text);
+      const leaf = hashLeafTextHex(text);
       const completed = tree.push(leaf);
       if (needed.has(tree.size)) rootsAt.set(tree.size, tree.rootHex());
-      if (row.text.endsWith(ROTATION_SUFFIX)) noteRotation(row, rotations);
-      if (content) checkContent(row as LedgerEventRowWithColumns, problems);
+      if (text.endsWith(ROTATION_SUFFIX)) noteRotation(i, text, rotations);
+      if (rows) checkContent(rows[p]!, problems);
       if (divergence !== null) continue;
-      if (!hasNode) divergence = i;
-      else if (node.hashes !== completed) {
-        if (!node.hashes.startsWith(leaf)) divergence = i;
-        else nodeMismatch ??= firstBadNode(i, node.hashes, completed);
+      const stored = hashes[p];
+      if (stored === undefined) divergence = i;
+      else if (stored !== completed) {
+        if (!stored.startsWith(leaf)) divergence = i;
+        else nodeMismatch ??= firstBadNode(i, stored, completed);
       }
     }
     options.onProgress?.(to, total);
@@ -202,11 +194,72 @@ function firstBadNode(i: number, stored: string, computed: string): { index: num
   return { index: end - 2 ** level, end };
 }
 
-function noteRotation(row: LedgerEventRow, out: Array<{ index: number; newKey: string }>): void {
+interface Chunk {
+  /** By position in the chunk; undefined where a row is missing. */
+  texts: Array<string | undefined>;
+  hashes: Array<string | undefined>;
+  rows: Array<LedgerEventRowWithColumns | undefined> | null;
+}
+
+/** One chunk of events and stored hashes, by position; the fast path when nothing is missing. */
+async function loadChunk(
+  reader: AuditLedgerReader,
+  from: number,
+  to: number,
+  content: boolean,
+): Promise<Chunk> {
+  const [fastTexts, fastHashes] = await Promise.all([
+    content ? null : reader.eventTexts(from, to),
+    reader.nodeHashes(from, to),
+  ]);
+  const byPosition = <R, T>(
+    items: R[],
+    position: (r: R) => number,
+    value: (r: R) => T,
+  ): Array<T | undefined> => {
+    const out = new Array<T | undefined>(to - from);
+    for (const r of items) out[position(r) - from] = value(r);
+    return out;
+  };
+  const hashes =
+    fastHashes ??
+    byPosition(
+      await reader.nodeRows(from, to),
+      (r) => r.size - 1,
+      (r) => r.hashes,
+    );
+  if (fastTexts) return { texts: fastTexts, hashes, rows: null };
+  if (!content)
+    return {
+      texts: byPosition(
+        await reader.eventRows(from, to),
+        (r) => r.index,
+        (r) => r.text,
+      ),
+      hashes,
+      rows: null,
+    };
+  const full = await reader.eventRowsWithColumns(from, to);
+  return {
+    texts: byPosition(
+      full,
+      (r) => r.index,
+      (r) => r.text,
+    ),
+    hashes,
+    rows: byPosition(
+      full,
+      (r) => r.index,
+      (r) => r,
+    ),
+  };
+}
+
+function noteRotation(index: number, text: string, out: Array<{ index: number; newKey: string }>): void {
   try {
-    const e = JSON.parse(row.text) as { type?: unknown; inputs?: { details?: { new_key?: unknown } } };
+    const e = JSON.parse(text) as { type?: unknown; inputs?: { details?: { new_key?: unknown } } };
     const key = e.inputs?.details?.new_key;
-    if (e.type === 'key_rotation' && typeof key === 'string') out.push({ index: row.index, newKey: key });
+    if (e.type === 'key_rotation' && typeof key === 'string') out.push({ index, newKey: key });
   } catch {
     // Not JSON: reported by the content check or as a hash mismatch.
   }

@@ -6,7 +6,16 @@ import { z } from 'zod';
 import { PII_ENTITIES } from './scanners/pii/index.js';
 
 export const ACTIONS = ['BLOCK', 'ANONYMIZE', 'NONE'] as const;
-export const ENCODINGS = ['base64', 'base32', 'hex', 'percent', 'html', 'unicode_escape', 'rot13', 'morse'] as const;
+export const ENCODINGS = [
+  'base64',
+  'base32',
+  'hex',
+  'percent',
+  'html',
+  'unicode_escape',
+  'rot13',
+  'morse',
+] as const;
 
 const action = z.enum(ACTIONS);
 const detectAction = z.enum(['BLOCK', 'NONE']);
@@ -15,10 +24,16 @@ const detectAction = z.enum(['BLOCK', 'NONE']);
 const directional = <T extends z.ZodType<'BLOCK' | 'ANONYMIZE' | 'NONE'>>(a: T) =>
   z
     .union([a, z.object({ input: a, output: a }).strict()])
-    .transform((v) => (typeof v === 'string' ? { input: v, output: v } : v) as { input: z.infer<T>; output: z.infer<T> });
+    .transform(
+      (v) =>
+        (typeof v === 'string' ? { input: v, output: v } : v) as { input: z.infer<T>; output: z.infer<T> },
+    );
 
-const perDirection = <T extends z.ZodType<'BLOCK' | 'ANONYMIZE' | 'NONE'>>(a: T, input: z.infer<T>, output: z.infer<T>) =>
-  directional(a).prefault({ input, output } as never);
+const perDirection = <T extends z.ZodType<'BLOCK' | 'ANONYMIZE' | 'NONE'>>(
+  a: T,
+  input: z.infer<T>,
+  output: z.infer<T>,
+) => directional(a).prefault({ input, output } as never);
 
 const anonymize = z
   .object({
@@ -80,7 +95,10 @@ export const guardrailsConfigSchema = z
         anonymize: anonymize.prefault({}),
         /** Per-entity overrides, e.g. { US_SSN: { action: 'BLOCK' }, CREDIT_CARD: { anonymize: { mode: 'mask', keepLast: 4 } } }. */
         entityOverrides: z
-          .partialRecord(piiEntity, z.object({ action: directional(action).optional(), anonymize: anonymize.optional() }).strict())
+          .partialRecord(
+            piiEntity,
+            z.object({ action: directional(action).optional(), anonymize: anonymize.optional() }).strict(),
+          )
           .default({}),
       })
       .strict()
@@ -136,7 +154,10 @@ export const guardrailsConfigSchema = z
             name: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/),
             /** Runs on a linear-time engine: no backreferences or lookaround (see docs/guardrails.md). */
             pattern: z.string().min(1).max(4000),
-            flags: z.string().regex(/^[imsu]*$/).default(''),
+            flags: z
+              .string()
+              .regex(/^[imsu]*$/)
+              .default(''),
             action: perDirection(action, 'BLOCK', 'BLOCK'),
             anonymize: anonymize.prefault({ mode: 'tag' }),
           })

@@ -5,7 +5,8 @@
  * character data; NFKC (applied before this table) already covers fullwidth, mathematical,
  * circled and superscript forms, so they are not repeated here.
  *
- * Format: "HEX:replacement" entries separated by spaces, grouped by script.
+ * Format: "HEX:replacement" entries separated by spaces, grouped by script. Pairs of look-alikes where
+ * neither is ASCII fold to one representative of the pair.
  */
 const TABLE = [
   // Cyrillic capitals and small letters
@@ -38,8 +39,16 @@ const TABLE = [
   '2CAC:X 2CAD:x 2C80:A 2C81:a 2C82:B 2C88:E 2C89:e 2C92:I 2C93:i 2C8C:Z',
   // APL and letterlike symbols NFKC leaves alone
   '237A:a 2373:i 2374:p 2375:w 2113:l 212E:e 2129:i',
+  // Latin letters outside ASCII with a Cyrillic twin: both fold to one representative
+  '00C6:AE 04D4:AE 00E6:ae 04D5:ae 00D0:D 0138:k 0182:b 043D:h 025B:e 1D26:r 1D28:n 1D29:p 2C67:H 04A2:H 2C69:K 049A:K',
+  '018F:\u018F 04D8:\u018F 0259:\u0259 04D9:\u0259 01DD:\u0259 019F:\u019F 04E8:\u019F 0275:\u0275 04E9:\u0275',
+  '01A9:\u03A3 0245:\u039B 04E1:\u0292 0413:\u0393 041F:\u03A0 1D2B:\u043B',
+  // Letters that render like a digit of their own script (Myanmar, New Tai Lue, Tai Tham, Balinese, Javanese)
+  '101D:0 199E:0 19B1:1 1A45:0 1B0D:2 1B11:3 1B28:8 1B5C:0 A9C6:0',
+  // Same-shape letters within other scripts (Khmer, Mongolian, Ugaritic/Old Persian, Osmanya)
+  '17A3:\u17A2 1855:\u1835 103D1:\u{10382} 103D3:\u{10393} 12038:\u{1039A} 104A0:\u{10486}',
   // Dashes, minus and typographic quotes (matter for number formats and contractions)
-  '2010:- 2011:- 2012:- 2013:- 2014:- 2015:- 2212:- FE58:- FE63:- 2018:\' 2019:\' 201A:\' 201B:\'',
+  "2010:- 2011:- 2012:- 2013:- 2014:- 2015:- 2212:- FE58:- FE63:- 2018:' 2019:' 201A:' 201B:'",
   '201C:" 201D:" 201E:" 201F:" 2032:\' 2033:" 00B4:\' 02BC:\' 02B9:\' 02BA:"',
 ];
 

@@ -8,17 +8,62 @@
  */
 import { ViewBuilder, toOriginal, type TextView } from './text-view.js';
 
-export type Encoding = 'base64' | 'base32' | 'hex' | 'percent' | 'html' | 'unicode_escape' | 'rot13' | 'morse';
+export type Encoding =
+  'base64' | 'base32' | 'hex' | 'percent' | 'html' | 'unicode_escape' | 'rot13' | 'morse';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 const ENTITIES: Record<string, string> = {
-  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', shy: '\u00ad', zwj: '\u200d', zwnj: '\u200c',
-  lrm: '\u200e', rlm: '\u200f', hellip: '...', mdash: '-', ndash: '-', lsquo: "'", rsquo: "'", ldquo: '"',
-  rdquo: '"', laquo: '"', raquo: '"', tab: '\t', newline: '\n', colon: ':', sol: '/', bsol: '\\', commat: '@',
-  period: '.', comma: ',', excl: '!', quest: '?', num: '#', dollar: '$', percnt: '%', lpar: '(', rpar: ')',
-  ast: '*', plus: '+', equals: '=', lowbar: '_', lsqb: '[', rsqb: ']', lcub: '{', rcub: '}', verbar: '|',
-  grave: '`', semi: ';', copy: '(c)', reg: '(r)', middot: '.', bull: '*',
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: ' ',
+  shy: '\u00ad',
+  zwj: '\u200d',
+  zwnj: '\u200c',
+  lrm: '\u200e',
+  rlm: '\u200f',
+  hellip: '...',
+  mdash: '-',
+  ndash: '-',
+  lsquo: "'",
+  rsquo: "'",
+  ldquo: '"',
+  rdquo: '"',
+  laquo: '"',
+  raquo: '"',
+  tab: '\t',
+  newline: '\n',
+  colon: ':',
+  sol: '/',
+  bsol: '\\',
+  commat: '@',
+  period: '.',
+  comma: ',',
+  excl: '!',
+  quest: '?',
+  num: '#',
+  dollar: '$',
+  percnt: '%',
+  lpar: '(',
+  rpar: ')',
+  ast: '*',
+  plus: '+',
+  equals: '=',
+  lowbar: '_',
+  lsqb: '[',
+  rsqb: ']',
+  lcub: '{',
+  rcub: '}',
+  verbar: '|',
+  grave: '`',
+  semi: ';',
+  copy: '(c)',
+  reg: '(r)',
+  middot: '.',
+  bull: '*',
 };
 
 const INLINE =
@@ -48,8 +93,10 @@ function decodeEscape(m: string): Array<{ out: string; from: number; to: number 
     const body = m.slice(1, -1);
     let out: string | undefined;
     if (body[0] === '#') {
-      const cp = body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
-      out = cp > 0 && cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff) ? String.fromCodePoint(cp) : undefined;
+      const cp =
+        body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
+      out =
+        cp > 0 && cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff) ? String.fromCodePoint(cp) : undefined;
     } else {
       out = ENTITIES[body] ?? ENTITIES[body.toLowerCase()];
     }
@@ -66,7 +113,11 @@ function decodeEscape(m: string): Array<{ out: string; from: number; to: number 
   for (let e = re.exec(m); e; e = re.exec(m)) {
     const cp = parseInt(e[1] ?? e[2] ?? e[3]!, 16);
     if (cp > 0x10ffff) return undefined;
-    pieces.push({ out: e[1] ? String.fromCodePoint(cp) : String.fromCharCode(cp), from: e.index, to: e.index + e[0].length });
+    pieces.push({
+      out: e[1] ? String.fromCodePoint(cp) : String.fromCharCode(cp),
+      from: e.index,
+      to: e.index + e[0].length,
+    });
   }
   return pieces;
 }
@@ -101,20 +152,35 @@ export function looksLikeText(s: string): boolean {
   let letters = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c === 9 || c === 10 || c === 13 || (c >= 0x20 && c < 0x7f) || (c >= 0xa0 && c !== 0xfffd)) printable++;
+    if (c === 9 || c === 10 || c === 13 || (c >= 0x20 && c < 0x7f) || (c >= 0xa0 && c !== 0xfffd))
+      printable++;
     if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c >= 0xc0) letters++;
   }
   return printable / s.length >= 0.95 && letters / s.length >= 0.3;
 }
 
+/**
+ * Base64 of text mixes upper and lower case (or carries digits and + /); a run of one case only is a
+ * word or an identifier, not worth decoding.
+ */
+function base64Shaped(run: string): boolean {
+  return (/[A-Z]/.test(run) && /[a-z]/.test(run)) || /[0-9+/]/.test(run);
+}
+
 function decodeBase64(run: string): string | undefined {
-  const clean = run.replace(/[\r\n]/g, '').replace(/-/g, '+').replace(/_/g, '/').replace(/=+$/, '');
+  if (!base64Shaped(run)) return undefined;
+  const clean = run
+    .replace(/[\r\n]/g, '')
+    .replace(/-/g, '+')
+    .replace(/_/g, '/')
+    .replace(/=+$/, '');
   if (clean.length % 4 === 1) return undefined;
   return bytesToText(Buffer.from(clean, 'base64'));
 }
 
 const B32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 function decodeBase32(run: string): string | undefined {
+  if (!/[2-7]/.test(run)) return undefined; // base32 of text always has digits 2-7; words do not
   const clean = run.toUpperCase().replace(/=+$/, '');
   const out: number[] = [];
   let bits = 0;
@@ -147,11 +213,13 @@ export function rot13(s: string): string {
 
 /** The most frequent English words: a line full of them after ROT13, and not before, is ROT13. */
 const COMMON = new Set(
-  ('the be to of and a in that have i it for not on with he as you do at this but his by from they we say her ' +
+  (
+    'the be to of and a in that have i it for not on with he as you do at this but his by from they we say her ' +
     'she or an will my one all would there their what so up out if about who get which go me when make can ' +
     'like time no just him know take people into year your good some could them see other than then now look ' +
     'only come its over think also back after use two how our work first well way even new want because any ' +
-    'these give day most us is are was were been has had did does ignore instructions previous tell say print').split(' '),
+    'these give day most us is are was were been has had did does ignore instructions previous tell say print'
+  ).split(' '),
 );
 
 function commonWordCount(s: string): { common: number; words: number } {
@@ -165,11 +233,46 @@ function commonWordCount(s: string): { common: number; words: number } {
 }
 
 const MORSE: Record<string, string> = {
-  '.-': 'a', '-...': 'b', '-.-.': 'c', '-..': 'd', '.': 'e', '..-.': 'f', '--.': 'g', '....': 'h', '..': 'i',
-  '.---': 'j', '-.-': 'k', '.-..': 'l', '--': 'm', '-.': 'n', '---': 'o', '.--.': 'p', '--.-': 'q', '.-.': 'r',
-  '...': 's', '-': 't', '..-': 'u', '...-': 'v', '.--': 'w', '-..-': 'x', '-.--': 'y', '--..': 'z',
-  '-----': '0', '.----': '1', '..---': '2', '...--': '3', '....-': '4', '.....': '5', '-....': '6',
-  '--...': '7', '---..': '8', '----.': '9', '.-.-.-': '.', '--..--': ',', '..--..': '?', '-.-.--': '!',
+  '.-': 'a',
+  '-...': 'b',
+  '-.-.': 'c',
+  '-..': 'd',
+  '.': 'e',
+  '..-.': 'f',
+  '--.': 'g',
+  '....': 'h',
+  '..': 'i',
+  '.---': 'j',
+  '-.-': 'k',
+  '.-..': 'l',
+  '--': 'm',
+  '-.': 'n',
+  '---': 'o',
+  '.--.': 'p',
+  '--.-': 'q',
+  '.-.': 'r',
+  '...': 's',
+  '-': 't',
+  '..-': 'u',
+  '...-': 'v',
+  '.--': 'w',
+  '-..-': 'x',
+  '-.--': 'y',
+  '--..': 'z',
+  '-----': '0',
+  '.----': '1',
+  '..---': '2',
+  '...--': '3',
+  '....-': '4',
+  '.....': '5',
+  '-....': '6',
+  '--...': '7',
+  '---..': '8',
+  '----.': '9',
+  '.-.-.-': '.',
+  '--..--': ',',
+  '..--..': '?',
+  '-.-.--': '!',
 };
 
 function decodeMorse(run: string): string | undefined {
@@ -196,36 +299,102 @@ export interface DecodedSpan {
   text: string;
 }
 
-const HEX_RUN = /(?:[0-9a-fA-F]{2}[ :]?){8,}/g;
-const B64_RUN = /[A-Za-z0-9+/_-]{16,}={0,2}(?:\r?\n[A-Za-z0-9+/_-]{16,}={0,2}){0,4096}/g;
-const B32_RUN = /\b(?:[A-Z2-7]{16,}|[a-z2-7]{16,})={0,6}/g;
+const HEX_SEPARATED = /(?:[0-9a-fA-F]{2}[ :]){7,}[0-9a-fA-F]{2}/g;
+const HEX_SEPARATED_PROBE = /[0-9a-fA-F]{2}[ :][0-9a-fA-F]{2}[ :][0-9a-fA-F]{2}[ :]/;
 const MORSE_RUN = /(?:[.-]{1,8}(?: {1,3}| ?\/ ?)){7,}[.-]{1,8}/g;
+
+/** Character classes of the block encodings, one bit each, for the single candidate pass. */
+const B64 = 1;
+const HEX = 2;
+const B32U = 4; // A-Z 2-7
+const B32L = 8; // a-z 2-7
+const CLASS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  let f = 0;
+  if (/[A-Za-z0-9+/_-]/.test(ch)) f |= B64;
+  if (/[0-9a-fA-F]/.test(ch)) f |= HEX;
+  if (/[A-Z2-7]/.test(ch)) f |= B32U;
+  if (/[a-z2-7]/.test(ch)) f |= B32L;
+  CLASS[c] = f;
+}
+
+interface Run {
+  start: number;
+  end: number;
+  flags: number;
+}
+
+/**
+ * Maximal runs (16+ characters) of the base64 alphabet with trailing '=' padding, and which
+ * narrower alphabets (hex, base32) the whole run fits; MIME-wrapped base64 lines are joined. One
+ * pass over the text, instead of one regex per encoding.
+ */
+function encodedRuns(text: string): Run[] {
+  const runs: Run[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c >= 128 || (CLASS[c]! & B64) === 0) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let flags = B64 | HEX | B32U | B32L;
+    while (i < n) {
+      const d = text.charCodeAt(i);
+      if (d >= 128 || (CLASS[d]! & B64) === 0) break;
+      flags &= CLASS[d]!;
+      i++;
+    }
+    let end = i;
+    while (end < n && end - i < 6 && text.charCodeAt(end) === 61) end++; // '=' padding
+    if (end - start < 16) continue;
+    // MIME: further lines of 16+ base64 characters, each after a single line break.
+    for (;;) {
+      let j = end;
+      if (text.charCodeAt(j) === 13) j++;
+      if (text.charCodeAt(j) !== 10) break;
+      let k = j + 1;
+      while (k < n && text.charCodeAt(k) < 128 && (CLASS[text.charCodeAt(k)]! & B64) !== 0) k++;
+      if (k - (j + 1) < 16) break;
+      while (k < n && text.charCodeAt(k) === 61 && k - j < 80) k++;
+      flags &= B64;
+      end = k;
+    }
+    runs.push({ start, end, flags });
+    i = end;
+  }
+  return runs;
+}
 
 /** Finds block-encoded spans of the view that decode to readable text. */
 export function findEncodedSpans(view: TextView, enabled: ReadonlySet<Encoding>): DecodedSpan[] {
   const text = view.text;
   const out: DecodedSpan[] = [];
-  const taken: Array<[number, number]> = [];
-  const overlaps = (s: number, e: number): boolean => taken.some(([a, b]) => s < b && e > a);
-  const tryRun = (re: RegExp, encoding: Encoding, decode: (run: string) => string | undefined): void => {
-    if (!enabled.has(encoding)) return;
+  const accept = (start: number, end: number, encoding: Encoding, decoded: string | undefined): boolean => {
+    if (decoded === undefined || !looksLikeText(decoded)) return false;
+    out.push({ start, end, encoding, text: decoded });
+    return true;
+  };
+  for (const r of encodedRuns(text)) {
+    const run = text.slice(r.start, r.end);
+    if (enabled.has('hex') && r.flags & HEX && accept(r.start, r.end, 'hex', decodeHex(run))) continue;
+    if (enabled.has('base32') && r.flags & (B32U | B32L) && accept(r.start, r.end, 'base32', decodeBase32(run))) continue;
+    if (enabled.has('base64')) accept(r.start, r.end, 'base64', decodeBase64(run));
+  }
+  const taken = out.map((d) => [d.start, d.end] as const);
+  const free = (s: number, e: number): boolean => !taken.some(([a, b]) => s < b && e > a);
+  const tryRegex = (re: RegExp, encoding: Encoding, decode: (run: string) => string | undefined): void => {
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
       const run = m[0].trimEnd();
-      const start = m.index;
-      const end = start + run.length;
-      if (overlaps(start, end)) continue;
-      const decoded = decode(run);
-      if (decoded !== undefined && looksLikeText(decoded)) {
-        out.push({ start, end, encoding, text: decoded });
-        taken.push([start, end]);
-      }
+      if (free(m.index, m.index + run.length)) accept(m.index, m.index + run.length, encoding, decode(run));
     }
   };
-  tryRun(HEX_RUN, 'hex', decodeHex);
-  tryRun(B32_RUN, 'base32', decodeBase32);
-  tryRun(B64_RUN, 'base64', decodeBase64);
-  if (enabled.has('morse') && text.indexOf('.-') >= 0) tryRun(MORSE_RUN, 'morse', decodeMorse);
+  if (enabled.has('hex') && HEX_SEPARATED_PROBE.test(text)) tryRegex(HEX_SEPARATED, 'hex', decodeHex);
+  if (enabled.has('morse') && text.indexOf('.-') >= 0) tryRegex(MORSE_RUN, 'morse', decodeMorse);
   if (enabled.has('rot13') && ROT13_MARKER.test(text)) findRot13(text, out);
   return out;
 }
@@ -246,7 +415,11 @@ function findRot13(text: string, out: DecodedSpan[]): void {
     if (before.words >= 4 && before.common / before.words < 0.25) {
       const rotated = rot13(line);
       const after = commonWordCount(rotated);
-      if (after.common >= 3 && after.common / after.words >= 0.3 && after.common >= 3 * Math.max(1, before.common)) {
+      if (
+        after.common >= 3 &&
+        after.common / after.words >= 0.3 &&
+        after.common >= 3 * Math.max(1, before.common)
+      ) {
         out.push({ start: pos, end, encoding: 'rot13', text: rotated });
       }
     }

@@ -26,7 +26,14 @@ export interface CompiledDetectors {
 }
 
 /** Order in which scanners run on each part (and appear in coverage). */
-export const SCANNER_ORDER: readonly ScannerName[] = ['pii', 'secrets', 'injection', 'topics', 'words', 'custom'];
+export const SCANNER_ORDER: readonly ScannerName[] = [
+  'pii',
+  'secrets',
+  'injection',
+  'topics',
+  'words',
+  'custom',
+];
 
 export function compileDetectors(config: GuardrailsConfig): CompiledDetectors {
   const pii = config.pii;
@@ -36,16 +43,26 @@ export function compileDetectors(config: GuardrailsConfig): CompiledDetectors {
       return { name: c.name, pattern: compileSafePattern(c.pattern, c.flags) };
     } catch (e) {
       if (!(e instanceof PatternError)) throw e;
-      throw new GatewayError('guardrail_pattern_rejected', `custom pattern "${c.name}": ${e.message} (at character ${e.position})`, {
-        location: { path: `guardrails.custom[${i}].pattern` },
-        cause: e,
-      });
+      throw new GatewayError(
+        'guardrail_pattern_rejected',
+        `custom pattern "${c.name}": ${e.message} (at character ${e.position})`,
+        {
+          location: { path: `guardrails.custom[${i}].pattern` },
+          cause: e,
+        },
+      );
     }
   });
   const topicList = config.topics.map((t) => compileTopic(t));
   const wordLists = config.words.map((w) => compileWordList(w));
   return {
-    pii: (text) => scanPii(text, { entities, minConfidence: pii.minConfidence, checksums: pii.checksums, phoneRegions: pii.phoneRegions }),
+    pii: (text) =>
+      scanPii(text, {
+        entities,
+        minConfidence: pii.minConfidence,
+        checksums: pii.checksums,
+        phoneRegions: pii.phoneRegions,
+      }),
     secrets: (text) => scanSecrets(text, config.secrets.minConfidence),
     topics: (text) => topicList.flatMap((t) => t.scan(text)),
     words: (text) => wordLists.flatMap((w) => w.scan(text)),

@@ -5,7 +5,13 @@
  * and the anonymised text. Pure: time comes from `deps.now`, keys from `deps.hmacKey`.
  */
 import { GatewayError } from '../errors.js';
-import { guardrailsConfigSchema, INJECTION_THRESHOLDS, type AnonymizeConfig, type GuardrailsConfig, type GuardrailsConfigInput } from './config.js';
+import {
+  guardrailsConfigSchema,
+  INJECTION_THRESHOLDS,
+  type AnonymizeConfig,
+  type GuardrailsConfig,
+  type GuardrailsConfigInput,
+} from './config.js';
 import type { Encoding } from './decode.js';
 import { compileDetectors, type CompiledDetectors } from './detectors.js';
 import type { PrepareOptions } from './prepare.js';
@@ -13,7 +19,16 @@ import { applyRedactions, newRedactionContext, type Redaction } from './redact.j
 import { scanPart, type Clock } from './scan-part.js';
 import type { InjectionContext } from './scanners/injection/index.js';
 import { createTokenizer, type TokenVault, type Tokenizer } from './tokenize.js';
-import type { Action, Direction, Finding, PartResult, PolicyFindings, ScanCoverage, ScanPart, ScanResult } from './types.js';
+import type {
+  Action,
+  Direction,
+  Finding,
+  PartResult,
+  PolicyFindings,
+  ScanCoverage,
+  ScanPart,
+  ScanResult,
+} from './types.js';
 
 export interface GuardrailsDeps {
   /** Key for keyed hashes and reversible tokens (from the key store); at least 16 bytes. */
@@ -50,7 +65,9 @@ function parseConfig(input: GuardrailsConfigInput | GuardrailsConfig): Guardrail
   const path = ['guardrails', ...first.path.map(String)].join('.');
   throw new GatewayError('guardrail_config_invalid', `${path}: ${first.message}`, {
     location: { path },
-    extra: { issues: r.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })) },
+    extra: {
+      issues: r.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
+    },
   });
 }
 
@@ -64,13 +81,20 @@ function anonymizeModes(config: GuardrailsConfig): AnonymizeConfig[] {
   ];
 }
 
-export function createGuardrails(input: GuardrailsConfigInput | GuardrailsConfig, deps: GuardrailsDeps = {}): Guardrails {
+export function createGuardrails(
+  input: GuardrailsConfigInput | GuardrailsConfig,
+  deps: GuardrailsDeps = {},
+): Guardrails {
   const config = parseConfig(input);
   const needsKey = anonymizeModes(config).some((a) => a.mode === 'hash' || a.mode === 'tokenize');
   if (needsKey && (!deps.hmacKey || deps.hmacKey.length < 16)) {
-    throw new GatewayError('guardrail_config_invalid', 'anonymize mode "hash" or "tokenize" needs a key of at least 16 bytes (deps.hmacKey)');
+    throw new GatewayError(
+      'guardrail_config_invalid',
+      'anonymize mode "hash" or "tokenize" needs a key of at least 16 bytes (deps.hmacKey)',
+    );
   }
-  const tokenizer: Tokenizer | undefined = deps.hmacKey && deps.hmacKey.length >= 16 ? createTokenizer(deps.hmacKey) : undefined;
+  const tokenizer: Tokenizer | undefined =
+    deps.hmacKey && deps.hmacKey.length >= 16 ? createTokenizer(deps.hmacKey) : undefined;
   const detectors: CompiledDetectors = compileDetectors(config);
   const n = config.normalise;
   const prepOpts: PrepareOptions = {
@@ -84,20 +108,33 @@ export function createGuardrails(input: GuardrailsConfigInput | GuardrailsConfig
   };
   const threshold = INJECTION_THRESHOLDS[config.injection.strength];
 
-  const actionFor = (f: { detector: string; type: string }, direction: Direction, listIndex: number): { action: Action; anonymize: AnonymizeConfig } => {
+  const actionFor = (
+    f: { detector: string; type: string },
+    direction: Direction,
+    listIndex: number,
+  ): { action: Action; anonymize: AnonymizeConfig } => {
     switch (f.detector) {
       case 'pii': {
         const o = config.pii.entityOverrides[f.type];
-        return { action: (o?.action ?? config.pii.action)[direction], anonymize: o?.anonymize ?? config.pii.anonymize };
+        return {
+          action: (o?.action ?? config.pii.action)[direction],
+          anonymize: o?.anonymize ?? config.pii.anonymize,
+        };
       }
       case 'secrets':
         return { action: config.secrets.action[direction], anonymize: config.secrets.anonymize };
       case 'topics':
         return { action: config.topics[listIndex]!.action[direction], anonymize: config.pii.anonymize };
       case 'words':
-        return { action: config.words[listIndex]!.action[direction], anonymize: config.words[listIndex]!.anonymize };
+        return {
+          action: config.words[listIndex]!.action[direction],
+          anonymize: config.words[listIndex]!.anonymize,
+        };
       default:
-        return { action: config.custom[listIndex]!.action[direction], anonymize: config.custom[listIndex]!.anonymize };
+        return {
+          action: config.custom[listIndex]!.action[direction],
+          anonymize: config.custom[listIndex]!.anonymize,
+        };
     }
   };
   const listIndex = (detector: string, type: string): number =>
@@ -122,10 +159,27 @@ export function createGuardrails(input: GuardrailsConfigInput | GuardrailsConfig
     const blockReasons: string[] = [];
     const results: PartResult[] = [];
     if (!config.enabled) {
-      for (const p of parts) coverage.push({ scanner: 'guardrails', part: p.part, status: 'skipped', reason: 'guardrails disabled by configuration' });
-      return { direction, parts: parts.map((p) => ({ part: p.part, findings: [], text: p.text, changed: false })), findings: policy, coverage, action: 'NONE', blocked: false, blockReasons, failed: false };
+      for (const p of parts)
+        coverage.push({
+          scanner: 'guardrails',
+          part: p.part,
+          status: 'skipped',
+          reason: 'guardrails disabled by configuration',
+        });
+      return {
+        direction,
+        parts: parts.map((p) => ({ part: p.part, findings: [], text: p.text, changed: false })),
+        findings: policy,
+        coverage,
+        action: 'NONE',
+        blocked: false,
+        blockReasons,
+        failed: false,
+      };
     }
-    const clock: Clock | undefined = deps.now ? { now: deps.now, deadline: opts.deadlineMs === undefined ? Infinity : deps.now() + opts.deadlineMs } : undefined;
+    const clock: Clock | undefined = deps.now
+      ? { now: deps.now, deadline: opts.deadlineMs === undefined ? Infinity : deps.now() + opts.deadlineMs }
+      : undefined;
     const context = opts.injectionContext ?? (direction === 'output' ? 'data' : 'prompt');
     const redaction = newRedactionContext(tokenizer, opts.vault ?? deps.vault, opts.session ?? '');
 
@@ -141,7 +195,8 @@ export function createGuardrails(input: GuardrailsConfigInput | GuardrailsConfig
         if (tokenizer) finding.valueHash = tokenizer.hash(text.slice(f.start, f.end)).slice(0, 32);
         findings.push(finding);
         if (action === 'BLOCK') blockReasons.push(`${f.detector}:${f.type} in ${part}`);
-        else if (action === 'ANONYMIZE') redactions.push({ start: f.start, end: f.end, type: f.type, confidence: f.confidence, anonymize });
+        else if (action === 'ANONYMIZE')
+          redactions.push({ start: f.start, end: f.end, type: f.type, confidence: f.confidence, anonymize });
         addPolicyFinding(policy, finding);
       }
       if (scanned.injection) {
@@ -166,7 +221,8 @@ export function createGuardrails(input: GuardrailsConfigInput | GuardrailsConfig
             evidence: [...seen],
             action,
           });
-          if (action === 'BLOCK') blockReasons.push(`injection:score ${inj.score} >= ${threshold} in ${part}`);
+          if (action === 'BLOCK')
+            blockReasons.push(`injection:score ${inj.score} >= ${threshold} in ${part}`);
         }
       }
       let out = text;
@@ -198,7 +254,8 @@ export function createGuardrails(input: GuardrailsConfigInput | GuardrailsConfig
     scan,
     detokenize(text, session, vault) {
       const v = vault ?? deps.vault;
-      if (!tokenizer || !v) throw new GatewayError('guardrail_config_invalid', 'detokenize needs deps.hmacKey and a vault');
+      if (!tokenizer || !v)
+        throw new GatewayError('guardrail_config_invalid', 'detokenize needs deps.hmacKey and a vault');
       return tokenizer.detokenize(text, session, v);
     },
   };

@@ -28,8 +28,19 @@ export type {
 } from './types.js';
 export { collectParts, applyParts, childPath } from './json-parts.js';
 export { scanJson, type JsonScan } from './scan-json.js';
-export { scanToolDescription, scanToolDefinition, type ToolDescriptionScan, type ToolScanSignal } from './tool-description.js';
-export { createTokenizer, createMemoryVault, type TokenVault, type VaultEntry, type Tokenizer } from './tokenize.js';
+export {
+  scanToolDescription,
+  scanToolDefinition,
+  type ToolDescriptionScan,
+  type ToolScanSignal,
+} from './tool-description.js';
+export {
+  createTokenizer,
+  createMemoryVault,
+  type TokenVault,
+  type VaultEntry,
+  type Tokenizer,
+} from './tokenize.js';
 export { compileSafePattern, PatternError, type SafePattern } from './safe-regex.js';
 export { PII_ENTITIES } from './scanners/pii/index.js';
 export { SECRET_TYPES } from './scanners/secrets/index.js';

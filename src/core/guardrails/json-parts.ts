@@ -28,18 +28,26 @@ export function collectParts(value: JsonValue | undefined, root: string, maxDept
       const s = String(v);
       if (s.replace(/\D/g, '').length >= MIN_NUMBER_DIGITS) out.push({ part: path, text: s });
     } else if (v !== null && typeof v === 'object' && depth < maxDepth) {
-      const entries: Array<[string | number, JsonValue]> = Array.isArray(v) ? v.map((x, i) => [i, x]) : Object.entries(v);
-      for (let i = entries.length - 1; i >= 0; i--) stack.push([entries[i]![1], childPath(path, entries[i]![0]), depth + 1]);
+      const entries: Array<[string | number, JsonValue]> = Array.isArray(v)
+        ? v.map((x, i) => [i, x])
+        : Object.entries(v);
+      for (let i = entries.length - 1; i >= 0; i--)
+        stack.push([entries[i]![1], childPath(path, entries[i]![0]), depth + 1]);
     }
   }
   return out;
 }
 
 /** A copy of `value` with the parts in `replaced` (path -> new text) written back. */
-export function applyParts<T extends JsonValue>(value: T, root: string, replaced: ReadonlyMap<string, string>): T {
+export function applyParts<T extends JsonValue>(
+  value: T,
+  root: string,
+  replaced: ReadonlyMap<string, string>,
+): T {
   if (replaced.size === 0) return value;
   const copy = structuredClone(value);
-  if (replaced.has(root) && (typeof copy === 'string' || typeof copy === 'number')) return replaced.get(root) as T;
+  if (replaced.has(root) && (typeof copy === 'string' || typeof copy === 'number'))
+    return replaced.get(root) as T;
   const stack: Array<[JsonValue, string]> = [[copy, root]];
   while (stack.length > 0) {
     const [v, path] = stack.pop()!;

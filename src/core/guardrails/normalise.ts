@@ -32,12 +32,18 @@ export interface Normalised {
   stats: NormaliseStats;
 }
 
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /[^\u0000-\u007f]/; // eslint-disable-line no-control-regex -- the ASCII range itself
 const MARK = /^\p{M}$/u;
 const LGC_LETTER = /^[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}]$/u;
 
 function isBidiControl(cp: number): boolean {
-  return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) || cp === 0x200e || cp === 0x200f || cp === 0x061c;
+  return (
+    (cp >= 0x202a && cp <= 0x202e) ||
+    (cp >= 0x2066 && cp <= 0x2069) ||
+    cp === 0x200e ||
+    cp === 0x200f ||
+    cp === 0x061c
+  );
 }
 
 /** Characters that render as nothing and only serve to split or disguise words. */
@@ -72,7 +78,7 @@ const memos = new Map<number, Map<number, string>>();
 function memoFor(opts: NormaliseOptions): Map<number, string> {
   const key = (opts.nfkc ? 1 : 0) | (opts.confusables ? 2 : 0) | (opts.foldDiacritics ? 4 : 0);
   let m = memos.get(key);
-  if (!m) memos.set(key, (m = new Map()));
+  if (!m) memos.set(key, (m = new Map<number, string>()));
   return m;
 }
 

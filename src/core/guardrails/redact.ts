@@ -26,13 +26,17 @@ export interface RedactionContext {
   tags: Map<string, Map<string, number>>;
 }
 
-export function newRedactionContext(tokenizer: Tokenizer | undefined, vault: TokenVault | undefined, session: string): RedactionContext {
+export function newRedactionContext(
+  tokenizer: Tokenizer | undefined,
+  vault: TokenVault | undefined,
+  session: string,
+): RedactionContext {
   return { tokenizer, vault, session, tags: new Map() };
 }
 
 function tagFor(ctx: RedactionContext, type: string, value: string): string {
   let byValue = ctx.tags.get(type);
-  if (!byValue) ctx.tags.set(type, (byValue = new Map()));
+  if (!byValue) ctx.tags.set(type, (byValue = new Map<string, number>()));
   let n = byValue.get(value);
   if (n === undefined) byValue.set(value, (n = byValue.size + 1));
   return `<${type}_${n}>`;
@@ -69,7 +73,11 @@ export function mergeRedactions(list: readonly Redaction[]): Redaction[] {
   return out;
 }
 
-export function applyRedactions(text: string, redactions: readonly Redaction[], ctx: RedactionContext): string {
+export function applyRedactions(
+  text: string,
+  redactions: readonly Redaction[],
+  ctx: RedactionContext,
+): string {
   if (redactions.length === 0) return text;
   const merged = mergeRedactions(redactions);
   let out = '';

@@ -32,8 +32,20 @@ const MAX_PROGRAM = 20_000;
 const MAX_COUNT = 1000;
 
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
-const isWord = (c: number): boolean => isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0xfeff || c === 0x2028 || c === 0x2029 || (c >= 0x2000 && c <= 0x200a) || c === 0x1680 || c === 0x202f || c === 0x205f || c === 0x3000;
+const isWord = (c: number): boolean =>
+  isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+const isSpace = (c: number): boolean =>
+  c === 32 ||
+  (c >= 9 && c <= 13) ||
+  c === 0xa0 ||
+  c === 0xfeff ||
+  c === 0x2028 ||
+  c === 0x2029 ||
+  (c >= 0x2000 && c <= 0x200a) ||
+  c === 0x1680 ||
+  c === 0x202f ||
+  c === 0x205f ||
+  c === 0x3000;
 
 class Parser {
   private i = 0;
@@ -79,7 +91,8 @@ class Parser {
       if (m) {
         min = Number(m[1]);
         max = m[2] === undefined ? min : m[3] === '' ? Infinity : Number(m[3]);
-        if (min > MAX_COUNT || (max !== Infinity && max > MAX_COUNT)) throw new PatternError(`repetition count above ${MAX_COUNT}`, this.i);
+        if (min > MAX_COUNT || (max !== Infinity && max > MAX_COUNT))
+          throw new PatternError(`repetition count above ${MAX_COUNT}`, this.i);
         if (max < min) throw new PatternError('repetition {n,m} with m < n', this.i);
         this.i += m[0].length - 1;
       }
@@ -99,8 +112,13 @@ class Parser {
       case '(': {
         this.i++;
         if (this.src.startsWith('?:', this.i)) this.i += 2;
-        else if (/^\?<[A-Za-z_$][\w$]*>/.test(this.src.slice(this.i))) this.i = this.src.indexOf('>', this.i) + 1;
-        else if (this.src[this.i] === '?') throw new PatternError('lookaround and inline modifiers are not supported (no linear-time equivalent)', pos);
+        else if (/^\?<[A-Za-z_$][\w$]*>/.test(this.src.slice(this.i)))
+          this.i = this.src.indexOf('>', this.i) + 1;
+        else if (this.src[this.i] === '?')
+          throw new PatternError(
+            'lookaround and inline modifiers are not supported (no linear-time equivalent)',
+            pos,
+          );
         const inner = this.alternation();
         if (this.src[this.i] !== ')') throw new PatternError('unclosed group', pos);
         this.i++;
@@ -112,7 +130,10 @@ class Parser {
         return this.charClass();
       case '.':
         this.i++;
-        return { t: 'char', pred: this.flags.s ? () => true : (x) => x !== 10 && x !== 13 && x !== 0x2028 && x !== 0x2029 };
+        return {
+          t: 'char',
+          pred: this.flags.s ? () => true : (x) => x !== 10 && x !== 13 && x !== 0x2028 && x !== 0x2029,
+        };
       case '^':
         this.i++;
         return { t: 'assert', kind: 'bol' };
@@ -181,7 +202,8 @@ class Parser {
       this.i += len;
       return parseInt(h[0], 16);
     }
-    if (e === 'k' || /[1-9]/.test(e)) throw new PatternError('backreferences are not supported (no linear-time equivalent)', pos);
+    if (e === 'k' || /[1-9]/.test(e))
+      throw new PatternError('backreferences are not supported (no linear-time equivalent)', pos);
     if (/[A-Za-z]/.test(e)) throw new PatternError(`unknown escape \\${e}`, pos);
     return e.charCodeAt(0);
   }
@@ -196,7 +218,12 @@ class Parser {
     while (this.i < this.src.length && (this.src[this.i] !== ']' || first)) {
       first = false;
       const lo = this.classAtom();
-      if (this.src[this.i] === '-' && this.src[this.i + 1] !== ']' && this.i + 1 < this.src.length && typeof lo === 'number') {
+      if (
+        this.src[this.i] === '-' &&
+        this.src[this.i + 1] !== ']' &&
+        this.i + 1 < this.src.length &&
+        typeof lo === 'number'
+      ) {
         this.i++;
         const hi = this.classAtom();
         if (typeof hi !== 'number') throw new PatternError('bad range in class', this.i);
@@ -239,7 +266,8 @@ type Inst =
   | { op: 'match' };
 
 function emit(node: Node, prog: Inst[]): void {
-  if (prog.length > MAX_PROGRAM) throw new PatternError(`pattern too large (over ${MAX_PROGRAM} instructions)`, 0);
+  if (prog.length > MAX_PROGRAM)
+    throw new PatternError(`pattern too large (over ${MAX_PROGRAM} instructions)`, 0);
   switch (node.t) {
     case 'char':
       prog.push({ op: 'char', pred: node.pred });
@@ -314,7 +342,12 @@ export function compileSafePattern(source: string, flags = ''): SafePattern {
   return { source, findAll: (text, tick) => findAll(prog, f.m, text, tick) };
 }
 
-function assertHolds(kind: 'bol' | 'eol' | 'wordb' | 'nwordb', text: string, i: number, multiline: boolean): boolean {
+function assertHolds(
+  kind: 'bol' | 'eol' | 'wordb' | 'nwordb',
+  text: string,
+  i: number,
+  multiline: boolean,
+): boolean {
   const prev = i > 0 ? text.charCodeAt(i - 1) : -1;
   const next = i < text.length ? text.charCodeAt(i) : -1;
   switch (kind) {
@@ -330,7 +363,12 @@ function assertHolds(kind: 'bol' | 'eol' | 'wordb' | 'nwordb', text: string, i: 
 }
 
 /** Pike VM: thread lists ordered by priority, one start position per thread (leftmost-first). */
-function findAll(prog: Inst[], multiline: boolean, text: string, tick?: () => void): Array<{ start: number; end: number }> {
+function findAll(
+  prog: Inst[],
+  multiline: boolean,
+  text: string,
+  tick?: () => void,
+): Array<{ start: number; end: number }> {
   const n = prog.length;
   const matches: Array<{ start: number; end: number }> = [];
   let clist = { pcs: new Int32Array(n), starts: new Int32Array(n), len: 0 };

@@ -32,6 +32,6 @@ export function scanJson(
     if (p.part === 'prompt' && input.prompt !== undefined) redactedPrompt = p.text;
     else if (p.changed) replaced.set(p.part, p.text);
   }
-  const redactedArgs = applyParts(input.args as JsonValue, root, replaced) as JsonObject;
+  const redactedArgs = applyParts(input.args, root, replaced) as JsonObject;
   return { result, redactedArgs, ...(redactedPrompt !== undefined ? { redactedPrompt } : {}) };
 }

@@ -25,7 +25,8 @@ export interface PartFinding extends RawFinding {
 export interface PartScan {
   findings: PartFinding[];
   coverage: ScanCoverage[];
-  injection: { score: number; hits: Array<InjectionHit & { origStart: number; origEnd: number }> } | undefined;
+  injection:
+    { score: number; hits: Array<InjectionHit & { origStart: number; origEnd: number }> } | undefined;
 }
 
 class DeadlineExceeded extends Error {}
@@ -70,11 +71,16 @@ export function scanPart(
   const coverage: ScanCoverage[] = [];
   const findings: PartFinding[] = [];
   let injection: PartScan['injection'];
-  const fail = (scanner: string, reason: string): void => void coverage.push({ scanner, part, status: 'failed', reason });
+  const fail = (scanner: string, reason: string): void =>
+    void coverage.push({ scanner, part, status: 'failed', reason });
 
   if (text.length > config.limits.maxPartChars) {
     for (const s of SCANNER_ORDER) {
-      if (enabled(config, s)) fail(s, `part is ${text.length} characters, above limits.maxPartChars (${config.limits.maxPartChars})`);
+      if (enabled(config, s))
+        fail(
+          s,
+          `part is ${text.length} characters, above limits.maxPartChars (${config.limits.maxPartChars})`,
+        );
     }
     return { findings, coverage, injection };
   }
@@ -89,7 +95,8 @@ export function scanPart(
     coverage.push({ scanner: 'normalise', part, status: 'ran' });
     if (prepared.stats.truncated) {
       const reason = `decoding stopped at a limit (maxDepth ${prepOpts.maxDepth}, maxDecodedChars ${prepOpts.maxDecodedChars})`;
-      if (config.normalise.decode.onLimit === 'fail') coverage[coverage.length - 1] = { scanner: 'normalise', part, status: 'failed', reason };
+      if (config.normalise.decode.onLimit === 'fail')
+        coverage[coverage.length - 1] = { scanner: 'normalise', part, status: 'failed', reason };
       else coverage[coverage.length - 1]!.reason = reason;
     }
   } catch (e) {
@@ -116,7 +123,8 @@ export function scanPart(
           score: s.score,
           hits: s.hits.map((h) => {
             const view = prepared.views[h.view];
-            const o = view && h.end > h.start ? toOriginal(view, h.start, h.end) : { start: 0, end: text.length };
+            const o =
+              view && h.end > h.start ? toOriginal(view, h.start, h.end) : { start: 0, end: text.length };
             return { ...h, origStart: o.start, origEnd: o.end };
           }),
         };
@@ -125,7 +133,13 @@ export function scanPart(
         for (const view of prepared.views) {
           for (const f of detect(view.text, tick)) {
             const o = toOriginal(view, f.start, f.end);
-            findings.push({ ...f, start: o.start, end: o.end, detector: scanner, ...(view.via.length > 0 ? { via: view.via } : {}) });
+            findings.push({
+              ...f,
+              start: o.start,
+              end: o.end,
+              detector: scanner,
+              ...(view.via.length > 0 ? { via: view.via } : {}),
+            });
           }
           tick();
         }
@@ -136,10 +150,22 @@ export function scanPart(
         discard(findings, scanner);
         if (scanner === 'injection') injection = undefined;
       } else {
-        coverage.push({ scanner, part, status: 'ran', ...(prepared.views.length > 1 ? { reason: `${prepared.views.length} views (decoded or hidden text)` } : {}) });
+        coverage.push({
+          scanner,
+          part,
+          status: 'ran',
+          ...(prepared.views.length > 1
+            ? { reason: `${prepared.views.length} views (decoded or hidden text)` }
+            : {}),
+        });
       }
     } catch (e) {
-      fail(scanner, e instanceof DeadlineExceeded ? 'scan deadline exceeded' : `scanner threw: ${(e as Error).name}: ${(e as Error).message}`.slice(0, 200));
+      fail(
+        scanner,
+        e instanceof DeadlineExceeded
+          ? 'scan deadline exceeded'
+          : `scanner threw: ${(e as Error).name}: ${(e as Error).message}`.slice(0, 200),
+      );
       discard(findings, scanner);
       if (scanner === 'injection') injection = undefined;
     }

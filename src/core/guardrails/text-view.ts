@@ -130,7 +130,11 @@ export class ViewBuilder {
   finish(via: string[], depth: number): TextView {
     return {
       text: this.parts.join(''),
-      map: { kind: 'table', starts: this.starts.subarray(0, this.len), ends: this.ends.subarray(0, this.len) },
+      map: {
+        kind: 'table',
+        starts: this.starts.subarray(0, this.len),
+        ends: this.ends.subarray(0, this.len),
+      },
       via,
       depth,
     };

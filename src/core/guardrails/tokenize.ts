@@ -34,12 +34,14 @@ function derive(key: Uint8Array, info: string): Buffer {
 
 /** Unambiguous concatenation of fields for MAC input. */
 function fields(...parts: string[]): Buffer {
-  return Buffer.concat(parts.flatMap((p) => {
-    const b = Buffer.from(p, 'utf8');
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(b.length);
-    return [len, b];
-  }));
+  return Buffer.concat(
+    parts.flatMap((p) => {
+      const b = Buffer.from(p, 'utf8');
+      const len = Buffer.alloc(4);
+      len.writeUInt32BE(b.length);
+      return [len, b];
+    }),
+  );
 }
 
 export interface Tokenizer {
@@ -60,15 +62,24 @@ export function createTokenizer(key: Uint8Array): Tokenizer {
 
   return {
     tokenize(value, type, session, vault) {
-      const safeType = type.toUpperCase().replace(/[^A-Z0-9_]/g, '_').slice(0, 40) || 'VALUE';
-      const digest = createHmac('sha256', macKey).update(fields(session, safeType, value)).digest('hex');
+      const safeType =
+        type
+          .toUpperCase()
+          .replace(/[^A-Z0-9_]/g, '_')
+          .slice(0, 40) || 'VALUE';
+      const digest = createHmac('sha256', macKey)
+        .update(fields(session, safeType, value))
+        .digest('hex');
       const token = `tok_${safeType}_${digest.slice(0, 20)}`;
       if (!vault.get(token)) {
         const iv = createHmac('sha256', ivKey).update(fields(session, value)).digest().subarray(0, 12);
         const cipher = createCipheriv('aes-256-gcm', encKey, iv);
         cipher.setAAD(fields(session, token));
         const ct = Buffer.concat([cipher.update(value, 'utf8'), cipher.final()]);
-        vault.set(token, { session, ciphertext: Buffer.concat([iv, cipher.getAuthTag(), ct]).toString('base64') });
+        vault.set(token, {
+          session,
+          ciphertext: Buffer.concat([iv, cipher.getAuthTag(), ct]).toString('base64'),
+        });
       }
       return token;
     },

@@ -11,7 +11,11 @@ import { combine, scoreInjection, type InjectionHit } from './scanners/injection
 import type { Strength } from './types.js';
 
 const TOOL_SIGNALS: Array<{ name: string; weight: number; re: RegExp }> = [
-  { name: 'hidden_instruction_tag', weight: 0.7, re: /<\s*\/?\s*(?:important|system|instructions?|secret|hidden|note)\s*>|<!--/i },
+  {
+    name: 'hidden_instruction_tag',
+    weight: 0.7,
+    re: /<\s*\/?\s*(?:important|system|instructions?|secret|hidden|note)\s*>|<!--/i,
+  },
   {
     name: 'sensitive_file_access',
     weight: 0.7,
@@ -67,7 +71,14 @@ function hitsFor(text: string, path: string, slot: number): PathHit[] {
     for (const v of prepared.views) {
       const m = s.re.exec(v.text);
       if (m) {
-        hits.push({ name: s.name, weight: s.weight, view: slot * 1000, start: m.index, end: m.index + m[0].length, path });
+        hits.push({
+          name: s.name,
+          weight: s.weight,
+          view: slot * 1000,
+          start: m.index,
+          end: m.index + m[0].length,
+          path,
+        });
         break;
       }
     }
@@ -90,12 +101,18 @@ function report(hits: PathHit[], strength: Strength): ToolDescriptionScan {
 }
 
 /** Scores one tool description for poisoning. */
-export function scanToolDescription(description: string, opts: { strength?: Strength } = {}): ToolDescriptionScan {
+export function scanToolDescription(
+  description: string,
+  opts: { strength?: Strength } = {},
+): ToolDescriptionScan {
   return report(hitsFor(description, '', 0), opts.strength ?? 'MEDIUM');
 }
 
 /** Scores every string of a tool definition (name, description, input schema...) together. */
-export function scanToolDefinition(definition: unknown, opts: { strength?: Strength } = {}): ToolDescriptionScan {
+export function scanToolDefinition(
+  definition: unknown,
+  opts: { strength?: Strength } = {},
+): ToolDescriptionScan {
   const hits: PathHit[] = [];
   let slot = 0;
   const stack: Array<[unknown, string, number]> = [[definition, '', 0]];

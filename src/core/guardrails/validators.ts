@@ -160,11 +160,16 @@ export function npiValid(d: string): boolean {
 /** US Medicare Beneficiary Identifier (compact, upper case): C A AN N A AN N A A N N. */
 export function mbiValid(s: string): boolean {
   const A = '[AC-HJKMNP-RT-Y]';
-  return new RegExp(`^[1-9]${A}[0-9AC-HJKMNP-RT-Y]\\d${A}[0-9AC-HJKMNP-RT-Y]\\d${A}${A}\\d\\d$`).test(s.toUpperCase());
+  return new RegExp(`^[1-9]${A}[0-9AC-HJKMNP-RT-Y]\\d${A}[0-9AC-HJKMNP-RT-Y]\\d${A}${A}\\d\\d$`).test(
+    s.toUpperCase(),
+  );
 }
 
 const VIN_VALUES: Record<string, number> = Object.fromEntries(
-  [...'ABCDEFGHJKLMNPRSTUVWXYZ'].map((c, i) => [c, [1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 7, 9, 2, 3, 4, 5, 6, 7, 8, 9][i]!]),
+  [...'ABCDEFGHJKLMNPRSTUVWXYZ'].map((c, i) => [
+    c,
+    [1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 7, 9, 2, 3, 4, 5, 6, 7, 8, 9][i]!,
+  ]),
 );
 const VIN_WEIGHTS = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2];
 
@@ -205,7 +210,9 @@ export function base58CheckValid(s: string): boolean {
   }
   const raw = Uint8Array.from(bytes.reverse());
   if (raw.length !== 25 || ![0x00, 0x05, 0x6f, 0xc4].includes(raw[0]!)) return false;
-  const h = createHash('sha256').update(createHash('sha256').update(raw.subarray(0, 21)).digest()).digest();
+  const h = createHash('sha256')
+    .update(createHash('sha256').update(raw.subarray(0, 21)).digest())
+    .digest();
   return h.subarray(0, 4).equals(Buffer.from(raw.subarray(21)));
 }
 
@@ -235,7 +242,11 @@ export function bech32AddressValid(addr: string): boolean {
     if (v < 0) return false;
     data.push(v);
   }
-  const expanded = [...[...hrp].map((c) => c.charCodeAt(0) >> 5), 0, ...[...hrp].map((c) => c.charCodeAt(0) & 31)];
+  const expanded = [
+    ...[...hrp].map((c) => c.charCodeAt(0) >> 5),
+    0,
+    ...[...hrp].map((c) => c.charCodeAt(0) & 31),
+  ];
   const pm = bech32Polymod([...expanded, ...data]);
   const version = data[0]!;
   return version === 0 ? pm === 1 : version <= 16 && pm === 0x2bc830a3;

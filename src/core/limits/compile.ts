@@ -5,7 +5,13 @@
 import type { ActionV1, AgentIdentity, ContextV1, ImpactV1 } from '../action.js';
 import { GatewayError } from '../errors.js';
 import type { JsonObject } from '../json.js';
-import { compileCel, createCelEnvironment, POLICY_VARIABLES, toCelError, type CelProgram } from '../policy/cel.js';
+import {
+  compileCel,
+  createCelEnvironment,
+  POLICY_VARIABLES,
+  toCelError,
+  type CelProgram,
+} from '../policy/cel.js';
 import { withContextDefaults } from '../policy/evaluate.js';
 import { globMatches } from '../policy/glob.js';
 import { err, ok, type Result } from '../result.js';
@@ -34,6 +40,15 @@ function environment(): Environment {
 
 const MAX_KEY_LENGTH = 512;
 
+/** A key or amount expression that does not compile (or has the wrong type). */
+export interface LimitCompileIssue {
+  field: 'key' | 'amount';
+  message: string;
+  /** 0-based offset in the expression where the problem is, when known. */
+  offset: number | null;
+}
+
+/** Compiles a list of limits; messages name the limit (`limit x: key does not compile: ...`). */
 export function compileLimits(specs: readonly LimitSpec[]): Result<CompiledLimit[], string[]> {
   const errors: string[] = [];
   const out: CompiledLimit[] = [];
@@ -41,35 +56,66 @@ export function compileLimits(specs: readonly LimitSpec[]): Result<CompiledLimit
   for (const spec of specs) {
     if (seen.has(spec.id)) errors.push(`limit ${spec.id}: duplicate limit id`);
     seen.add(spec.id);
-    const key = compileExpr(spec.id, 'key', spec.key ?? DEFAULT_LIMIT_KEY, ['string', 'int', 'double', 'dyn'], errors);
-    const amount = spec.kind === 'rolling_sum' && spec.amount !== undefined
-      ? compileExpr(spec.id, 'amount', spec.amount, ['int', 'double', 'dyn'], errors)
-      : null;
-    if (key === null) continue;
-    out.push(buildLimit(spec, key, amount));
+    const r = compileLimit(spec);
+    if (r.ok) out.push(r.value);
+    else for (const i of r.error) errors.push(`limit ${spec.id}: ${i.field} ${i.message}`);
   }
   return errors.length > 0 ? err(errors) : ok(out);
 }
 
-function compileExpr(id: string, field: string, text: string, types: string[], errors: string[]): CelProgram | null {
+/**
+ * Compiles one limit: key and amount through the project's CEL entry point, type-checked. Issue
+ * messages follow the field name (`does not compile: ...`, `must be of type ...`).
+ */
+export function compileLimit(spec: LimitSpec): Result<CompiledLimit, LimitCompileIssue[]> {
+  const issues: LimitCompileIssue[] = [];
+  const key = compileExpr('key', spec.key ?? DEFAULT_LIMIT_KEY, ['string', 'int', 'double', 'dyn'], issues);
+  const amount =
+    spec.kind === 'rolling_sum' && spec.amount !== undefined
+      ? compileExpr('amount', spec.amount, ['int', 'double', 'dyn'], issues)
+      : null;
+  if (key === null || issues.length > 0) return err(issues);
+  return ok(buildLimit(spec, key, amount));
+}
+
+function compileExpr(
+  field: LimitCompileIssue['field'],
+  text: string,
+  types: string[],
+  issues: LimitCompileIssue[],
+): CelProgram | null {
   const r = compileCel(environment(), text);
   if (!r.ok) {
-    errors.push(`limit ${id}: ${field} does not compile: ${r.error.message}`);
+    issues.push({ field, message: `does not compile: ${r.error.message}`, offset: r.error.offset });
     return null;
   }
   if (!types.includes(r.value.type)) {
-    errors.push(`limit ${id}: ${field} must be of type ${types.filter((t) => t !== 'dyn').join(' or ')}, not ${r.value.type}`);
+    issues.push({
+      field,
+      message: `must be of type ${types.filter((t) => t !== 'dyn').join(' or ')}, not ${r.value.type}`,
+      offset: 0,
+    });
     return null;
   }
   return r.value;
 }
 
 function counterOf(spec: LimitSpec): CounterSpec {
-  if (spec.kind === 'token_bucket') return { kind: 'token_bucket', capacity: spec.capacity, refill_per_second: spec.refill_per_second };
-  return { kind: 'rolling_sum', window_ms: spec.window_ms, max: spec.max, buckets: spec.buckets ?? DEFAULT_ROLLING_BUCKETS };
+  if (spec.kind === 'token_bucket')
+    return { kind: 'token_bucket', capacity: spec.capacity, refill_per_second: spec.refill_per_second };
+  return {
+    kind: 'rolling_sum',
+    window_ms: spec.window_ms,
+    max: spec.max,
+    buckets: spec.buckets ?? DEFAULT_ROLLING_BUCKETS,
+  };
 }
 
-function buildLimit(spec: LimitSpec, keyProgram: CelProgram, amountProgram: CelProgram | null): CompiledLimit {
+function buildLimit(
+  spec: LimitSpec,
+  keyProgram: CelProgram,
+  amountProgram: CelProgram | null,
+): CompiledLimit {
   const { kinds, tools } = spec.target;
   const defaultKey = keyProgram.text.trim() === DEFAULT_LIMIT_KEY;
   const fail = (what: string, detail: string): never => {
@@ -87,20 +133,28 @@ function buildLimit(spec: LimitSpec, keyProgram: CelProgram, amountProgram: CelP
     counter: counterOf(spec),
     needsActivation: !defaultKey || amountProgram !== null,
     matches: (kind, tool) =>
-      (kinds.length === 0 || kinds.some((g) => globMatches(g, kind))) && (tools.length === 0 || tools.some((g) => globMatches(g, tool))),
+      (kinds.length === 0 || kinds.some((g) => globMatches(g, kind))) &&
+      (tools.length === 0 || tools.some((g) => globMatches(g, tool))),
     key(activation) {
       // The default key needs no CEL run.
       if (defaultKey) return agentIdOf(activation) ?? fail('key', 'agent.id is missing');
       const v = run(keyProgram, 'key', activation);
-      const s = typeof v === 'string' ? v : typeof v === 'bigint' || typeof v === 'number' ? String(v) : fail('key', 'is not a string');
-      if (s.length === 0 || s.length > MAX_KEY_LENGTH) fail('key', `must be 1 to ${MAX_KEY_LENGTH} characters`);
+      const s =
+        typeof v === 'string'
+          ? v
+          : typeof v === 'bigint' || typeof v === 'number'
+            ? String(v)
+            : fail('key', 'is not a string');
+      if (s.length === 0 || s.length > MAX_KEY_LENGTH)
+        fail('key', `must be 1 to ${MAX_KEY_LENGTH} characters`);
       return s;
     },
     cost(activation) {
       if (amountProgram === null) return 1;
       const v = run(amountProgram, 'amount', activation);
       const n = typeof v === 'bigint' ? Number(v) : v;
-      if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) return fail('amount', 'is not a finite number >= 0');
+      if (typeof n !== 'number' || !Number.isFinite(n) || n < 0)
+        return fail('amount', 'is not a finite number >= 0');
       return n;
     },
   };
@@ -123,14 +177,26 @@ export function limitActivation(input: {
 }): Record<string, unknown> {
   const { agent, action } = input;
   return {
-    agent: { id: agent.id, roles: agent.roles, permissions: agent.permissions, attributes: agent.attributes, on_behalf_of: input.onBehalfOf },
-    action: { kind: action.kind, tool: action.tool ?? '', server: action.server ?? '', args: action.args, prompt: action.prompt ?? '' },
+    agent: {
+      id: agent.id,
+      roles: agent.roles,
+      permissions: agent.permissions,
+      attributes: agent.attributes,
+      on_behalf_of: input.onBehalfOf,
+    },
+    action: {
+      kind: action.kind,
+      tool: action.tool ?? '',
+      server: action.server ?? '',
+      args: action.args,
+      prompt: action.prompt ?? '',
+    },
     context: withContextDefaults((input.context ?? {}) as JsonObject),
     findings: {},
     risk: {},
     usage: {},
     posture: input.posture,
     now: new Date(input.now),
-    impact: (input.impact ?? {}) as JsonObject,
+    impact: input.impact ?? {},
   };
 }

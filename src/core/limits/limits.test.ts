@@ -24,7 +24,14 @@ describe('token bucket', () => {
     }
     expect(admitted).toEqual([true, true, true, false]);
     const denied = takeTokens(s, 1, p, T0);
-    expect(denied.result).toMatchObject({ admitted: false, used: 3, limit: 3, remaining: 0, retry_after_ms: 1000, reset_ms: 3000 });
+    expect(denied.result).toMatchObject({
+      admitted: false,
+      used: 3,
+      limit: 3,
+      remaining: 0,
+      retry_after_ms: 1000,
+      reset_ms: 3000,
+    });
     expect(takeTokens(s, 1, p, T0 + 999).result.admitted).toBe(false);
     expect(takeTokens(s, 1, p, T0 + 1000).result).toMatchObject({ admitted: true, remaining: 0 });
     expect(takeTokens(s, 1, p, T0 + 10_000).result).toMatchObject({ admitted: true, remaining: 2 });
@@ -64,21 +71,28 @@ describe('rolling window', () => {
   it('never admits more than max in any window of window_ms (property)', () => {
     const q: RollingSumParams = { kind: 'rolling_sum', window_ms: 1000, max: 10, buckets: 10 };
     fc.assert(
-      fc.property(fc.array(fc.record({ dt: fc.integer({ min: 0, max: 300 }), cost: fc.integer({ min: 0, max: 6 }) }), { maxLength: 60 }), (steps) => {
-        let s: RollingState | null = null;
-        let t = T0;
-        const admitted: Array<[number, number]> = [];
-        for (const { dt, cost } of steps) {
-          t += dt;
-          const r = addToWindow(s, cost, q, t);
-          s = r.state;
-          if (r.result.admitted) admitted.push([t, cost]);
-        }
-        for (const [start] of admitted) {
-          const sum = admitted.filter(([at]) => at >= start && at < start + q.window_ms).reduce((n, [, c]) => n + c, 0);
-          expect(sum).toBeLessThanOrEqual(q.max);
-        }
-      }),
+      fc.property(
+        fc.array(fc.record({ dt: fc.integer({ min: 0, max: 300 }), cost: fc.integer({ min: 0, max: 6 }) }), {
+          maxLength: 60,
+        }),
+        (steps) => {
+          let s: RollingState | null = null;
+          let t = T0;
+          const admitted: Array<[number, number]> = [];
+          for (const { dt, cost } of steps) {
+            t += dt;
+            const r = addToWindow(s, cost, q, t);
+            s = r.state;
+            if (r.result.admitted) admitted.push([t, cost]);
+          }
+          for (const [start] of admitted) {
+            const sum = admitted
+              .filter(([at]) => at >= start && at < start + q.window_ms)
+              .reduce((n, [, c]) => n + c, 0);
+            expect(sum).toBeLessThanOrEqual(q.max);
+          }
+        },
+      ),
     );
   });
 
@@ -92,12 +106,33 @@ describe('rolling window', () => {
 
 describe('limit specs', () => {
   it('validates the policy shape and converts windows', () => {
-    const r = validateLimitSpec({ id: 'money-24h', target: { tools: ['payments.*'] }, kind: 'rolling_sum', window: '24h', max: 100000, amount: 'action.args.amount' });
+    const r = validateLimitSpec({
+      id: 'money-24h',
+      target: { tools: ['payments.*'] },
+      kind: 'rolling_sum',
+      window: '24h',
+      max: 100000,
+      amount: 'action.args.amount',
+    });
     expect(r).toEqual({
       ok: true,
-      value: { id: 'money-24h', target: { kinds: [], tools: ['payments.*'] }, kind: 'rolling_sum', window_ms: 86_400_000, max: 100000, buckets: 60, amount: 'action.args.amount' },
+      value: {
+        id: 'money-24h',
+        target: { kinds: [], tools: ['payments.*'] },
+        kind: 'rolling_sum',
+        window_ms: 86_400_000,
+        max: 100000,
+        buckets: 60,
+        amount: 'action.args.amount',
+      },
     });
-    const bad = validateLimitSpec({ id: 'x', kind: 'token_bucket', capacity: -1, refill_per_second: 1, extra: true });
+    const bad = validateLimitSpec({
+      id: 'x',
+      kind: 'token_bucket',
+      capacity: -1,
+      refill_per_second: 1,
+      extra: true,
+    });
     expect(bad.ok).toBe(false);
     expect(bad.ok ? [] : bad.error.join('\n')).toMatch(/capacity[\s\S]*extra|extra[\s\S]*capacity/);
     expect(validateLimitSpec({ id: 'x', kind: 'rolling_sum', max: 1 }).ok).toBe(false);
@@ -106,8 +141,22 @@ describe('limit specs', () => {
 
   it('compiles key and amount expressions once and evaluates them per action', () => {
     const specs: LimitSpec[] = [
-      { id: 'per-user', target: { kinds: ['tool_call'], tools: ['payments.*'] }, key: 'agent.on_behalf_of', kind: 'rolling_sum', window_ms: 86_400_000, max: 1000, amount: 'action.args.amount' },
-      { id: 'calls', target: { kinds: [], tools: [] }, kind: 'token_bucket', capacity: 10, refill_per_second: 1 },
+      {
+        id: 'per-user',
+        target: { kinds: ['tool_call'], tools: ['payments.*'] },
+        key: 'agent.on_behalf_of',
+        kind: 'rolling_sum',
+        window_ms: 86_400_000,
+        max: 1000,
+        amount: 'action.args.amount',
+      },
+      {
+        id: 'calls',
+        target: { kinds: [], tools: [] },
+        kind: 'token_bucket',
+        capacity: 10,
+        refill_per_second: 1,
+      },
     ];
     const compiled = compileLimits(specs);
     if (!compiled.ok) throw new Error(compiled.error.join());
@@ -131,8 +180,22 @@ describe('limit specs', () => {
 
   it('reports compile errors and fails closed when an expression fails at run time', () => {
     const broken = compileLimits([
-      { id: 'a', target: { kinds: [], tools: [] }, key: 'agent.id +', kind: 'token_bucket', capacity: 1, refill_per_second: 1 },
-      { id: 'b', target: { kinds: [], tools: [] }, key: 'agent.id == "x"', kind: 'token_bucket', capacity: 1, refill_per_second: 1 },
+      {
+        id: 'a',
+        target: { kinds: [], tools: [] },
+        key: 'agent.id +',
+        kind: 'token_bucket',
+        capacity: 1,
+        refill_per_second: 1,
+      },
+      {
+        id: 'b',
+        target: { kinds: [], tools: [] },
+        key: 'agent.id == "x"',
+        kind: 'token_bucket',
+        capacity: 1,
+        refill_per_second: 1,
+      },
       { id: 'b', target: { kinds: [], tools: [] }, kind: 'token_bucket', capacity: 1, refill_per_second: 1 },
     ]);
     expect(broken.ok ? [] : broken.error).toEqual([
@@ -140,19 +203,50 @@ describe('limit specs', () => {
       expect.stringMatching(/^limit b: key must be of type string or int or double, not bool/),
       'limit b: duplicate limit id',
     ]);
-    const ok = compileLimits([{ id: 'm', target: { kinds: [], tools: [] }, kind: 'rolling_sum', window_ms: 1000, max: 10, amount: 'action.args.amount' }]);
+    const ok = compileLimits([
+      {
+        id: 'm',
+        target: { kinds: [], tools: [] },
+        kind: 'rolling_sum',
+        window_ms: 1000,
+        max: 10,
+        amount: 'action.args.amount',
+      },
+    ]);
     if (!ok.ok) throw new Error('should compile');
-    const act = limitActivation({ agent: { id: 'a', roles: [], permissions: [], attributes: {} }, onBehalfOf: null, action: { kind: 'tool_call', args: { amount: -5 } }, context: undefined, impact: undefined, posture: 'normal', now: T0 });
+    const act = limitActivation({
+      agent: { id: 'a', roles: [], permissions: [], attributes: {} },
+      onBehalfOf: null,
+      action: { kind: 'tool_call', args: { amount: -5 } },
+      context: undefined,
+      impact: undefined,
+      posture: 'normal',
+      now: T0,
+    });
     expect(() => ok.value[0]!.cost(act)).toThrow(GatewayError);
     const missing = { ...act, action: { kind: 'tool_call', tool: '', server: '', args: {}, prompt: '' } };
     expect(() => ok.value[0]!.cost(missing)).toThrow(/limit m: amount failed/);
   });
 
   it('turns counter states into usage facts and breaches', () => {
-    const compiled = compileLimits([{ id: 'calls', target: { kinds: [], tools: [] }, kind: 'token_bucket', capacity: 2, refill_per_second: 0.5 }]);
+    const compiled = compileLimits([
+      {
+        id: 'calls',
+        target: { kinds: [], tools: [] },
+        kind: 'token_bucket',
+        capacity: 2,
+        refill_per_second: 0.5,
+      },
+    ]);
     if (!compiled.ok) throw new Error('should compile');
     const state = { admitted: false, used: 2, limit: 2, remaining: 0, reset_ms: 4000, retry_after_ms: 2000 };
-    expect(usageFacts([['calls', state]])).toEqual({ calls: { used: 2, limit: 2, remaining: 0, reset_ms: 4000 } });
-    expect(breachOf(compiled.value[0]!, state, 1)).toEqual({ limit_id: 'calls', reason: expect.stringContaining('rate limit calls exhausted'), retry_after_ms: 2000 });
+    expect(usageFacts([['calls', state]])).toEqual({
+      calls: { used: 2, limit: 2, remaining: 0, reset_ms: 4000 },
+    });
+    expect(breachOf(compiled.value[0]!, state, 1)).toEqual({
+      limit_id: 'calls',
+      reason: expect.stringContaining('rate limit calls exhausted'),
+      retry_after_ms: 2000,
+    });
   });
 });

@@ -20,7 +20,11 @@ export function sliceIndex(p: RollingSumParams, at: number): number {
 }
 
 /** Slices still inside the window at `now`. */
-export function liveSlices(state: RollingState | null, p: RollingSumParams, now: number): Array<[number, number]> {
+export function liveSlices(
+  state: RollingState | null,
+  p: RollingSumParams,
+  now: number,
+): Array<[number, number]> {
   if (state === null) return [];
   const oldest = sliceIndex(p, now) - p.buckets;
   return state.slices.filter(([i, sum]) => i >= oldest && sum > 0);
@@ -46,7 +50,13 @@ export function addToWindow(
 }
 
 /** Removes `cost` from the slice it was added to at `at` (the action was not carried out). */
-export function removeFromWindow(state: RollingState | null, cost: number, p: RollingSumParams, at: number, now: number): RollingState {
+export function removeFromWindow(
+  state: RollingState | null,
+  cost: number,
+  p: RollingSumParams,
+  at: number,
+  now: number,
+): RollingState {
   const target = sliceIndex(p, at);
   const slices = liveSlices(state, p, now)
     .map(([i, sum]): [number, number] => (i === target ? [i, Math.max(0, sum - cost)] : [i, sum]))
@@ -59,7 +69,13 @@ function dropTime(p: RollingSumParams, i: number): number {
   return (i + p.buckets + 1) * sliceMs(p);
 }
 
-export function windowReport(slices: Array<[number, number]>, cost: number, admitted: boolean, p: RollingSumParams, now: number): CounterState {
+export function windowReport(
+  slices: Array<[number, number]>,
+  cost: number,
+  admitted: boolean,
+  p: RollingSumParams,
+  now: number,
+): CounterState {
   const used = slices.reduce((s, [, sum]) => s + sum, 0);
   const newest = slices[slices.length - 1];
   let retry: number | null = admitted ? 0 : null;

@@ -1,6 +1,7 @@
 /**
  * Validation of `limits:` entries as written in a policy file (after YAML → JSON). The policy
- * parser calls `validateLimitSpec` on each entry; errors are messages with the field path.
+ * parser (src/core/policy/limits.ts) calls `checkLimitSpec` on each entry and maps every issue's
+ * path back to a file position; `validateLimitSpec` gives the same issues as plain messages.
  */
 import { z } from 'zod';
 import { parseDurationMs } from '../approvals/duration.js';
@@ -16,11 +17,15 @@ const positive = z.number().finite().positive().max(1e15);
 const base = {
   id: z.string().regex(ID, 'an id (letters, digits, . _ -, at most 128)'),
   description: z.string().max(4096).optional(),
-  target: z.strictObject({ kinds: z.array(glob).default([]), tools: z.array(glob).default([]) }).default({ kinds: [], tools: [] }),
+  target: z
+    .strictObject({ kinds: z.array(glob).default([]), tools: z.array(glob).default([]) })
+    .default({ kinds: [], tools: [] }),
   key: cel.optional(),
 };
 
-const duration = z.string().refine((s) => parseDurationMs(s) !== null, 'a duration like 60s, 1h, 24h, 7d or PT24H');
+const duration = z
+  .string()
+  .refine((s) => parseDurationMs(s) !== null, 'a duration like 60s, 1h, 24h, 7d or PT24H');
 
 const limitSchema = z.discriminatedUnion('kind', [
   z.strictObject({
@@ -34,19 +39,63 @@ const limitSchema = z.discriminatedUnion('kind', [
       ...base,
       kind: z.literal('rolling_sum'),
       window: duration.optional(),
-      window_ms: z.number().int().positive().max(10 * 366 * 86_400_000).optional(),
+      window_ms: z
+        .number()
+        .int()
+        .positive()
+        .max(10 * 366 * 86_400_000)
+        .optional(),
       max: positive,
       amount: cel.optional(),
       buckets: z.number().int().min(1).max(1000).default(DEFAULT_ROLLING_BUCKETS),
     })
-    .refine((l) => (l.window === undefined) !== (l.window_ms === undefined), 'set exactly one of window or window_ms'),
+    .refine(
+      (l) => (l.window === undefined) !== (l.window_ms === undefined),
+      'set exactly one of window or window_ms',
+    ),
 ]);
+
+/** The keys an entry of each kind may have, and those of `target`. */
+export const LIMIT_SPEC_KEYS: Readonly<{
+  token_bucket: readonly string[];
+  rolling_sum: readonly string[];
+  target: readonly string[];
+}> = {
+  token_bucket: Object.keys(limitSchema.options[0].shape),
+  rolling_sum: Object.keys(limitSchema.options[1].shape),
+  target: ['kinds', 'tools'],
+};
+
+/** One problem with a `limits:` entry. */
+export interface LimitSpecIssue {
+  /** Where, inside the entry: keys and list indexes; empty for the entry itself. */
+  path: ReadonlyArray<string | number>;
+  message: string;
+  /** Set when the problem is keys the map at `path` may not have. */
+  unknownKeys?: string[];
+}
 
 /** One `limits:` entry → LimitSpec, or messages like `capacity: Too small`. */
 export function validateLimitSpec(raw: unknown): Result<LimitSpec, string[]> {
+  const r = checkLimitSpec(raw);
+  if (r.ok) return ok(r.value);
+  return err(r.error.map((i) => `${i.path.length === 0 ? '(limit)' : i.path.join('.')}: ${i.message}`));
+}
+
+/** One `limits:` entry → LimitSpec, or every issue with its path inside the entry. */
+export function checkLimitSpec(raw: unknown): Result<LimitSpec, LimitSpecIssue[]> {
   const r = limitSchema.safeParse(raw);
   if (!r.success) {
-    return err(r.error.issues.map((i) => `${i.path.length === 0 ? '(limit)' : i.path.join('.')}: ${i.message}`));
+    return err(
+      r.error.issues.map((i) => {
+        const issue: LimitSpecIssue = {
+          path: i.path.filter((p): p is string | number => typeof p !== 'symbol'),
+          message: i.message,
+        };
+        if (i.code === 'unrecognized_keys') issue.unknownKeys = [...i.keys];
+        return issue;
+      }),
+    );
   }
   const v = r.data;
   const common = {
@@ -56,7 +105,12 @@ export function validateLimitSpec(raw: unknown): Result<LimitSpec, string[]> {
     ...(v.key === undefined ? {} : { key: v.key }),
   };
   if (v.kind === 'token_bucket') {
-    return ok({ ...common, kind: 'token_bucket', capacity: v.capacity, refill_per_second: v.refill_per_second });
+    return ok({
+      ...common,
+      kind: 'token_bucket',
+      capacity: v.capacity,
+      refill_per_second: v.refill_per_second,
+    });
   }
   return ok({
     ...common,

@@ -33,12 +33,22 @@ export function takeTokens(
 }
 
 /** Gives back `cost` tokens taken earlier (the action was not carried out). */
-export function returnTokens(state: TokenBucketState | null, cost: number, p: TokenBucketParams, now: number): TokenBucketState {
+export function returnTokens(
+  state: TokenBucketState | null,
+  cost: number,
+  p: TokenBucketParams,
+  now: number,
+): TokenBucketState {
   const tokens = Math.min(p.capacity, refill(state, p, now) + cost);
   return { tokens, updated_ms: Math.max(now, state?.updated_ms ?? now) };
 }
 
-export function bucketReport(tokens: number, cost: number, admitted: boolean, p: TokenBucketParams): CounterState {
+export function bucketReport(
+  tokens: number,
+  cost: number,
+  admitted: boolean,
+  p: TokenBucketParams,
+): CounterState {
   const perMs = p.refill_per_second / 1000;
   const missing = p.capacity - tokens;
   let retry: number | null = null;

@@ -45,13 +45,14 @@ interface LimitSpecBase {
 /** A limit as declared in policy. */
 export type LimitSpec =
   | (LimitSpecBase & Omit<TokenBucketParams, 'kind'> & { kind: 'token_bucket' })
-  | (LimitSpecBase & Omit<RollingSumParams, 'kind' | 'buckets'> & {
-      kind: 'rolling_sum';
-      /** CEL giving the amount this action adds (e.g. `action.args.amount`); default 1. */
-      amount?: string;
-      /** Slices of the window (default 60). */
-      buckets?: number;
-    });
+  | (LimitSpecBase &
+      Omit<RollingSumParams, 'kind' | 'buckets'> & {
+        kind: 'rolling_sum';
+        /** CEL giving the amount this action adds (e.g. `action.args.amount`); default 1. */
+        amount?: string;
+        /** Slices of the window (default 60). */
+        buckets?: number;
+      });
 
 /** What one counter reports after an attempt; `usage.<limit_id>` for policy. */
 export interface CounterState {

@@ -17,7 +17,12 @@ export function toolCallAction(upstream: string, tool: string, args: JsonObject)
 }
 
 export function resourceReadAction(upstream: string, uri: string): ActionV1 {
-  return { kind: RESOURCES_READ_KIND, server: upstream, tool: qualifyName(upstream, 'resources'), args: { uri } };
+  return {
+    kind: RESOURCES_READ_KIND,
+    server: upstream,
+    tool: qualifyName(upstream, 'resources'),
+    args: { uri },
+  };
 }
 
 export function promptGetAction(upstream: string, prompt: string, args: Record<string, string>): ActionV1 {

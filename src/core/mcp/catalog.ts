@@ -4,7 +4,13 @@
  * adapter lists the tools, this decides what becomes of each.
  */
 import { qualifiedNameProblem, qualifyName } from './names.js';
-import { hashToolDefinition, pinStatus, type DefinitionHash, type PinStatus, type PinsFileV1 } from './pins.js';
+import {
+  hashToolDefinition,
+  pinStatus,
+  type DefinitionHash,
+  type PinStatus,
+  type PinsFileV1,
+} from './pins.js';
 import type { ToolScanReport } from './tool-poisoning.js';
 
 /** `hide`: not listed, calls denied. `deny`: listed with a neutral notice, calls denied. */
@@ -42,18 +48,39 @@ export interface CatalogTool {
   hold: Hold | null;
 }
 
-export function holdFor(pin: PinStatus, scan: ToolScanReport, nameProblem: string | null, policy: HoldPolicy): Hold | null {
-  if (nameProblem !== null) return { mode: 'hide', code: 'mcp_tool_name_invalid', reason: `tool name ${nameProblem}` };
+export function holdFor(
+  pin: PinStatus,
+  scan: ToolScanReport,
+  nameProblem: string | null,
+  policy: HoldPolicy,
+): Hold | null {
+  if (nameProblem !== null)
+    return { mode: 'hide', code: 'mcp_tool_name_invalid', reason: `tool name ${nameProblem}` };
   if (pin === 'changed' || pin === 'new') {
-    const what = pin === 'changed' ? 'its definition changed since it was pinned' : 'it appeared after the upstream was pinned';
-    return { mode: policy.onChanged, code: 'mcp_tool_definition_changed', reason: `${what}; run \`portcullis mcp pin\` after review` };
+    const what =
+      pin === 'changed'
+        ? 'its definition changed since it was pinned'
+        : 'it appeared after the upstream was pinned';
+    return {
+      mode: policy.onChanged,
+      code: 'mcp_tool_definition_changed',
+      reason: `${what}; run \`portcullis mcp pin\` after review`,
+    };
   }
   if (scan.suspicious && policy.onSuspicious !== 'allow') {
     const names = [...new Set(scan.signals.map((s) => s.name))].join(', ');
-    return { mode: policy.onSuspicious, code: 'mcp_tool_suspicious', reason: `its definition looks poisoned (${names})` };
+    return {
+      mode: policy.onSuspicious,
+      code: 'mcp_tool_suspicious',
+      reason: `its definition looks poisoned (${names})`,
+    };
   }
   if (pin === 'unpinned' && policy.onUnpinned !== 'allow') {
-    return { mode: policy.onUnpinned, code: 'mcp_tool_definition_changed', reason: 'its upstream has no pins; run `portcullis mcp pin`' };
+    return {
+      mode: policy.onUnpinned,
+      code: 'mcp_tool_definition_changed',
+      reason: 'its upstream has no pins; run `portcullis mcp pin`',
+    };
   }
   return null;
 }
@@ -89,7 +116,11 @@ export function buildCatalog(
 }
 
 /** What a listing shows for a tool held back in `deny` mode: nothing of the suspect definition. */
-export function heldBackListing(tool: CatalogTool): { name: string; description: string; inputSchema: { type: 'object' } } {
+export function heldBackListing(tool: CatalogTool): {
+  name: string;
+  description: string;
+  inputSchema: { type: 'object' };
+} {
   return {
     name: tool.qualified,
     description: `Held back by Portcullis: ${tool.hold?.reason ?? 'not available'}. Calls are refused.`,

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { LISTING_STATIC_FIELDS as S, LISTING_STATIC_FIELDS_WITH_ARGS as A, readsOnlyStaticInputs } from './condition-inputs.js';
+import {
+  LISTING_STATIC_FIELDS as S,
+  LISTING_STATIC_FIELDS_WITH_ARGS as A,
+  readsOnlyStaticInputs,
+} from './condition-inputs.js';
 
 describe('readsOnlyStaticInputs', () => {
   it.each([
@@ -33,7 +37,7 @@ describe('readsOnlyStaticInputs', () => {
     "agent.on_behalf_of == 'alice'",
     'has(agent)',
     'action.prompt.contains("x")',
-    "agent.roles.exists(r, r == action.args.role)",
+    'agent.roles.exists(r, r == action.args.role)',
   ])('dynamic: %s', (cel) => {
     expect(readsOnlyStaticInputs(cel, S)).toBe(false);
   });

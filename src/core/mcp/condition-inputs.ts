@@ -30,11 +30,21 @@ export const LISTING_STATIC_FIELDS_WITH_ARGS: StaticFields = {
   action: new Set(['kind', 'tool', 'server', 'args', 'prompt']),
 };
 
-const POLICY_VARIABLES = new Set(['agent', 'action', 'context', 'findings', 'risk', 'usage', 'posture', 'now']);
+const POLICY_VARIABLES = new Set([
+  'agent',
+  'action',
+  'context',
+  'findings',
+  'risk',
+  'usage',
+  'posture',
+  'now',
+]);
 
 const isIdentStart = (c: string): boolean => /[A-Za-z_]/.test(c);
 const isIdentPart = (c: string): boolean => /[A-Za-z0-9_]/.test(c);
-const isSpace = (c: string): boolean => c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f' || c === '\v';
+const isSpace = (c: string): boolean =>
+  c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f' || c === '\v';
 
 /** Index just past a string literal starting at `i` (a quote, after any r/b prefix). */
 function skipString(src: string, i: number, raw: boolean): number {

@@ -11,7 +11,12 @@ describe('tool namespacing', () => {
   it('cannot collide: an upstream name has no dot, so each qualified name has one owner', () => {
     expect(isUpstreamName('a.b')).toBe(false);
     const names = new Set<string>();
-    for (const [u, t] of [['a', 'b.c'], ['ab', 'c'], ['a', 'bc']] as const) names.add(qualifyName(u, t));
+    for (const [u, t] of [
+      ['a', 'b.c'],
+      ['ab', 'c'],
+      ['a', 'bc'],
+    ] as const)
+      names.add(qualifyName(u, t));
     expect(names.size).toBe(3);
   });
 

@@ -41,7 +41,8 @@ export function splitQualifiedName(qualified: string): QualifiedName | null {
  * reject them, and odd characters are a way to impersonate another tool in a listing.
  */
 export function qualifiedNameProblem(qualified: string): string | null {
-  if (qualified.length > MAX_QUALIFIED_NAME_LENGTH) return `longer than ${MAX_QUALIFIED_NAME_LENGTH} characters`;
+  if (qualified.length > MAX_QUALIFIED_NAME_LENGTH)
+    return `longer than ${MAX_QUALIFIED_NAME_LENGTH} characters`;
   if (!TOOL_NAME_CHARS.test(qualified)) return 'contains characters outside A-Z a-z 0-9 _ - .';
   return null;
 }

@@ -1,14 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { emptyPins, formatPins, hashToolDefinition, parsePins, pinStatus, withUpstreamPins } from './pins.js';
 
-const tool = { name: 'read', description: 'Reads a file', inputSchema: { type: 'object', properties: { path: { type: 'string' } } } };
+const tool = {
+  name: 'read',
+  description: 'Reads a file',
+  inputSchema: { type: 'object', properties: { path: { type: 'string' } } },
+};
 
 describe('tool definition pins', () => {
   it('hashes canonical JSON: key order does not matter, any content change does', () => {
-    const reordered = { inputSchema: { properties: { path: { type: 'string' } }, type: 'object' }, description: 'Reads a file', name: 'read' };
+    const reordered = {
+      inputSchema: { properties: { path: { type: 'string' } }, type: 'object' },
+      description: 'Reads a file',
+      name: 'read',
+    };
     expect(hashToolDefinition(reordered)).toBe(hashToolDefinition(tool));
     expect(hashToolDefinition({ ...tool, description: 'Reads a file.' })).not.toBe(hashToolDefinition(tool));
-    expect(hashToolDefinition({ ...tool, annotations: { readOnlyHint: true } })).not.toBe(hashToolDefinition(tool));
+    expect(hashToolDefinition({ ...tool, annotations: { readOnlyHint: true } })).not.toBe(
+      hashToolDefinition(tool),
+    );
     expect(hashToolDefinition(tool)).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
 
@@ -22,7 +32,11 @@ describe('tool definition pins', () => {
   });
 
   it('round-trips through its stable text form', () => {
-    const pins = withUpstreamPins(withUpstreamPins(emptyPins(), 'b', { z: hashToolDefinition(1), a: hashToolDefinition(2) }), 'a', {});
+    const pins = withUpstreamPins(
+      withUpstreamPins(emptyPins(), 'b', { z: hashToolDefinition(1), a: hashToolDefinition(2) }),
+      'a',
+      {},
+    );
     const text = formatPins(pins);
     expect(text.indexOf('"a"')).toBeLessThan(text.indexOf('"b"'));
     const back = parsePins(text);

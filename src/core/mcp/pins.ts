@@ -44,10 +44,12 @@ export function parsePins(text: string): Result<PinsFileV1, string> {
   }
   const pins = emptyPins();
   for (const [upstream, entry] of Object.entries(raw.upstreams)) {
-    if (!isRecord(entry) || !isRecord(entry.tools)) return err(`upstreams.${upstream}: expected {"tools": {...}}`);
+    if (!isRecord(entry) || !isRecord(entry.tools))
+      return err(`upstreams.${upstream}: expected {"tools": {...}}`);
     const tools: Record<string, DefinitionHash> = {};
     for (const [tool, hash] of Object.entries(entry.tools)) {
-      if (typeof hash !== 'string' || !HASH.test(hash)) return err(`upstreams.${upstream}.tools.${tool}: expected "sha256:<64 hex>"`);
+      if (typeof hash !== 'string' || !HASH.test(hash))
+        return err(`upstreams.${upstream}.tools.${tool}: expected "sha256:<64 hex>"`);
       tools[tool] = hash as DefinitionHash;
     }
     pins.upstreams[upstream] = { tools };
@@ -85,6 +87,10 @@ export function pinStatus(pins: PinsFileV1, upstream: string, tool: string, hash
 }
 
 /** Replaces one upstream's pins with the given hashes (the other upstreams are kept). */
-export function withUpstreamPins(pins: PinsFileV1, upstream: string, hashes: Record<string, DefinitionHash>): PinsFileV1 {
+export function withUpstreamPins(
+  pins: PinsFileV1,
+  upstream: string,
+  hashes: Record<string, DefinitionHash>,
+): PinsFileV1 {
   return { version: 1, upstreams: { ...pins.upstreams, [upstream]: { tools: { ...hashes } } } };
 }

@@ -18,16 +18,32 @@ export interface ToolScanReport {
 }
 
 /** Invisible or direction-changing characters: zero-width, bidi controls, Unicode tags. */
-// eslint-disable-next-line no-control-regex
-const HIDDEN = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u{E0000}-\u{E007F}\u0000-\u0008\u000B\u000C\u000E-\u001F]/u;
+const HIDDEN =
+  // eslint-disable-next-line no-control-regex
+  /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u{E0000}-\u{E007F}\u0000-\u0008\u000B\u000C\u000E-\u001F]/u;
 
 const PATTERNS: Array<[string, RegExp]> = [
   ['instruction_tag', /<\s*\/?\s*(important|system|instructions?|secret|hidden)\s*>/i],
-  ['ignore_instructions', /\b(ignore|disregard|forget)\b[^.\n]{0,40}\b(previous|prior|above|earlier|other|all)\b[^.\n]{0,20}\b(instructions?|rules|prompts?)\b/i],
-  ['conceal_from_user', /\b(do\s+not|don'?t|never)\s+(tell|mention|inform|reveal|show|let)\b[^.\n]{0,30}\b(user|human|operator)\b/i],
-  ['sensitive_path', /(~\/\.ssh|\bid_(rsa|ed25519|ecdsa)\b|\/etc\/(passwd|shadow)|\.aws\/credentials|\bmcp\.json\b|\.env\b)/i],
-  ['cross_tool_instruction', /\b(before|after|instead of)\s+(using|calling|invoking)\s+(this|any|the\s+\w+)\s+tool\b/i],
-  ['exfiltration', /\b(send|post|upload|forward|include)\b[^.\n]{0,40}\b(contents?|secrets?|keys?|tokens?|passwords?|credentials?)\b[^.\n]{0,40}\b(to|in)\b/i],
+  [
+    'ignore_instructions',
+    /\b(ignore|disregard|forget)\b[^.\n]{0,40}\b(previous|prior|above|earlier|other|all)\b[^.\n]{0,20}\b(instructions?|rules|prompts?)\b/i,
+  ],
+  [
+    'conceal_from_user',
+    /\b(do\s+not|don'?t|never)\s+(tell|mention|inform|reveal|show|let)\b[^.\n]{0,30}\b(user|human|operator)\b/i,
+  ],
+  [
+    'sensitive_path',
+    /(~\/\.ssh|\bid_(rsa|ed25519|ecdsa)\b|\/etc\/(passwd|shadow)|\.aws\/credentials|\bmcp\.json\b|\.env\b)/i,
+  ],
+  [
+    'cross_tool_instruction',
+    /\b(before|after|instead of)\s+(using|calling|invoking)\s+(this|any|the\s+\w+)\s+tool\b/i,
+  ],
+  [
+    'exfiltration',
+    /\b(send|post|upload|forward|include)\b[^.\n]{0,40}\b(contents?|secrets?|keys?|tokens?|passwords?|credentials?)\b[^.\n]{0,40}\b(to|in)\b/i,
+  ],
   ['html_comment', /<!--/],
 ];
 

@@ -51,15 +51,25 @@ function policies(): CompiledPolicySet {
   return r.value;
 }
 
-const agent = (over: Partial<AgentIdentity> = {}): AgentIdentity => ({ id: 'a', roles: [], permissions: [], attributes: {}, ...over });
+const agent = (over: Partial<AgentIdentity> = {}): AgentIdentity => ({
+  id: 'a',
+  roles: [],
+  permissions: [],
+  attributes: {},
+  ...over,
+});
 
 describe('tools/list visibility rule', () => {
   const set = policies();
   const classes = new ConditionClassCache(set.version);
-  const visible = (a: AgentIdentity, tool: string) => visibilityOf(set, classes, a, toolCallAction('fs', tool, {}), { now: 0 });
+  const visible = (a: AgentIdentity, tool: string) =>
+    visibilityOf(set, classes, a, toolCallAction('fs', tool, {}), { now: 0 });
 
   it('lists a tool a static allow rule allows, even though a dynamic deny may still deny a call', () => {
-    expect(visible(agent({ permissions: ['files:read'] }), 'read_file')).toEqual({ visible: true, reason: 'rule mcp/readers-read allows' });
+    expect(visible(agent({ permissions: ['files:read'] }), 'read_file')).toEqual({
+      visible: true,
+      reason: 'rule mcp/readers-read allows',
+    });
   });
 
   it('hides a tool when every allow rule is static and false', () => {
@@ -71,11 +81,17 @@ describe('tools/list visibility rule', () => {
   });
 
   it('hides a tool a static deny rule denies, whatever the arguments', () => {
-    expect(visible(agent({ roles: ['intern'] }), 'delete')).toEqual({ visible: false, reason: 'rule mcp/interns-never-delete denies' });
+    expect(visible(agent({ roles: ['intern'] }), 'delete')).toEqual({
+      visible: false,
+      reason: 'rule mcp/interns-never-delete denies',
+    });
   });
 
   it('lists escalate-only tools (the call asks for approval)', () => {
-    expect(visible(agent(), 'delete')).toEqual({ visible: true, reason: 'rule mcp/delete-needs-human escalates' });
+    expect(visible(agent(), 'delete')).toEqual({
+      visible: true,
+      reason: 'rule mcp/delete-needs-human escalates',
+    });
   });
 
   it('hides a tool whose static condition errors (the call would be denied)', () => {
@@ -84,17 +100,26 @@ describe('tools/list visibility rule', () => {
 
   it('hides tools no rule targets, and everything when no policy is loaded', () => {
     expect(visible(agent({ permissions: ['files:read'] }), 'unknown_tool').visible).toBe(false);
-    expect(visibilityOf(null, classes, agent(), toolCallAction('fs', 'read_file', {}), { now: 0 }).visible).toBe(false);
+    expect(
+      visibilityOf(null, classes, agent(), toolCallAction('fs', 'read_file', {}), { now: 0 }).visible,
+    ).toBe(false);
   });
 
   it('decides resources exactly when the uri is known', () => {
-    const read = (uri: string) => visibilityOf(set, classes, agent(), resourceReadAction('fs', uri), { now: 0, argsKnown: true });
+    const read = (uri: string) =>
+      visibilityOf(set, classes, agent(), resourceReadAction('fs', uri), { now: 0, argsKnown: true });
     expect(read('file:///public/a.txt').visible).toBe(true);
     expect(read('file:///private/a.txt').visible).toBe(false);
   });
 
   it('is sound: whenever it hides a tool, calls with any arguments are denied', () => {
-    const argSets = [{}, { path: '/tmp/a' }, { path: '~/.ssh/id_rsa' }, { content: 'x' }, { content: 'x'.repeat(200) }];
+    const argSets = [
+      {},
+      { path: '/tmp/a' },
+      { path: '~/.ssh/id_rsa' },
+      { content: 'x' },
+      { content: 'x'.repeat(200) },
+    ];
     const agents = [agent(), agent({ permissions: ['files:read'] }), agent({ roles: ['intern'] })];
     for (const a of agents) {
       for (const tool of ['read_file', 'write_file', 'delete', 'broken', 'other']) {

@@ -17,7 +17,12 @@
 import type { ActionV1, AgentIdentity } from '../action.js';
 import type { JsonObject } from '../json.js';
 import type { CompiledPolicySet, PolicyInput } from '../policy/types.js';
-import { LISTING_STATIC_FIELDS, LISTING_STATIC_FIELDS_WITH_ARGS, readsOnlyStaticInputs, type StaticFields } from './condition-inputs.js';
+import {
+  LISTING_STATIC_FIELDS,
+  LISTING_STATIC_FIELDS_WITH_ARGS,
+  readsOnlyStaticInputs,
+  type StaticFields,
+} from './condition-inputs.js';
 
 export interface Visibility {
   visible: boolean;
@@ -53,8 +58,20 @@ export class ConditionClassCache {
 function probeInput(agent: AgentIdentity, action: ActionV1, now: number): PolicyInput {
   const empty: JsonObject = {};
   return {
-    agent: { id: agent.id, roles: agent.roles, permissions: agent.permissions, attributes: agent.attributes, on_behalf_of: null },
-    action: { kind: action.kind, tool: action.tool ?? '', server: action.server ?? '', args: action.args, prompt: action.prompt ?? '' },
+    agent: {
+      id: agent.id,
+      roles: agent.roles,
+      permissions: agent.permissions,
+      attributes: agent.attributes,
+      on_behalf_of: null,
+    },
+    action: {
+      kind: action.kind,
+      tool: action.tool ?? '',
+      server: action.server ?? '',
+      args: action.args,
+      prompt: action.prompt ?? '',
+    },
     context: empty,
     findings: empty,
     risk: empty,
@@ -78,12 +95,15 @@ export function visibilityOf(
   for (const entry of evaluation.explanation ?? []) {
     const rule = `${entry.policy_id}/${entry.rule_id}`;
     if (classes.isStatic(entry.condition, argsKnown)) {
-      if (typeof entry.result === 'object') return { visible: false, reason: `rule ${rule} fails to evaluate (deny)` };
+      if (typeof entry.result === 'object')
+        return { visible: false, reason: `rule ${rule} fails to evaluate (deny)` };
       if (entry.result && entry.effect === 'deny') return { visible: false, reason: `rule ${rule} denies` };
       if (entry.result) maybeAllowed ??= `rule ${rule} ${entry.effect === 'allow' ? 'allows' : 'escalates'}`;
     } else if (entry.effect !== 'deny') {
       maybeAllowed ??= `rule ${rule} may ${entry.effect === 'allow' ? 'allow' : 'escalate'}, depending on the call`;
     }
   }
-  return maybeAllowed === null ? { visible: false, reason: 'no rule can allow it' } : { visible: true, reason: maybeAllowed };
+  return maybeAllowed === null
+    ? { visible: false, reason: 'no rule can allow it' }
+    : { visible: true, reason: maybeAllowed };
 }

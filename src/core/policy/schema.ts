@@ -3,12 +3,9 @@
  * types are reported at the offending node with the dotted path of the field.
  */
 import { isMap, isScalar, isSeq, type Node as YamlNode, type YAMLMap } from 'yaml';
-import { suggest, type NodeReader } from './yaml-source.js';
+import { suggest, type DiagnosticIds, type NodeReader } from './yaml-source.js';
 
-export interface Ids {
-  policy_id?: string | undefined;
-  rule_id?: string | undefined;
-}
+export type Ids = DiagnosticIds;
 
 export interface Field {
   path: string;

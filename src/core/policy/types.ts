@@ -1,5 +1,6 @@
 import type { ApproverRequirement, Effect, ExplainEntry, MatchedRule, Obligations } from '../decision.js';
 import type { JsonObject, JsonValue } from '../json.js';
+import type { CompiledLimit } from '../limits/compile.js';
 
 /** One policy source file as read from disk (the loader does the I/O). */
 export interface PolicyFile {
@@ -50,6 +51,8 @@ export interface PolicyDiagnostic {
   position: SourcePosition;
   policy_id?: string;
   rule_id?: string;
+  /** Set for problems in a `limits:` entry. */
+  limit_id?: string;
 }
 
 export interface LintWarning {
@@ -60,7 +63,9 @@ export interface LintWarning {
     | 'review_overdue'
     | 'duplicate_rule_id'
     /** A condition reads `agent.<x>` or `action.<x>` where <x> is not a field of PolicyInput. */
-    | 'unknown_field';
+    | 'unknown_field'
+    /** A condition reads `usage.<id>` where no policy of the set declares a limit <id>. */
+    | 'unknown_limit';
   message: string;
   position: SourcePosition;
   policy_id: string;
@@ -119,6 +124,11 @@ export interface CompiledPolicySet {
   readonly ruleCount: number;
   /** Every rule in evaluation order (policy id, then file order). */
   readonly rules: readonly RuleSummary[];
+  /**
+   * The `limits:` of every policy, compiled (key and amount CEL included), in evaluation order
+   * (policy id, then file order). Ids are unique across the set: they name `usage.<id>`.
+   */
+  readonly limits: readonly CompiledLimit[];
   evaluate(input: PolicyInput, options?: { explain?: boolean }): PolicyEvaluation;
   lint(nowMs: number): LintWarning[];
 }

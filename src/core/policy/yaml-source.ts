@@ -32,6 +32,13 @@ export const LIMITS = {
 
 export type DiagnosticCode = PolicyDiagnostic['code'];
 
+/** Which policy, rule or limit a diagnostic is about. */
+export interface DiagnosticIds {
+  policy_id?: string | undefined;
+  rule_id?: string | undefined;
+  limit_id?: string | undefined;
+}
+
 /** One parsed file: its documents plus what is needed to turn offsets into positions. */
 export class YamlSource {
   readonly file: string;
@@ -63,11 +70,12 @@ export class Diagnostics {
     code: DiagnosticCode,
     message: string,
     position: SourcePosition,
-    ids: { policy_id?: string | undefined; rule_id?: string | undefined } = {},
+    ids: DiagnosticIds = {},
   ): void {
     const d: PolicyDiagnostic = { code, message, position };
     if (ids.policy_id !== undefined) d.policy_id = ids.policy_id;
     if (ids.rule_id !== undefined) d.rule_id = ids.rule_id;
+    if (ids.limit_id !== undefined) d.limit_id = ids.limit_id;
     this.list.push(d);
   }
 }
@@ -139,7 +147,7 @@ export class NodeReader {
   error(
     message: string,
     node: YamlNode | null | undefined,
-    ids?: { policy_id?: string | undefined; rule_id?: string | undefined },
+    ids?: DiagnosticIds,
   ): void {
     this.diags.add(this.code, message, this.source.nodePosition(node), ids);
   }

@@ -7,7 +7,7 @@
  *   POST /v1/approvals/{id}/deny        approver
  * Every use, refused ones included, is recorded through `record`.
  */
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import { z } from 'zod';
 import { statusAt } from '../../../core/approvals/state.js';
 import type { ApprovalRecordV1, ApprovalStatus } from '../../../core/approvals/types.js';
@@ -16,7 +16,14 @@ import type { JsonObject } from '../../../core/json.js';
 import type { RecordControlEvent } from '../../../ports/approval-store.js';
 import type { Authenticator } from '../../../ports/authenticator.js';
 import type { StoreApprovals } from '../../approvals/store-approvals.js';
-import { bearerToken, hasAnyRole, requireRole, voterOf, type OperatorAuthenticator, type OperatorEnv } from '../../identity/operators.js';
+import {
+  bearerToken,
+  hasAnyRole,
+  requireRole,
+  voterOf,
+  type OperatorAuthenticator,
+  type OperatorEnv,
+} from '../../identity/operators.js';
 import { problemFromError, problemResponse } from '../problem.js';
 import { apiCall, invalid, iso, readBodyRecorded, refusalHandler } from './control-common.js';
 
@@ -50,7 +57,12 @@ export function operatorView(r: ApprovalRecordV1, now: number): JsonObject {
     requirements: r.requirements.map((q) => ({ roles: q.roles, count: q.count })),
     reasons: r.reasons,
     approvals: { given: r.votes.filter((v) => v.decision === 'approve').length, needed },
-    votes: r.votes.map((v) => ({ by: v.by, decision: v.decision, at: iso(v.at), ...(v.comment === undefined ? {} : { comment: v.comment }) })),
+    votes: r.votes.map((v) => ({
+      by: v.by,
+      decision: v.decision,
+      at: iso(v.at),
+      ...(v.comment === undefined ? {} : { comment: v.comment }),
+    })),
     created_at: iso(r.created_at),
     expires_at: iso(r.expires_at),
     decided_at: iso(r.decided_at),
@@ -61,7 +73,14 @@ export function operatorView(r: ApprovalRecordV1, now: number): JsonObject {
 
 /** What the requesting agent may see: enough to know whether to resubmit. */
 export function agentView(r: ApprovalRecordV1, now: number): JsonObject {
-  return { id: r.id, status: statusAt(r, now), action_hash: r.action_hash, expires_at: iso(r.expires_at), decided_at: iso(r.decided_at), consumed: r.consumed_at !== null };
+  return {
+    id: r.id,
+    status: statusAt(r, now),
+    action_hash: r.action_hash,
+    expires_at: iso(r.expires_at),
+    decided_at: iso(r.decided_at),
+    consumed: r.consumed_at !== null,
+  };
 }
 
 export function createApprovalRoutes(deps: ApprovalRoutesDeps): Hono<OperatorEnv> {
@@ -74,12 +93,16 @@ export function createApprovalRoutes(deps: ApprovalRoutesDeps): Hono<OperatorEnv
     const q = c.req.query();
     const unknown = Object.keys(q).filter((k) => !['status', 'agent', 'limit', 'before'].includes(k));
     if (unknown.length > 0) return invalid(c, `unknown query parameter(s): ${unknown.join(', ')}`);
-    if (q.status !== undefined && !(STATUSES as readonly string[]).includes(q.status)) return invalid(c, `status must be one of ${STATUSES.join(', ')}`);
+    if (q.status !== undefined && !(STATUSES as readonly string[]).includes(q.status))
+      return invalid(c, `status must be one of ${STATUSES.join(', ')}`);
     const limit = q.limit === undefined ? 50 : Number(q.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 500) return invalid(c, 'limit must be a whole number from 1 to 500');
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500)
+      return invalid(c, 'limit must be a whole number from 1 to 500');
     const before = q.before === undefined ? undefined : Date.parse(q.before);
-    if (before !== undefined && Number.isNaN(before)) return invalid(c, 'before must be an RFC 3339 timestamp');
-    if (q.agent !== undefined && (q.agent.length === 0 || q.agent.length > 128)) return invalid(c, 'agent must be 1 to 128 characters');
+    if (before !== undefined && Number.isNaN(before))
+      return invalid(c, 'before must be an RFC 3339 timestamp');
+    if (q.agent !== undefined && (q.agent.length === 0 || q.agent.length > 128))
+      return invalid(c, 'agent must be 1 to 128 characters');
     // Mark overdue approvals expired first, so that status filters see the truth.
     await deps.approvals.sweep();
     const records = await deps.approvals.list({
@@ -90,8 +113,13 @@ export function createApprovalRoutes(deps: ApprovalRoutesDeps): Hono<OperatorEnv
     });
     const now = deps.clock.now();
     // An approval that ran out since the sweep is shown (and filtered) as expired.
-    const views = records.map((r) => operatorView(r, now)).filter((v) => q.status === undefined || v.status === q.status);
-    await deps.record({ type: 'approval', details: apiCall('GET', '/v1/approvals', op.id, 'ok', { count: views.length }) });
+    const views = records
+      .map((r) => operatorView(r, now))
+      .filter((v) => q.status === undefined || v.status === q.status);
+    await deps.record({
+      type: 'approval',
+      details: apiCall('GET', '/v1/approvals', op.id, 'ok', { count: views.length }),
+    });
     return c.json({ approvals: views });
   });
 
@@ -99,19 +127,27 @@ export function createApprovalRoutes(deps: ApprovalRoutesDeps): Hono<OperatorEnv
     const id = c.req.param('id');
     const token = bearerToken(c);
     const op = token === null ? null : deps.operators.authenticate(token);
-    const agent = op === null && token !== null && deps.agents !== null ? await deps.agents.authenticate({ type: 'api_key', key: token }) : null;
+    const agent =
+      op === null && token !== null && deps.agents !== null
+        ? await deps.agents.authenticate({ type: 'api_key', key: token })
+        : null;
     const path = `/v1/approvals/${ID.test(id) ? id : '{id}'}`;
     if (op === null && agent === null) return refuse(c, { status: 401, operator: null, path, method: 'GET' });
-    if (op !== null && !hasAnyRole(op, READERS)) return refuse(c, { status: 403, operator: op, path, method: 'GET' });
+    if (op !== null && !hasAnyRole(op, READERS))
+      return refuse(c, { status: 403, operator: op, path, method: 'GET' });
     const waitText = c.req.query('wait');
     const wait = waitText === undefined ? 0 : Number(waitText);
-    if (!Number.isFinite(wait) || wait < 0 || waitText === '') return invalid(c, 'wait must be a number of seconds >= 0');
+    if (!Number.isFinite(wait) || wait < 0 || waitText === '')
+      return invalid(c, 'wait must be a number of seconds >= 0');
     const caller = op !== null ? { operator: op.id } : { agent: agent!.id };
     let rec = ID.test(id) ? await deps.approvals.get(id) : null;
     // An agent only sees its own approvals; anything else looks like an unknown id.
     if (rec !== null && agent !== null && rec.agent_id !== agent.id) rec = null;
     if (rec === null) {
-      await deps.record({ type: 'approval', details: { ...apiCall('GET', path, op?.id ?? null, 'not_found'), ...caller } });
+      await deps.record({
+        type: 'approval',
+        details: { ...apiCall('GET', path, op?.id ?? null, 'not_found'), ...caller },
+      });
       return problemResponse(c, 'not_found', 'no such approval');
     }
     if (wait > 0) {
@@ -120,26 +156,41 @@ export function createApprovalRoutes(deps: ApprovalRoutesDeps): Hono<OperatorEnv
       rec = (await deps.approvals.waitFor(id, Math.min(wait, deps.maxWaitSeconds) * 1000, ac.signal)) ?? rec;
     }
     const now = deps.clock.now();
-    await deps.record({ type: 'approval', details: { ...apiCall('GET', path, op?.id ?? null, 'ok', { approval_id: id }), ...caller } });
+    await deps.record({
+      type: 'approval',
+      details: { ...apiCall('GET', path, op?.id ?? null, 'ok', { approval_id: id }), ...caller },
+    });
     return c.json(op !== null ? operatorView(rec, now) : agentView(rec, now));
   });
 
   for (const decision of ['approve', 'deny'] as const) {
-    app.post(`/v1/approvals/:id/${decision}`, requireRole(deps.operators, ['approver'], refuse), async (c) => {
-      const op = c.get('operator');
-      const id = c.req.param('id');
-      const path = `/v1/approvals/${ID.test(id) ? id : '{id}'}/${decision}`;
-      const body = await readBodyRecorded(c, voteBody, (code) =>
-        deps.record({ type: 'approval', details: apiCall('POST', path, op.id, code, { decision }) }),
-      );
-      const outcome = ID.test(id)
-        ? await deps.approvals.vote(id, voterOf(op), decision, body.comment)
-        : ({ ok: false, error: { code: 'not_found', detail: 'no such approval' } } as const);
-      const result = outcome.ok ? 'ok' : outcome.error.code;
-      await deps.record({ type: 'approval', details: apiCall('POST', path, op.id, result, { approval_id: ID.test(id) ? id : null, decision }) });
-      if (!outcome.ok) return problemResponse(c, outcome.error.code, outcome.error.code === 'not_found' ? 'no such approval' : outcome.error.detail);
-      return c.json(operatorView(outcome.value, deps.clock.now()));
-    });
+    app.post(
+      `/v1/approvals/:id/${decision}`,
+      requireRole(deps.operators, ['approver'], refuse),
+      async (c) => {
+        const op = c.get('operator');
+        const id = c.req.param('id');
+        const path = `/v1/approvals/${ID.test(id) ? id : '{id}'}/${decision}`;
+        const body = await readBodyRecorded(c, voteBody, (code) =>
+          deps.record({ type: 'approval', details: apiCall('POST', path, op.id, code, { decision }) }),
+        );
+        const outcome = ID.test(id)
+          ? await deps.approvals.vote(id, voterOf(op), decision, body.comment)
+          : ({ ok: false, error: { code: 'not_found', detail: 'no such approval' } } as const);
+        const result = outcome.ok ? 'ok' : outcome.error.code;
+        await deps.record({
+          type: 'approval',
+          details: apiCall('POST', path, op.id, result, { approval_id: ID.test(id) ? id : null, decision }),
+        });
+        if (!outcome.ok)
+          return problemResponse(
+            c,
+            outcome.error.code,
+            outcome.error.code === 'not_found' ? 'no such approval' : outcome.error.detail,
+          );
+        return c.json(operatorView(outcome.value, deps.clock.now()));
+      },
+    );
   }
   return app;
 }

@@ -19,15 +19,24 @@ export async function readBody<T>(c: Context, schema: z.ZodType<T>): Promise<T> 
   if (!r.success) {
     const issues = r.error.issues.slice(0, 10).map((i) => ({
       path: i.path.map(String).join('.') || '(root)',
-      message: i.code === 'unrecognized_keys' ? `unknown field(s): ${(i as { keys: string[] }).keys.join(', ')}` : i.message,
+      message:
+        i.code === 'unrecognized_keys'
+          ? `unknown field(s): ${(i as { keys: string[] }).keys.join(', ')}`
+          : i.message,
     }));
-    throw new GatewayError('invalid_request', 'body does not match the schema', { extra: { errors: issues } });
+    throw new GatewayError('invalid_request', 'body does not match the schema', {
+      extra: { errors: issues },
+    });
   }
   return r.data;
 }
 
 /** readBody, recording a refused body (malformed, oversized, wrong fields) before answering. */
-export async function readBodyRecorded<T>(c: Context, schema: z.ZodType<T>, onRefused: (code: string) => Promise<void> | void): Promise<T> {
+export async function readBodyRecorded<T>(
+  c: Context,
+  schema: z.ZodType<T>,
+  onRefused: (code: string) => Promise<void> | void,
+): Promise<T> {
   try {
     return await readBody(c, schema);
   } catch (e) {
@@ -45,16 +54,34 @@ export function refusalHandler(record: RecordControlEvent, type: 'approval' | 'a
   return async (c: Context, r: RoleRefusal): Promise<Response> => {
     await record({
       type,
-      details: { kind: 'api_call', method: r.method, path: r.path, operator: r.operator?.id ?? null, result: r.status === 401 ? 'unauthenticated' : 'forbidden' },
+      details: {
+        kind: 'api_call',
+        method: r.method,
+        path: r.path,
+        operator: r.operator?.id ?? null,
+        result: r.status === 401 ? 'unauthenticated' : 'forbidden',
+      },
     });
     if (r.status === 401) {
-      return problemResponse(c, 'unauthenticated', 'an operator credential is required', {}, { 'www-authenticate': 'Bearer realm="portcullis"' });
+      return problemResponse(
+        c,
+        'unauthenticated',
+        'an operator credential is required',
+        {},
+        { 'www-authenticate': 'Bearer realm="portcullis"' },
+      );
     }
     return problemResponse(c, 'forbidden', 'this operation needs another role');
   };
 }
 
-export function apiCall(method: string, path: string, operator: string | null, result: string, extra: JsonObject = {}): JsonObject {
+export function apiCall(
+  method: string,
+  path: string,
+  operator: string | null,
+  result: string,
+  extra: JsonObject = {},
+): JsonObject {
   return { kind: 'api_call', method, path, operator, result, ...extra };
 }
 

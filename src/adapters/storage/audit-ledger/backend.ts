@@ -49,12 +49,22 @@ export interface LedgerBackend extends TreeReader {
   size(): number;
   /** Table extents for verification (may scan). */
   extent(): LedgerExtent;
-  /** Writes all rows in one atomic, durable commit, or throws having written nothing. */
-  appendBatch(rows: readonly BackendEventRow[]): void;
+  /**
+   * Writes all rows, and the checkpoint if one is given, in one atomic, durable commit, or throws
+   * having written nothing. Returns the stored checkpoint.
+   */
+  appendBatch(
+    rows: readonly BackendEventRow[],
+    checkpoint?: BackendCheckpointRow | null,
+  ): StoredCheckpoint | null;
   appendCheckpoint(row: BackendCheckpointRow): StoredCheckpoint;
   eventRows(from: number, to: number): LedgerEventRow[];
   eventRowsWithColumns(from: number, to: number): LedgerEventRowWithColumns[];
   nodeRows(from: number, to: number): LedgerNodeRow[];
+  /** Texts of events [from, to) in order if every one exists, else null. */
+  eventTexts(from: number, to: number): string[] | null;
+  /** Hex hashes for sizes (from, to] in order if every row exists, else null. */
+  nodeHashes(from: number, to: number): string[] | null;
   queryEvents(query: BackendQuery): LedgerEventRow[];
   /** First event with this id (ids repeat only if identical events were appended twice). */
   eventById(id: string): LedgerEventRow | null;

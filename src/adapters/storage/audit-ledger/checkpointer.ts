@@ -6,7 +6,7 @@
 import { signCheckpoint } from '../../../core/audit/checkpoint.js';
 import type { NoteSigner } from '../../../core/audit/note.js';
 import type { CheckpointWitness, StoredCheckpoint } from '../../../ports/audit-store.js';
-import type { LedgerBackend } from './backend.js';
+import type { BackendCheckpointRow, LedgerBackend } from './backend.js';
 
 export interface CheckpointPolicy {
   /** Sign once this many events are unsigned (default 1000). */
@@ -55,29 +55,41 @@ export class Checkpointer {
     return this.witnessQueue.length;
   }
 
-  /** After each commit: sign when enough events are unsigned. */
-  onCommit(size: number): void {
-    if (size - this.lastSize >= (this.options.policy?.everyEvents ?? 1000)) this.trySign();
+  /** Before a commit that reaches `size`: the checkpoint to store with it, when one is due. */
+  checkpointFor(size: number, root: () => Uint8Array): BackendCheckpointRow | null {
+    if (size - this.lastSize < (this.options.policy?.everyEvents ?? 1000)) return null;
+    return this.sign(size, root());
   }
 
-  /** Signs the current tree if it grew since the last checkpoint. Throws on storage failure. */
+  /** After that commit succeeded. */
+  committed(stored: StoredCheckpoint): void {
+    this.lastSize = Math.max(this.lastSize, stored.size);
+    this.toWitness(stored.note);
+  }
+
+  /** Signs the current tree in its own transaction if it grew since the last checkpoint. */
   signNow(): StoredCheckpoint | null {
     const { size, root } = this.root();
     if (size <= this.lastSize) return null;
-    const note = signCheckpoint({ origin: this.options.origin, size, root }, this.signer);
-    const stored = this.backend.appendCheckpoint({
+    const stored = this.backend.appendCheckpoint(this.sign(size, root));
+    this.committed(stored);
+    return stored;
+  }
+
+  private sign(size: number, root: Uint8Array): BackendCheckpointRow {
+    return {
       size,
       root,
-      note,
+      note: signCheckpoint({ origin: this.options.origin, size, root }, this.signer),
       verifierKey: this.signer.verifierKey,
       timeMs: (this.options.now ?? Date.now)(),
-    });
-    this.lastSize = size;
-    if (this.options.witness) {
-      this.witnessQueue.push(note);
-      void this.pumpWitness();
-    }
-    return stored;
+    };
+  }
+
+  private toWitness(note: string): void {
+    if (!this.options.witness) return;
+    this.witnessQueue.push(note);
+    void this.pumpWitness();
   }
 
   /** Switches to a new key; the caller has already signed the rotation with the old one. */

@@ -15,7 +15,8 @@ import { emptyRoot, hashChildren, hashLeafText } from '../../../core/audit/hash.
 import { frontierNodes } from '../../../core/audit/merkle.js';
 import { GatewayError } from '../../../core/errors.js';
 import type { AuditAppendReceipt } from '../../../ports/audit-sink.js';
-import type { BackendEventRow, LedgerBackend } from './backend.js';
+import type { StoredCheckpoint } from '../../../ports/audit-store.js';
+import type { BackendCheckpointRow, BackendEventRow, LedgerBackend } from './backend.js';
 
 interface Pending {
   text: string;
@@ -27,8 +28,13 @@ interface Pending {
 export interface GroupCommitOptions {
   /** Most events per transaction (default 4096). */
   maxBatch?: number;
-  /** Called after every successful commit with the new size. */
-  onCommit?: (size: number) => void;
+  /**
+   * Asked before each commit with the size it will reach: a checkpoint row to store in the same
+   * transaction (signed over `root()`), or null. One fsync then covers events and checkpoint.
+   */
+  checkpointFor?: (size: number, root: () => Uint8Array) => BackendCheckpointRow | null;
+  /** Told about a checkpoint once the commit that stored it has succeeded. */
+  onCheckpoint?: (checkpoint: StoredCheckpoint) => void;
   onError?: (error: unknown) => void;
 }
 
@@ -131,6 +137,7 @@ export class GroupCommitWriter {
     const savedFrontier = this.frontier.slice();
     const start = this.committed;
     const rows: BackendEventRow[] = [];
+    let stored: StoredCheckpoint | null = null;
     try {
       for (let i = 0; i < batch.length; i++) {
         const p = batch[i]!;
@@ -141,7 +148,8 @@ export class GroupCommitWriter {
           nodes: this.extend(start + i, hashLeafText(p.text)),
         });
       }
-      this.backend.appendBatch(rows);
+      const checkpoint = this.options.checkpointFor?.(start + batch.length, () => this.root()) ?? null;
+      stored = this.backend.appendBatch(rows, checkpoint);
     } catch (e) {
       this.frontier = savedFrontier;
       this.healthy = false;
@@ -161,7 +169,7 @@ export class GroupCommitWriter {
     this.batches++;
     this.appended += batch.length;
     for (let i = 0; i < batch.length; i++) batch[i]!.resolve({ index: start + i, id: batch[i]!.columns.id });
-    this.options.onCommit?.(this.committed);
+    if (stored) this.options.onCheckpoint?.(stored);
   }
 
   /** Adds leaf `index` to the frontier; returns the hashes it completes, level 0 first. */

@@ -42,14 +42,15 @@ export interface LedgerStoreOptions {
 const MAX_PAGE = 1000;
 
 export function createLedgerStore(backend: LedgerBackend, options: LedgerStoreOptions = {}): AuditStore {
-  const writer = backend.readonly
+  const writer: GroupCommitWriter | null = backend.readonly
     ? null
     : new GroupCommitWriter(backend, {
         maxBatch: options.maxBatch ?? 4096,
-        onCommit: (s) => checkpointer?.onCommit(s),
+        checkpointFor: (size, root) => checkpointer?.checkpointFor(size, root) ?? null,
+        onCheckpoint: (cp) => checkpointer?.committed(cp),
         ...onError(options),
       });
-  const checkpointer =
+  const checkpointer: Checkpointer | null =
     writer && options.signer
       ? new Checkpointer(backend, () => ({ size: writer.size, root: writer.root() }), {
           origin: options.origin ?? options.signer.name,
@@ -113,6 +114,8 @@ export function createLedgerStore(backend: LedgerBackend, options: LedgerStoreOp
     eventRows: (from, to) => read(() => backend.eventRows(from, to)),
     eventRowsWithColumns: (from, to) => read(() => backend.eventRowsWithColumns(from, to)),
     nodeRows: (from, to) => read(() => backend.nodeRows(from, to)),
+    eventTexts: (from, to) => read(() => backend.eventTexts(from, to)),
+    nodeHashes: (from, to) => read(() => backend.nodeHashes(from, to)),
     listCheckpoints: () => read(() => backend.checkpoints()),
     latestCheckpoint: () => read(() => backend.latestCheckpoint()),
     listEvents: (query = {}) => read(() => listEvents(backend, query, toStored)),

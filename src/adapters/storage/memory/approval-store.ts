@@ -12,7 +12,8 @@ export class MemoryApprovalStore implements ApprovalStore {
 
   insert(record: ApprovalRecordV1): Promise<boolean> {
     for (const r of this.byId.values()) {
-      if (r.status === 'pending' && r.agent_id === record.agent_id && r.action_hash === record.action_hash) return Promise.resolve(false);
+      if (r.status === 'pending' && r.agent_id === record.agent_id && r.action_hash === record.action_hash)
+        return Promise.resolve(false);
     }
     if (this.byId.has(record.id)) return Promise.resolve(false);
     this.byId.set(record.id, structuredClone(record));
@@ -51,7 +52,9 @@ export class MemoryApprovalStore implements ApprovalStore {
   }
 
   pendingExpiredBy(now: number, limit: number): Promise<ApprovalRecordV1[]> {
-    const out = [...this.byId.values()].filter((r) => r.status === 'pending' && r.expires_at <= now).slice(0, limit);
+    const out = [...this.byId.values()]
+      .filter((r) => r.status === 'pending' && r.expires_at <= now)
+      .slice(0, limit);
     return Promise.resolve(out.map((r) => structuredClone(r)));
   }
 

@@ -40,9 +40,13 @@ class MemoryLedgerBackend implements LedgerBackend {
     return { events: this.events.length, eventRows: this.events.length, nodes: this.events.length };
   }
 
-  appendBatch(rows: readonly BackendEventRow[]): void {
+  appendBatch(
+    rows: readonly BackendEventRow[],
+    checkpoint?: BackendCheckpointRow | null,
+  ): StoredCheckpoint | null {
     if (this.failWrites?.()) throw new Error('simulated write failure');
     this.events.push(...rows.map((r) => ({ ...r, nodes: Uint8Array.from(r.nodes) })));
+    return checkpoint ? this.appendCheckpoint(checkpoint) : null;
   }
 
   appendCheckpoint(row: BackendCheckpointRow): StoredCheckpoint {
@@ -83,6 +87,16 @@ class MemoryLedgerBackend implements LedgerBackend {
     return this.events
       .slice(Math.max(0, from), Math.max(0, to))
       .map((r) => ({ size: r.index + 1, hashes: toHex(r.nodes) }));
+  }
+
+  eventTexts(from: number, to: number): string[] | null {
+    if (from < 0 || to > this.events.length) return null;
+    return this.events.slice(from, to).map((r) => r.text);
+  }
+
+  nodeHashes(from: number, to: number): string[] | null {
+    if (from < 0 || to > this.events.length) return null;
+    return this.events.slice(from, to).map((r) => toHex(r.nodes));
   }
 
   queryEvents(q: BackendQuery): LedgerEventRow[] {

@@ -1,4 +1,9 @@
-import { consumeCounter, counterIdleMs, refundCounter, type CounterData } from '../../../core/limits/counter.js';
+import {
+  consumeCounter,
+  counterIdleMs,
+  refundCounter,
+  type CounterData,
+} from '../../../core/limits/counter.js';
 import type { CounterSpec, CounterState } from '../../../core/limits/types.js';
 import type { CounterStore } from '../../../ports/counter-store.js';
 
@@ -23,14 +28,20 @@ export class MemoryCounterStore implements CounterStore {
 
   tryConsume(key: string, cost: number, spec: CounterSpec, now: number): Promise<CounterState> {
     const prev = this.entries.get(key);
-    const { data, result } = consumeCounter(prev?.spec.kind === spec.kind ? prev.data : null, cost, spec, now);
+    const { data, result } = consumeCounter(
+      prev?.spec.kind === spec.kind ? prev.data : null,
+      cost,
+      spec,
+      now,
+    );
     this.put(key, data, spec, now);
     return Promise.resolve(result);
   }
 
   refund(key: string, cost: number, spec: CounterSpec, consumedAt: number, now: number): Promise<void> {
     const prev = this.entries.get(key);
-    if (prev !== undefined && prev.spec.kind === spec.kind) this.put(key, refundCounter(prev.data, cost, spec, consumedAt, now), spec, now);
+    if (prev !== undefined && prev.spec.kind === spec.kind)
+      this.put(key, refundCounter(prev.data, cost, spec, consumedAt, now), spec, now);
     return Promise.resolve();
   }
 

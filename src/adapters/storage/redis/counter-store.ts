@@ -102,7 +102,10 @@ export class RedisCounterStore implements CounterStore {
   readonly name = 'redis-counters';
   private readonly prefix: string;
 
-  private constructor(private readonly redis: Redis, options: RedisCounterOptions) {
+  private constructor(
+    private readonly redis: Redis,
+    options: RedisCounterOptions,
+  ) {
     this.prefix = options.keyPrefix ?? 'portcullis:';
   }
 
@@ -123,17 +126,33 @@ export class RedisCounterStore implements CounterStore {
     } catch (cause) {
       redis.disconnect();
       // The URL may carry a password: it is not repeated in the message.
-      throw new GatewayError('rate_limit_store_unavailable', 'cannot connect to the Redis counter store', { cause });
+      throw new GatewayError('rate_limit_store_unavailable', 'cannot connect to the Redis counter store', {
+        cause,
+      });
     }
     return new RedisCounterStore(redis, options);
   }
 
   async tryConsume(key: string, cost: number, spec: CounterSpec, now: number): Promise<CounterState> {
     if (spec.kind === 'token_bucket') {
-      const [admitted, tokens] = (await this.run(BUCKET_SCRIPT, this.keyOf(key, spec), ['take', cost, spec.capacity, spec.refill_per_second, now])) as [number, string];
+      const [admitted, tokens] = (await this.run(BUCKET_SCRIPT, this.keyOf(key, spec), [
+        'take',
+        cost,
+        spec.capacity,
+        spec.refill_per_second,
+        now,
+      ])) as [number, string];
       return bucketReport(Number(tokens), cost, admitted === 1, spec);
     }
-    const out = (await this.run(WINDOW_SCRIPT, this.keyOf(key, spec), ['take', cost, spec.max, spec.window_ms, spec.buckets, now, 0])) as Array<number | string>;
+    const out = (await this.run(WINDOW_SCRIPT, this.keyOf(key, spec), [
+      'take',
+      cost,
+      spec.max,
+      spec.window_ms,
+      spec.buckets,
+      now,
+      0,
+    ])) as Array<number | string>;
     const slices: Array<[number, number]> = [];
     for (let i = 1; i + 1 < out.length; i += 2) slices.push([Number(out[i]), Number(out[i + 1])]);
     slices.sort((a, b) => a[0] - b[0]);
@@ -142,9 +161,23 @@ export class RedisCounterStore implements CounterStore {
 
   async refund(key: string, cost: number, spec: CounterSpec, consumedAt: number, now: number): Promise<void> {
     if (spec.kind === 'token_bucket') {
-      await this.run(BUCKET_SCRIPT, this.keyOf(key, spec), ['give', cost, spec.capacity, spec.refill_per_second, now]);
+      await this.run(BUCKET_SCRIPT, this.keyOf(key, spec), [
+        'give',
+        cost,
+        spec.capacity,
+        spec.refill_per_second,
+        now,
+      ]);
     } else {
-      await this.run(WINDOW_SCRIPT, this.keyOf(key, spec), ['give', cost, spec.max, spec.window_ms, spec.buckets, now, consumedAt]);
+      await this.run(WINDOW_SCRIPT, this.keyOf(key, spec), [
+        'give',
+        cost,
+        spec.max,
+        spec.window_ms,
+        spec.buckets,
+        now,
+        consumedAt,
+      ]);
     }
   }
 

@@ -60,11 +60,14 @@ export class SqliteApprovalStore implements ApprovalStore {
       this.db.pragma('synchronous = NORMAL');
       this.db.pragma('busy_timeout = 5000');
       const version = this.db.pragma('user_version', { simple: true }) as number;
-      if (version > SCHEMA_VERSION) throw new Error(`approval store schema ${version} is newer than this gateway (${SCHEMA_VERSION})`);
+      if (version > SCHEMA_VERSION)
+        throw new Error(`approval store schema ${version} is newer than this gateway (${SCHEMA_VERSION})`);
       this.db.exec(SCHEMA);
       this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
     } catch (cause) {
-      throw new GatewayError('approval_store_unavailable', `cannot open the approval store at ${path}`, { cause });
+      throw new GatewayError('approval_store_unavailable', `cannot open the approval store at ${path}`, {
+        cause,
+      });
     }
     this.stmt = {
       insert: this.db.prepare(
@@ -77,17 +80,30 @@ export class SqliteApprovalStore implements ApprovalStore {
       cas: this.db.prepare(
         'UPDATE approvals SET status = ?, revision = ?, expires_at = ?, record = ? WHERE id = ? AND revision = ?',
       ),
-      expired: this.db.prepare("SELECT record FROM approvals WHERE status = 'pending' AND expires_at <= ? ORDER BY expires_at LIMIT ?"),
+      expired: this.db.prepare(
+        "SELECT record FROM approvals WHERE status = 'pending' AND expires_at <= ? ORDER BY expires_at LIMIT ?",
+      ),
       counts: this.db.prepare('SELECT status, count(*) AS n FROM approvals GROUP BY status'),
       controlGet: this.db.prepare("SELECT v FROM control_state WHERE k = 'control'"),
-      controlPut: this.db.prepare("INSERT INTO control_state (k, v) VALUES ('control', ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v"),
+      controlPut: this.db.prepare(
+        "INSERT INTO control_state (k, v) VALUES ('control', ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v",
+      ),
     };
   }
 
   insert(r: ApprovalRecordV1): Promise<boolean> {
     return this.guard(() => {
       try {
-        this.stmt.insert.run(r.id, r.agent_id, r.action_hash, r.status, r.revision, r.created_at, r.expires_at, JSON.stringify(r));
+        this.stmt.insert.run(
+          r.id,
+          r.agent_id,
+          r.action_hash,
+          r.status,
+          r.revision,
+          r.created_at,
+          r.expires_at,
+          JSON.stringify(r),
+        );
         return true;
       } catch (e) {
         if (isUniqueViolation(e)) return false;
@@ -108,9 +124,14 @@ export class SqliteApprovalStore implements ApprovalStore {
     return this.guard(() => {
       const where: string[] = [];
       const params: Array<string | number> = [];
-      if (filter.status !== undefined) (where.push('status = ?'), params.push(filter.status));
-      if (filter.agentId !== undefined) (where.push('agent_id = ?'), params.push(filter.agentId));
-      if (filter.createdBefore !== undefined) (where.push('created_at < ?'), params.push(filter.createdBefore));
+      const add = (clause: string, value: string | number | undefined): void => {
+        if (value === undefined) return;
+        where.push(clause);
+        params.push(value);
+      };
+      add('status = ?', filter.status);
+      add('agent_id = ?', filter.agentId);
+      add('created_at < ?', filter.createdBefore);
       const sql = `SELECT record FROM approvals ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`;
       const rows = this.db.prepare(sql).all(...params, filter.limit) as Row[];
       return rows.map((row) => parseRow(row)!);
@@ -120,7 +141,14 @@ export class SqliteApprovalStore implements ApprovalStore {
   compareAndSet(next: ApprovalRecordV1, expectedRevision: number): Promise<boolean> {
     return this.guard(() => {
       try {
-        const info = this.stmt.cas.run(next.status, next.revision, next.expires_at, JSON.stringify(next), next.id, expectedRevision);
+        const info = this.stmt.cas.run(
+          next.status,
+          next.revision,
+          next.expires_at,
+          JSON.stringify(next),
+          next.id,
+          expectedRevision,
+        );
         return info.changes === 1;
       } catch (e) {
         if (isUniqueViolation(e)) return false;
@@ -165,7 +193,9 @@ export class SqliteApprovalStore implements ApprovalStore {
     try {
       return Promise.resolve(fn());
     } catch (cause) {
-      return Promise.reject(new GatewayError('approval_store_unavailable', 'the approval store failed', { cause }));
+      return Promise.reject(
+        new GatewayError('approval_store_unavailable', 'the approval store failed', { cause }),
+      );
     }
   }
 }

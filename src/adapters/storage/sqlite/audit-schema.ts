@@ -9,11 +9,11 @@
  *   event columns and written after the durable commit in large sorted batches (see
  *   audit-lookup.ts): random keys such as ids would otherwise cost a B-tree page per event inside
  *   every commit. Queries read it below its high-water mark and scan the few rows above.
- * - merkle_nodes: one row per tree size n (1, 2, 3...): the hashes completed when leaf n-1 was
- *   appended, level 0 (the leaf hash) first, one more level per trailing zero bit of n. Node
- *   (level L, index j) therefore lives in row n = (j + 1) * 2^L at byte offset 32 * L. The leaf
- *   commitments are kept apart from the events so that tampering with one table is visible
- *   against the other.
+ * - merkle_nodes: pages of the hashes completed at each tree size n: the leaf hash of leaf n-1,
+ *   then one more level per trailing zero bit of n. Node (level L, index j) is stored with tree
+ *   size n = (j + 1) * 2^L, 32 * L bytes into that size's hashes. A row holds up to 64
+ *   consecutive sizes (see audit-node-pages.ts). The leaf commitments are kept apart from the
+ *   events so that tampering with one table is visible against the other.
  * - checkpoints: every signed checkpoint note, in signing order.
  * Append-only is enforced by triggers that abort every UPDATE and DELETE.
  */
@@ -46,8 +46,9 @@ CREATE TABLE IF NOT EXISTS event_lookup (
   PRIMARY KEY (key, idx)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS merkle_nodes (
-  tree_size INTEGER PRIMARY KEY,
-  hashes    BLOB NOT NULL
+  first_size INTEGER PRIMARY KEY,
+  last_size  INTEGER NOT NULL,
+  hashes     BLOB NOT NULL
 );
 CREATE TABLE IF NOT EXISTS checkpoints (
   seq          INTEGER PRIMARY KEY,

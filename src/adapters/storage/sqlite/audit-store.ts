@@ -28,6 +28,7 @@ import type {
 } from '../audit-ledger/backend.js';
 import { createLedgerStore, type LedgerStoreOptions } from '../audit-ledger/ledger-store.js';
 import { EventLookup, LOOKUP_BATCH } from './audit-lookup.js';
+import { NodePages, packPages } from './audit-node-pages.js';
 import { checkLedgerFormat, migrateLedger } from './audit-schema.js';
 
 export interface SqliteLedgerOptions {
@@ -46,14 +47,20 @@ export interface SqliteLedgerOptions {
 export type SqliteAuditStoreOptions = SqliteLedgerOptions & LedgerStoreOptions;
 
 type Row = unknown[];
+const EVENTS_PER_INSERT = 16;
 
 export class SqliteLedgerBackend implements LedgerBackend {
   readonly name = 'sqlite';
   readonly readonly: boolean;
   readonly db: Database.Database;
-  private readonly st;
-  private readonly insertBatch: (rows: readonly BackendEventRow[]) => void;
+  private readonly st: ReturnType<typeof prepareStatements>;
+  private readonly insertBatch: (
+    rows: readonly BackendEventRow[],
+    checkpoint: BackendCheckpointRow | null,
+  ) => StoredCheckpoint | null;
   private readonly lookup: EventLookup;
+  private readonly pages: NodePages;
+  private readonly insertStatements = new Map<number, Database.Statement>();
   private unindexed = 0;
   private indexing = false;
 
@@ -79,51 +86,33 @@ export class SqliteLedgerBackend implements LedgerBackend {
         cause: e,
       });
     }
-    const db = this.db;
-    this.st = {
-      insertEvent: db.prepare(
-        'INSERT INTO audit_events (idx, id, type, time_ms, agent, outcome, decision_id, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
-      insertNodes: db.prepare('INSERT INTO merkle_nodes (tree_size, hashes) VALUES (?, ?)'),
-      insertCheckpoint: db
-        .prepare(
-          'INSERT INTO checkpoints (seq, size, root, note, verifier_key, created_ms) VALUES ((SELECT coalesce(max(seq), 0) + 1 FROM checkpoints), ?, ?, ?, ?, ?) RETURNING seq',
-        )
-        .pluck(),
-      node: db.prepare('SELECT hashes FROM merkle_nodes WHERE tree_size = ?').pluck(),
-      eventRows: db
-        .prepare('SELECT idx, body FROM audit_events WHERE idx >= ? AND idx < ? ORDER BY idx')
-        .raw(),
-      eventRowsWithColumns: db
-        .prepare(
-          'SELECT idx, body, id, type, time_ms, agent, outcome, decision_id FROM audit_events WHERE idx >= ? AND idx < ? ORDER BY idx',
-        )
-        .raw(),
-      nodeRows: db
-        .prepare(
-          'SELECT tree_size, lower(hex(hashes)) FROM merkle_nodes WHERE tree_size > ? AND tree_size <= ? ORDER BY tree_size',
-        )
-        .raw(),
-      eventExtent: db.prepare('SELECT coalesce(max(idx) + 1, 0), count(*) FROM audit_events').raw(),
-      nodeExtent: db.prepare('SELECT coalesce(max(tree_size), 0) FROM merkle_nodes').pluck(),
-      checkpoints: db
-        .prepare('SELECT seq, size, root, note, verifier_key, created_ms FROM checkpoints ORDER BY seq')
-        .raw(),
-      latest: db
-        .prepare(
-          'SELECT seq, size, root, note, verifier_key, created_ms FROM checkpoints ORDER BY seq DESC LIMIT 1',
-        )
-        .raw(),
-    };
-    const { insertEvent, insertNodes } = this.st;
-    this.insertBatch = db.transaction((rows: readonly BackendEventRow[]) => {
-      for (const r of rows) {
-        const c = r.columns;
-        insertEvent.run(r.index, c.id, c.type, c.timeMs, c.agent, c.outcome, c.decisionId, r.text);
-        insertNodes.run(r.index + 1, r.nodes);
-      }
-    });
-    this.lookup = new EventLookup(db);
+    try {
+      this.st = prepareStatements(this.db);
+      this.pages = new NodePages(this.db);
+      this.lookup = new EventLookup(this.db);
+    } catch (e) {
+      this.db.close();
+      throw new GatewayError('audit_store_unavailable', `${options.path} is not a usable audit ledger`, {
+        cause: e,
+      });
+    }
+    const pages = this.pages;
+    this.insertBatch = this.db.transaction(
+      (rows: readonly BackendEventRow[], checkpoint: BackendCheckpointRow | null) => {
+        // Multi-row INSERTs of up to EVENTS_PER_INSERT rows: fewer statement executions per event.
+        for (let i = 0; i < rows.length; i += EVENTS_PER_INSERT) {
+          const part = rows.slice(i, i + EVENTS_PER_INSERT);
+          const params: unknown[] = [];
+          for (const r of part) {
+            const c = r.columns;
+            params.push(r.index, c.id, c.type, c.timeMs, c.agent, c.outcome, c.decisionId, r.text);
+          }
+          this.insertEvents(part.length).run(params);
+        }
+        pages.insert(packPages(rows));
+        return checkpoint ? this.appendCheckpoint(checkpoint) : null;
+      },
+    );
     if (!this.readonly) this.indexLookups();
   }
 
@@ -139,21 +128,36 @@ export class SqliteLedgerBackend implements LedgerBackend {
   }
 
   size(): number {
-    return this.st.nodeExtent.get() as number;
+    return this.pages.maxSize();
+  }
+
+  private insertEvents(count: number): Database.Statement {
+    let stmt = this.insertStatements.get(count);
+    if (!stmt) {
+      stmt = this.db.prepare(
+        `INSERT INTO audit_events (idx, id, type, time_ms, agent, outcome, decision_id, body) VALUES ${Array(count).fill('(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+      );
+      this.insertStatements.set(count, stmt);
+    }
+    return stmt;
   }
 
   extent(): LedgerExtent {
     const [events, eventRows] = this.st.eventExtent.get() as [number, number];
-    return { events, eventRows, nodes: this.st.nodeExtent.get() as number };
+    return { events, eventRows, nodes: this.pages.maxSize() };
   }
 
-  appendBatch(rows: readonly BackendEventRow[]): void {
-    this.insertBatch(rows);
+  appendBatch(
+    rows: readonly BackendEventRow[],
+    checkpoint?: BackendCheckpointRow | null,
+  ): StoredCheckpoint | null {
+    const stored = this.insertBatch(rows, checkpoint ?? null);
     this.unindexed += rows.length;
     if (this.unindexed >= LOOKUP_BATCH && !this.indexing) {
       this.indexing = true;
       setImmediate(() => this.db.open && this.indexLookups());
     }
+    return stored;
   }
 
   appendCheckpoint(row: BackendCheckpointRow): StoredCheckpoint {
@@ -175,10 +179,9 @@ export class SqliteLedgerBackend implements LedgerBackend {
   }
 
   node(level: number, index: number): Uint8Array {
-    const hashes = this.st.node.get((index + 1) * 2 ** level) as Buffer | undefined;
-    if (!hashes || hashes.length < (level + 1) * 32)
-      throw new RangeError(`no stored node (${level}, ${index})`);
-    return hashes.subarray(level * 32, (level + 1) * 32);
+    const hash = this.pages.node(level, index);
+    if (!hash) throw new RangeError(`no stored node (${level}, ${index})`);
+    return hash;
   }
 
   eventRows(from: number, to: number): LedgerEventRow[] {
@@ -202,10 +205,19 @@ export class SqliteLedgerBackend implements LedgerBackend {
   }
 
   nodeRows(from: number, to: number): LedgerNodeRow[] {
-    return (this.st.nodeRows.all(from, to) as Row[]).map((r) => ({
-      size: r[0] as number,
-      hashes: r[1] as string,
-    }));
+    return this.pages.rows(from, to);
+  }
+
+  /** idx is the primary key: to - from rows in [from, to) means every index is present. */
+  eventTexts(from: number, to: number): string[] | null {
+    const texts = this.st.eventTexts.all(from, to) as string[];
+    return texts.length === to - from ? texts : null;
+  }
+
+  nodeHashes(from: number, to: number): string[] | null {
+    const rows = this.pages.rows(from, to);
+    if (rows.length !== to - from || rows.some((r, k) => r.size !== from + k + 1)) return null;
+    return rows.map((r) => r.hashes);
   }
 
   queryEvents(q: BackendQuery): LedgerEventRow[] {
@@ -234,6 +246,32 @@ export class SqliteLedgerBackend implements LedgerBackend {
     if (!this.readonly) this.indexLookups();
     this.db.close();
   }
+}
+
+function prepareStatements(db: Database.Database) {
+  return {
+    insertCheckpoint: db
+      .prepare(
+        'INSERT INTO checkpoints (seq, size, root, note, verifier_key, created_ms) VALUES ((SELECT coalesce(max(seq), 0) + 1 FROM checkpoints), ?, ?, ?, ?, ?) RETURNING seq',
+      )
+      .pluck(),
+    eventRows: db.prepare('SELECT idx, body FROM audit_events WHERE idx >= ? AND idx < ? ORDER BY idx').raw(),
+    eventRowsWithColumns: db
+      .prepare(
+        'SELECT idx, body, id, type, time_ms, agent, outcome, decision_id FROM audit_events WHERE idx >= ? AND idx < ? ORDER BY idx',
+      )
+      .raw(),
+    eventTexts: db.prepare('SELECT body FROM audit_events WHERE idx >= ? AND idx < ? ORDER BY idx').pluck(),
+    eventExtent: db.prepare('SELECT coalesce(max(idx) + 1, 0), count(*) FROM audit_events').raw(),
+    checkpoints: db
+      .prepare('SELECT seq, size, root, note, verifier_key, created_ms FROM checkpoints ORDER BY seq')
+      .raw(),
+    latest: db
+      .prepare(
+        'SELECT seq, size, root, note, verifier_key, created_ms FROM checkpoints ORDER BY seq DESC LIMIT 1',
+      )
+      .raw(),
+  };
 }
 
 function toCheckpoint(r: Row): StoredCheckpoint {

@@ -17,18 +17,36 @@ export interface TopicSpec {
 }
 
 const STOP = new Set(
-  ('a an the and or but if then else of to in on at by for with about against between into through during before ' +
+  (
+    'a an the and or but if then else of to in on at by for with about against between into through during before ' +
     'after above below from up down out off over under again further once here there when where why how all any both ' +
     'each few more most other some such no nor not only own same so than too very can will just should now is are was ' +
     'were be been being have has had do does did i me my we our you your he him his she her it its they them their ' +
     'what which who whom this that these those am would could may might must shall also get got like want need please ' +
-    'tell give make know think one two').split(' '),
+    'tell give make know think one two'
+  ).split(' '),
 );
 
 /** Light stemmer: enough to let "investing"/"investment"/"invest" meet. */
 export function stem(word: string): string {
   let w = word;
-  for (const suf of ['ations', 'ation', 'ments', 'ment', 'ings', 'ing', 'ness', 'ies', 'ied', 'ers', 'er', 'ed', 'ly', 'es', 's']) {
+  for (const suf of [
+    'ations',
+    'ation',
+    'ments',
+    'ment',
+    'ings',
+    'ing',
+    'ness',
+    'ies',
+    'ied',
+    'ers',
+    'er',
+    'ed',
+    'ly',
+    'es',
+    's',
+  ]) {
     if (w.length - suf.length >= 3 && w.endsWith(suf)) {
       w = w.slice(0, -suf.length);
       if (suf === 'ies' || suf === 'ied') w += 'y';
@@ -71,7 +89,9 @@ export function compileTopic(spec: TopicSpec): CompiledTopic {
   bump(spec.definition, 1);
   for (const e of spec.examples) bump(e, 2);
   bump(spec.name, 3);
-  const examples = spec.examples.map((e) => new Set(contentTokens(e).map((t) => t.stem))).filter((s) => s.size > 0);
+  const examples = spec.examples
+    .map((e) => new Set(contentTokens(e).map((t) => t.stem)))
+    .filter((s) => s.size > 0);
 
   const scoreWindow = (stems: Set<string>): number => {
     let coverage = 0;
@@ -99,7 +119,9 @@ export function compileTopic(spec: TopicSpec): CompiledTopic {
       }
       if (best.score < spec.threshold) return [];
       const confidence = Math.round(best.score * 100) / 100;
-      return [{ type: spec.name, start: best.start, end: best.end, confidence, evidence: ['lexical-similarity'] }];
+      return [
+        { type: spec.name, start: best.start, end: best.end, confidence, evidence: ['lexical-similarity'] },
+      ];
     },
   };
 }

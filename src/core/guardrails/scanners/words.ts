@@ -13,7 +13,21 @@ export interface WordListSpec {
   fuzzy: boolean;
 }
 
-const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '8': 'b', '9': 'g', '@': 'a', $: 's', '!': 'i', '|': 'l', '+': 't' };
+const LEET: Record<string, string> = {
+  '0': 'o',
+  '1': 'i',
+  '3': 'e',
+  '4': 'a',
+  '5': 's',
+  '7': 't',
+  '8': 'b',
+  '9': 'g',
+  '@': 'a',
+  $: 's',
+  '!': 'i',
+  '|': 'l',
+  '+': 't',
+};
 
 function leet(s: string): string {
   let out = '';
@@ -21,15 +35,20 @@ function leet(s: string): string {
   return out;
 }
 
+/** NFKC, confusable folding on both cases (lower-casing can create new look-alikes: П -> п -> n). */
 function normaliseEntry(s: string): string {
-  return foldConfusables(s.normalize('NFKC')).toLowerCase();
+  return foldConfusables(foldConfusables(s.normalize('NFKC')).toLowerCase());
 }
 
 interface Token {
   text: string;
   start: number;
   end: number;
+  /** Joined from spelled-out single characters ("b o m b"). */
+  joined?: boolean;
 }
+
+const NON_ASCII = /[^\u0000-\u007f]/; // eslint-disable-line no-control-regex -- the ASCII range itself
 
 const TOKEN = /[\p{L}\p{N}@$!|+*']+/gu;
 
@@ -39,14 +58,28 @@ function tokenize(text: string): Token[] {
   const out: Token[] = [];
   TOKEN.lastIndex = 0;
   for (let m = TOKEN.exec(lower); m; m = TOKEN.exec(lower)) {
-    out.push({ text: m[0].replace(/^'+|'+$/g, ''), start: m.index, end: m.index + m[0].length });
+    const raw = m[0].replace(/^'+|'+$/g, '');
+    out.push({
+      text: NON_ASCII.test(raw) ? foldConfusables(raw) : raw,
+      start: m.index,
+      end: m.index + m[0].length,
+    });
   }
   const joined: Token[] = [];
-  for (let i = 0; i < out.length; ) {
+  for (let i = 0; i < out.length;) {
     let j = i;
-    while (j < out.length && out[j]!.text.length === 1 && (j === i || out[j]!.start - out[j - 1]!.end <= 2)) j++;
+    while (j < out.length && out[j]!.text.length === 1 && (j === i || out[j]!.start - out[j - 1]!.end <= 2))
+      j++;
     if (j - i >= 3) {
-      joined.push({ text: out.slice(i, j).map((t) => t.text).join(''), start: out[i]!.start, end: out[j - 1]!.end });
+      joined.push({
+        text: out
+          .slice(i, j)
+          .map((t) => t.text)
+          .join(''),
+        start: out[i]!.start,
+        end: out[j - 1]!.end,
+        joined: true,
+      });
       i = j;
     } else i++;
   }
@@ -75,7 +108,9 @@ export interface CompiledWordList {
 
 export function compileWordList(spec: WordListSpec): CompiledWordList {
   // phrase -> token arrays; indexed by first token (exact) and by deletion variants (fuzzy).
-  const phrases = spec.words.map((w) => normaliseEntry(w).split(/\s+/).filter(Boolean)).filter((p) => p.length > 0);
+  const phrases = spec.words
+    .map((w) => normaliseEntry(w).split(/\s+/).filter(Boolean))
+    .filter((p) => p.length > 0);
   const exact = new Map<string, string[][]>();
   const fuzzyIndex = new Map<string, string[][]>();
   const addTo = (map: Map<string, string[][]>, key: string, phrase: string[]): void => {
@@ -88,7 +123,8 @@ export function compileWordList(spec: WordListSpec): CompiledWordList {
     if (!spec.fuzzy) continue;
     const first = leet(p[0]!);
     addTo(fuzzyIndex, first, p);
-    if (first.length >= 4) for (let k = 0; k < first.length; k++) addTo(fuzzyIndex, first.slice(0, k) + first.slice(k + 1), p);
+    if (first.length >= 4)
+      for (let k = 0; k < first.length; k++) addTo(fuzzyIndex, first.slice(0, k) + first.slice(k + 1), p);
   }
 
   const tokenMatches = (token: string, word: string, fuzzy: boolean): boolean => {
@@ -107,19 +143,25 @@ export function compileWordList(spec: WordListSpec): CompiledWordList {
       const out: RawFinding[] = [];
       for (let i = 0; i < tokens.length; i++) {
         const t = tokens[i]!.text;
-        const candidates: Array<{ phrase: string[]; fuzzy: boolean }> = (exact.get(t) ?? []).map((phrase) => ({ phrase, fuzzy: false }));
+        const candidates: Array<{ phrase: string[]; fuzzy: boolean }> = (exact.get(t) ?? []).map(
+          (phrase) => ({ phrase, fuzzy: false }),
+        );
         if (spec.fuzzy) {
           const f = leet(t).replace(/\*/g, '');
           const keys = [f];
-          if (f.length >= 4 && f.length <= 40) for (let k = 0; k < f.length; k++) keys.push(f.slice(0, k) + f.slice(k + 1));
-          for (const key of keys) for (const phrase of fuzzyIndex.get(key) ?? []) candidates.push({ phrase, fuzzy: true });
+          if (f.length >= 4 && f.length <= 40)
+            for (let k = 0; k < f.length; k++) keys.push(f.slice(0, k) + f.slice(k + 1));
+          for (const key of keys)
+            for (const phrase of fuzzyIndex.get(key) ?? []) candidates.push({ phrase, fuzzy: true });
         }
         for (const { phrase, fuzzy } of candidates) {
           if (i + phrase.length > tokens.length) continue;
           let ok = true;
-          for (let k = 0; k < phrase.length && ok; k++) ok = tokenMatches(tokens[i + k]!.text, phrase[k]!, spec.fuzzy);
+          for (let k = 0; k < phrase.length && ok; k++)
+            ok = tokenMatches(tokens[i + k]!.text, phrase[k]!, spec.fuzzy);
           if (!ok) continue;
-          const exactHit = !fuzzy && phrase.every((w, k) => tokens[i + k]!.text === w);
+          const exactHit =
+            !fuzzy && phrase.every((w, k) => tokens[i + k]!.text === w && !tokens[i + k]!.joined);
           out.push({
             type: spec.name,
             start: tokens[i]!.start,

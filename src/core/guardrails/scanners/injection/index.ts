@@ -94,7 +94,8 @@ export function wordSet(text: string): Set<string> {
       h = (Math.imul(h, 31) + c) | 0;
     } else if (start >= 0) {
       const bucket = GATE_WORDS.get(h);
-      if (bucket) for (const w of bucket) if (w.length === i - start && text.startsWith(w, start)) found.add(w);
+      if (bucket)
+        for (const w of bucket) if (w.length === i - start && text.startsWith(w, start)) found.add(w);
       start = -1;
     }
   }
@@ -107,7 +108,8 @@ export function gatePasses(gate: Gate, text: string, words: ReadonlySet<string>)
   return gate.words.every((list) => list.some((word) => words.has(word)));
 }
 
-const isSpaceCode = (c: number): boolean => c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11;
+const isSpaceCode = (c: number): boolean =>
+  c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11;
 
 /** Does a match at `i` begin a sentence / a line (see Signal.start)? */
 export function startsAt(text: string, i: number, kind: 'sentence' | 'line'): boolean {
@@ -143,12 +145,24 @@ function scanView(view: TextView, index: number, context: InjectionContext, out:
         continue;
       }
       if (sig.negatable && NEGATION.test(text.slice(Math.max(0, m.index - 24), m.index))) continue;
-      out.push({ name: sig.name, weight, view: index, start: m.index, end: m.index + m[0].length });
+      const start = sig.verify ? sig.verify(text, m.index) : m.index;
+      if (start === undefined) {
+        k--;
+        continue;
+      }
+      out.push({ name: sig.name, weight, view: index, start, end: m.index + m[0].length });
     }
   }
   CASED.lastIndex = 0;
   const c = CASED.exec(view.text);
-  if (c) out.push({ name: 'jailbreak_term', weight: context === 'data' ? 0.65 : 0.55, view: index, start: c.index, end: c.index + c[0].length });
+  if (c)
+    out.push({
+      name: 'jailbreak_term',
+      weight: context === 'data' ? 0.65 : 0.55,
+      view: index,
+      start: c.index,
+      end: c.index + c[0].length,
+    });
   RULE_STATEMENT.lastIndex = 0;
   let rules = 0;
   let firstRule = -1;
@@ -157,16 +171,27 @@ function scanView(view: TextView, index: number, context: InjectionContext, out:
     rules++;
   }
   const rw = ruleDensityWeight(rules);
-  if (rw > 0) out.push({ name: 'behaviour_rules', weight: rw, view: index, start: firstRule, end: firstRule + 1 });
+  if (rw > 0)
+    out.push({ name: 'behaviour_rules', weight: rw, view: index, start: firstRule, end: firstRule + 1 });
   PERSONA_NAME.lastIndex = 0;
   for (let m = PERSONA_NAME.exec(view.text); m; m = PERSONA_NAME.exec(view.text)) {
     if (GENERIC_MODEL_NAMES.test(m[1]!)) continue;
-    out.push({ name: 'persona_name', weight: context === 'data' ? 0.45 : 0.35, view: index, start: m.index, end: m.index + m[0].length });
+    out.push({
+      name: 'persona_name',
+      weight: context === 'data' ? 0.45 : 0.35,
+      view: index,
+      start: m.index,
+      end: m.index + m[0].length,
+    });
     break;
   }
 }
 
-export function scoreInjection(views: readonly TextView[], stats: PrepareStats, context: InjectionContext): InjectionScore {
+export function scoreInjection(
+  views: readonly TextView[],
+  stats: PrepareStats,
+  context: InjectionContext,
+): InjectionScore {
   const hits: InjectionHit[] = [];
   views.forEach((v, i) => {
     const before = hits.length;
@@ -199,7 +224,13 @@ export function combine(hits: readonly InjectionHit[]): number {
   const kept: InjectionHit[] = [];
   for (const h of sorted) {
     const dup = kept.some(
-      (k) => k.name !== h.name && k.view === h.view && h.start < k.end && k.start < h.end && h.end - h.start < 200 && k.end - k.start < 200,
+      (k) =>
+        k.name !== h.name &&
+        k.view === h.view &&
+        h.start < k.end &&
+        k.start < h.end &&
+        h.end - h.start < 200 &&
+        k.end - k.start < 200,
     );
     if (!dup) kept.push(h);
   }

@@ -3,7 +3,11 @@
  * signals in signals.ts combine these into sentence structures (verb + qualifier + target,
  * vocative + imperative, ...): they describe what attacks are, not particular attack strings.
  */
-const alt = (words: string): string => `(?:${words.trim().split(/\s*\|\s*/).join('|')})`;
+const alt = (words: string): string =>
+  `(?:${words
+    .trim()
+    .split(/\s*\|\s*/)
+    .join('|')})`;
 
 /** Verbs that tell a model to drop what it was told. */
 export const IGNORE_VERB = alt(`
@@ -21,7 +25,9 @@ export const PRIOR = alt(`
   the above | the previous | the prior | before | old`);
 
 /** Quantifiers that, with a rule word, make "ignore" target the model's instructions. */
-export const QUANTIFIER = alt(`all | any | every | your | those | these | its | their | openai'?s? | chatgpt'?s?`);
+export const QUANTIFIER = alt(
+  `all | any | every | your | those | these | its | their | openai'?s? | chatgpt'?s?`,
+);
 
 /** What gets ignored when a PRIOR qualifier says which. */
 export const PRIOR_TARGET = alt(`

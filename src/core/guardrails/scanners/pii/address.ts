@@ -17,9 +17,11 @@ const STREET = new RegExp(
   String.raw`(?<![\w-])\d{1,6}[A-Za-z]?(?:-\d{1,4})?\s(?:[NSEW]\.?\s|(?:North|South|East|West)\s)?(?:${WORD}\s){0,4}(?:${STREET_TYPES})\.?(?![\w])(?:\s(?:NE|NW|SE|SW|N|S|E|W)\b)?${UNIT}?${CITY_STATE_ZIP}?`,
   'g',
 );
-const BOX = /\b(?:P\.?\s?O\.?\s?Box|Post Office Box|(?:PSC|Unit|CMR)\s\d{1,5},?\s?Box)\s?\d{1,6}(?:,?\s(?:APO|FPO|DPO)\s(?:AA|AE|AP)\s\d{5})?/gi;
+const BOX =
+  /\b(?:P\.?\s?O\.?\s?Box|Post Office Box|(?:PSC|Unit|CMR)\s\d{1,5},?\s?Box)\s?\d{1,6}(?:,?\s(?:APO|FPO|DPO)\s(?:AA|AE|AP)\s\d{5})?/gi;
 const MILITARY = /\b(?:APO|FPO|DPO)\s(?:AA|AE|AP)\s\d{5}\b/g;
-const ZIP = /\b(?:zip(?: ?code)?|postal ?code|post ?code)\W{0,3}([A-Z0-9]{2,5}(?:[ -][A-Z0-9]{3,4})?)(?![\w])/gi;
+const ZIP =
+  /\b(?:zip(?: ?code)?|postal ?code|post ?code)\W{0,3}([A-Z0-9]{2,5}(?:[ -][A-Z0-9]{3,4})?)(?![\w])/gi;
 
 export const recognizeAddress: Recognizer = (input, out) => {
   const text = input.text;
@@ -27,7 +29,9 @@ export const recognizeAddress: Recognizer = (input, out) => {
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
       const full = m[0].length > 40 || /\d{5}/.test(m[0].slice(-10));
-      push(out, 'STREET_ADDRESS', m.index, m.index + m[0].length, full ? 0.85 : 0.7, [re === STREET ? 'street-pattern' : 'box-pattern']);
+      push(out, 'STREET_ADDRESS', m.index, m.index + m[0].length, full ? 0.85 : 0.7, [
+        re === STREET ? 'street-pattern' : 'box-pattern',
+      ]);
     }
   }
   ZIP.lastIndex = 0;

@@ -1,11 +1,14 @@
 /** Email addresses, phone numbers (with libphonenumber-js) and URLs. */
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
-import { nearContext, push, type PiiInput, type Recognizer } from './context.js';
+import { boundaryBefore, nearContext, push, type PiiInput, type Recognizer } from './context.js';
 import { windowDigits, windowSeps, windowSpan, type NumberRun } from './number-runs.js';
 
-const LOCAL_CHAR = /[A-Za-z0-9._%+-]/;
+const isAlnum = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+/** Characters of a local part as written in running text: alphanumerics and . _ % + - */
+const isLocalChar = (c: number): boolean =>
+  isAlnum(c) || c === 46 || c === 95 || c === 37 || c === 43 || c === 45;
+const isDomainChar = (c: number): boolean => isAlnum(c) || c === 46 || c === 45;
 const LOCAL_FULL = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+$/;
-const DOMAIN_CHAR = /[A-Za-z0-9.-]/;
 const LABEL = /^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$/;
 const TLD = /^(?:[A-Za-z]{2,24}|xn--[A-Za-z0-9-]{2,59})$/;
 
@@ -25,14 +28,12 @@ export const recognizeEmail: Recognizer = (input, out) => {
   let lastEnd = 0;
   while (at >= 0) {
     let s = at;
-    while (s > lastEnd && at - s < 64 && LOCAL_CHAR.test(text[s - 1]!)) s--;
-    while (s < at && !/[A-Za-z0-9]/.test(text[s]!)) s++; // no leading punctuation
+    while (s > lastEnd && at - s < 64 && isLocalChar(text.charCodeAt(s - 1))) s--;
+    while (s < at && !isAlnum(text.charCodeAt(s))) s++; // no leading punctuation
     let e = at + 1;
-    while (e < text.length && e - at <= 253 && DOMAIN_CHAR.test(text[e]!)) e++;
-    while (e > at + 1 && /[.-]/.test(text[e - 1]!)) e--; // trailing dot of the sentence
-    const local = text.slice(s, at);
-    const domain = text.slice(at + 1, e);
-    if (emailValid(local, domain)) {
+    while (e < text.length && e - at <= 253 && isDomainChar(text.charCodeAt(e))) e++;
+    while (e > at + 1 && (text.charCodeAt(e - 1) === 46 || text.charCodeAt(e - 1) === 45)) e--; // sentence dot
+    if (s < at && e > at + 3 && emailValid(text.slice(s, at), text.slice(at + 1, e))) {
       push(out, 'EMAIL', s, e, 0.95, ['rfc5321-shape']);
       lastEnd = e;
     }
@@ -41,7 +42,7 @@ export const recognizeEmail: Recognizer = (input, out) => {
 };
 
 const PHONE_CONTEXT =
-  /\b(?:phone|phones|telephone|tel|mobile|mob|cell|cellphone|fax|call|calls|calling|dial|contact|number|numbers|whats ?app|sms|text|texts|messages?|reach|ring|landline|desk|office|home|work|hotline|voicemail|ext|extension|answering|line|ph|tlf|telefon|téléphone)\b|[☎📞]/;
+  /\b(?:phone|phones|telephone|tel|mobile|mob|cell|cellphone|fax|call|calls|calling|dial|contact|number|numbers|whats ?app|sms|text|texts|messages?|reach|ring|landline|desk|office|home|work|hotline|voicemail|ext|extension|answering|line|ph|tlf|telefon|téléphone)\b|☎|📞/;
 
 const EXTENSION = /^\s?(?:x|ext\.?|extension)\s?\d{1,6}/i;
 
@@ -49,7 +50,8 @@ function isDateLike(lens: number[], seps: string[], digits: string): boolean {
   if (lens.length !== 3 || seps.some((s) => s === ' ')) return false;
   const [a, b, c] = lens as [number, number, number];
   const n = (from: number, len: number): number => Number(digits.slice(from, from + len));
-  if (a === 4 && b <= 2 && c <= 2) return n(a, b) >= 1 && n(a, b) <= 12 && n(a + b, c) >= 1 && n(a + b, c) <= 31;
+  if (a === 4 && b <= 2 && c <= 2)
+    return n(a, b) >= 1 && n(a, b) <= 12 && n(a + b, c) >= 1 && n(a + b, c) <= 31;
   if (a <= 2 && b <= 2 && (c === 4 || c === 2)) {
     const x = n(0, a);
     const y = n(a, b);
@@ -58,10 +60,17 @@ function isDateLike(lens: number[], seps: string[], digits: string): boolean {
   return false;
 }
 
-function libPhoneConfidence(raw: string, regions: readonly string[]): { valid: boolean; possible: boolean; region?: string } {
+function libPhoneConfidence(
+  raw: string,
+  regions: readonly string[],
+): { valid: boolean; possible: boolean; region?: string } {
   if (raw.startsWith('+')) {
     const p = parsePhoneNumberFromString(raw);
-    return { valid: p?.isValid() ?? false, possible: p?.isPossible() ?? false, ...(p?.country ? { region: p.country } : {}) };
+    return {
+      valid: p?.isValid() ?? false,
+      possible: p?.isPossible() ?? false,
+      ...(p?.country ? { region: p.country } : {}),
+    };
   }
   for (const r of regions) {
     const p = parsePhoneNumberFromString(raw, r as CountryCode);
@@ -80,8 +89,17 @@ interface PhoneCandidate {
   intl: boolean;
 }
 
+/** Phone numbers have at most this many digit groups ("+46 (0)8 928 571 38" has six). */
+const MAX_PHONE_GROUPS = 6;
+
 /** Structure-only score of groups [from, to] as a phone number (no library call). */
-function scorePhone(input: PiiInput, run: NumberRun, from: number, to: number): PhoneCandidate | undefined {
+function scorePhone(
+  input: PiiInput,
+  run: NumberRun,
+  from: number,
+  to: number,
+  ctx: boolean,
+): PhoneCandidate | undefined {
   const digits = windowDigits(input.text, run, from, to);
   const d = digits.length;
   if (d < 7 || d > 15) return undefined;
@@ -90,7 +108,8 @@ function scorePhone(input: PiiInput, run: NumberRun, from: number, to: number): 
   const span = windowSpan(run, from, to);
   const intl = (from === 0 && run.plus) || /^(?:00|011)[1-9]/.test(digits);
   if (!intl && isDateLike(lens, seps, digits)) return undefined;
-  if (!intl && seps.length === 3 && seps.every((s) => s === '.') && lens.every((l) => l <= 3)) return undefined; // IPv4
+  if (!intl && seps.length === 3 && seps.every((s) => s === '.') && lens.every((l) => l <= 3))
+    return undefined; // IPv4
   const ext = EXTENSION.exec(input.text.slice(span.end, span.end + 16));
   const end = ext ? span.end + ext[0].length : span.end;
   const evidence: string[] = [];
@@ -98,7 +117,7 @@ function scorePhone(input: PiiInput, run: NumberRun, from: number, to: number): 
   let conf = lens.length > 1 ? 0.35 : 0.2;
   if (parens) conf += 0.15;
   if (ext) conf += 0.1;
-  if (nearContext(input, span.start, end, PHONE_CONTEXT, 40, 12)) {
+  if (ctx) {
     conf += 0.4;
     evidence.push('context');
   }
@@ -108,7 +127,10 @@ function scorePhone(input: PiiInput, run: NumberRun, from: number, to: number): 
 /** Adds libphonenumber's verdict to the best structural candidate (one library call per run). */
 function confirmPhone(c: PhoneCandidate, regions: readonly string[]): void {
   if (!c.intl && c.conf >= 0.6) return;
-  const lib = libPhoneConfidence(c.intl && !c.raw.startsWith('+') ? '+' + c.digits.replace(/^(?:00|011)/, '') : c.raw, regions);
+  const lib = libPhoneConfidence(
+    c.intl && !c.raw.startsWith('+') ? '+' + c.digits.replace(/^(?:00|011)/, '') : c.raw,
+    regions,
+  );
   if (lib.valid) {
     c.conf += c.intl ? 0.5 : 0.25;
     c.evidence.push(`libphonenumber:${lib.region ?? 'valid'}`);
@@ -121,25 +143,33 @@ function confirmPhone(c: PhoneCandidate, regions: readonly string[]): void {
 /** Phone numbers: per run, the best-structured window of digit groups (7..15 digits). */
 export const recognizePhone: Recognizer = (input, out) => {
   for (const run of input.runs) {
-    if (run.embedded) continue;
+    if (run.embedded || input.claimed.some((f) => run.start < f.end && f.start < run.end)) continue;
     const G = run.groups.length;
+    const ctx = nearContext(input, run.start, run.end, PHONE_CONTEXT, 40, 12);
     let s = 0;
     while (s < G) {
       let best: PhoneCandidate | undefined;
       let digits = 0;
-      for (let e = s; e < G; e++) {
+      for (let e = s; e < G && e - s < MAX_PHONE_GROUPS; e++) {
         digits += run.groups[e]!.end - run.groups[e]!.start;
         if (digits > 15) break;
         if (digits < 7) continue;
         const seps = windowSeps(run, s, e).filter((x) => x !== '');
         if (seps.length > 1 && new Set(seps).size > 2) continue;
-        const r = scorePhone(input, run, s, e);
+        const r = scorePhone(input, run, s, e, ctx);
         if (r && (!best || r.conf >= best.conf)) best = r;
       }
       if (best) confirmPhone(best, input.phoneRegions);
       if (best && best.conf >= 0.3) {
         const span = windowSpan(run, s, best.e);
-        push(out, 'PHONE', span.start, best.end, best.conf, best.evidence.length ? best.evidence : ['format']);
+        push(
+          out,
+          'PHONE',
+          span.start,
+          best.end,
+          best.conf,
+          best.evidence.length ? best.evidence : ['format'],
+        );
         s = best.e + 1;
       } else s++;
     }
@@ -148,8 +178,27 @@ export const recognizePhone: Recognizer = (input, out) => {
 
 const URL =
   /\b(?:(?:https?|ftp|ftps|sftp|wss?|file|ssh|git|s3|gs|postgres(?:ql)?|mysql|mongodb(?:\+srv)?|redis|amqps?|jdbc:[a-z]+):\/\/[^\s<>"'`]{1,2048}|www\.[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}(?:[/?#:][^\s<>"'`]{0,2048})?)/g;
-const BARE_DOMAIN =
-  /(?<![\w@.\/-])[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?){0,4}\.(?:com|org|net|edu|gov|mil|int|io|ai|co|us|uk|de|fr|il|in|info|biz|app|dev|site|online|tech|me)(?:\.[a-z]{2})?(?![\w@-]|\.[A-Za-z0-9])/g;
+const TLDS = 'com|org|net|edu|gov|mil|int|io|ai|co|us|uk|de|fr|il|in|info|biz|app|dev|site|online|tech|me';
+/** A dot and a known top-level domain, then the end of the host name. */
+const TLD_END = new RegExp(String.raw`\.(?:${TLDS})(?:\.[a-z]{2})?(?![\w@-]|\.[A-Za-z0-9])`, 'g');
+const HOST =
+  /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?){0,4}$/;
+const isHostChar = (c: number): boolean => isAlnum(c) || c === 45 || c === 46;
+
+/** Bare domains ("example.com"): found from the top-level domain backwards. */
+function bareDomains(text: string, taken: Array<[number, number]>, out: Parameters<Recognizer>[1]): void {
+  TLD_END.lastIndex = 0;
+  for (let m = TLD_END.exec(text); m; m = TLD_END.exec(text)) {
+    const end = m.index + m[0].length;
+    let start = m.index;
+    while (start > 0 && m.index - start < 320 && isHostChar(text.charCodeAt(start - 1))) start--;
+    while (start < m.index && !isAlnum(text.charCodeAt(start))) start++;
+    if (start === m.index || !boundaryBefore(text, start, '@./-') || !HOST.test(text.slice(start, m.index)))
+      continue;
+    if (taken.some(([a, b]) => start < b && end > a)) continue;
+    push(out, 'URL', start, end, 0.4, ['domain-shape']);
+  }
+}
 
 function trimUrlEnd(s: string): string {
   let e = s.length;
@@ -169,11 +218,5 @@ export const recognizeUrl: Recognizer = (input, out) => {
     push(out, 'URL', m.index, m.index + url.length, 0.6, ['url-shape']);
     spans.push([m.index, m.index + url.length]);
   }
-  BARE_DOMAIN.lastIndex = 0;
-  for (let m = BARE_DOMAIN.exec(text); m; m = BARE_DOMAIN.exec(text)) {
-    const s = m.index;
-    const e = s + m[0].length;
-    if (spans.some(([a, b]) => s < b && e > a)) continue;
-    push(out, 'URL', s, e, 0.4, ['domain-shape']);
-  }
+  bareDomains(text, spans, out);
 };

@@ -15,6 +15,8 @@ export interface PiiInput {
   checksums: boolean;
   /** Regions tried for national phone numbers without a country code. */
   phoneRegions: readonly string[];
+  /** Confident findings of other recognizers; a phone candidate inside one is not checked further. */
+  claimed: RawFinding[];
 }
 
 export type Recognizer = (input: PiiInput, out: RawFinding[]) => void;
@@ -22,11 +24,18 @@ export type Recognizer = (input: PiiInput, out: RawFinding[]) => void;
 export function makePiiInput(text: string, checksums: boolean, phoneRegions: readonly string[]): PiiInput {
   let lower = text.toLowerCase();
   if (lower.length !== text.length) lower = text.replace(/[A-Z]/g, (c) => c.toLowerCase());
-  return { text, lower, runs: findNumberRuns(text), checksums, phoneRegions };
+  return { text, lower, runs: findNumberRuns(text), checksums, phoneRegions, claimed: [] };
 }
 
 /** Does `re` match in the `back` characters before `start` or the `fwd` characters after `end`? */
-export function nearContext(input: PiiInput, start: number, end: number, re: RegExp, back = 40, fwd = 16): boolean {
+export function nearContext(
+  input: PiiInput,
+  start: number,
+  end: number,
+  re: RegExp,
+  back = 40,
+  fwd = 16,
+): boolean {
   const b = input.lower.slice(Math.max(0, start - back), start);
   if (re.test(b)) return true;
   return fwd > 0 && re.test(input.lower.slice(end, end + fwd));
@@ -47,4 +56,35 @@ export function push(
   evidence: string[],
 ): void {
   out.push({ type, start, end, confidence: Math.min(1, Math.round(confidence * 100) / 100), evidence });
+}
+
+const isWordChar = (c: number): boolean =>
+  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+
+/** The character before `i` is none of `chars` and not a word character (when `word`). */
+export function boundaryBefore(text: string, i: number, chars: string, word = true): boolean {
+  if (i === 0) return true;
+  const c = text.charCodeAt(i - 1);
+  return !(word && isWordChar(c)) && !chars.includes(text[i - 1]!);
+}
+
+/**
+ * Runs a global regex, keeping only matches whose left boundary `ok` accepts; a rejected match
+ * restarts one character later, exactly as a leading lookbehind would. (A leading lookbehind
+ * makes the regex engine test it at every position; checking it in code is much faster.)
+ */
+export function* matchesWithBoundary(
+  re: RegExp,
+  text: string,
+  ok: (start: number) => boolean,
+): Generator<RegExpExecArray> {
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    if (!ok(m.index)) {
+      re.lastIndex = m.index + 1;
+      continue;
+    }
+    yield m;
+    if (m[0].length === 0) re.lastIndex++;
+  }
 }

@@ -3,9 +3,10 @@ import { abaValid, cardNetwork, ibanLength, ibanMod97, luhnValid } from '../../v
 import { nearContext, push, type PiiInput, type Recognizer } from './context.js';
 import { windowDigits, windowSeps, windowSpan, type NumberRun } from './number-runs.js';
 
-const CARD_CONTEXT = /\b(?:card|visa|master ?card|amex|american express|credit|debit|cc|pan|discover|maestro|jcb)\b/;
+const CARD_CONTEXT =
+  /\b(?:card|visa|master ?card|amex|american express|credit|debit|cc|pan|discover|maestro|jcb)\b/;
 const ROUTING_CONTEXT = /\b(?:routing|aba|rtn|transit|bank|wire|ach)\b/;
-const ACCOUNT_CONTEXT = /\b(?:account|acct|a\/c|iban|bank)\b[^\n]{0,12}?(?:n(?:umber|o\.?)|#|:)?\s*$/;
+const ACCOUNT_CONTEXT = /\b(?:account|acct|a\/c|bank)\b[^\n]{0,12}?(?:n(?:umber|o\.?)|#|:)?\s*$/;
 
 /** Same separator between every group of the window (or a single group). */
 export function uniformSeps(run: NumberRun, from: number, to: number, allowed: string): boolean {
@@ -28,7 +29,7 @@ export const recognizeCards: Recognizer = (input, out) => {
       let found = -1;
       let digits = 0;
       const candidates: number[] = [];
-      for (let e = s; e < G; e++) {
+      for (let e = s; e < G && e - s < 6; e++) {
         digits += run.groups[e]!.end - run.groups[e]!.start;
         if (digits > 19) break;
         if (digits >= 12) candidates.push(e);
@@ -44,7 +45,11 @@ export const recognizeCards: Recognizer = (input, out) => {
         const span = windowSpan(run, s, e);
         const ctx = nearContext(input, span.start, span.end, CARD_CONTEXT);
         const conf = luhn ? (ctx ? 0.99 : 0.9) : ctx ? 0.75 : 0.55;
-        push(out, 'CREDIT_CARD', span.start, span.end, conf, [luhn ? 'luhn' : 'format', `iin:${network}`, ...(ctx ? ['context'] : [])]);
+        push(out, 'CREDIT_CARD', span.start, span.end, conf, [
+          luhn ? 'luhn' : 'format',
+          `iin:${network}`,
+          ...(ctx ? ['context'] : []),
+        ]);
         found = e;
       }
       s = found >= 0 ? found + 1 : s + 1;
@@ -77,7 +82,10 @@ export const recognizeIban: Recognizer = (input, out) => {
     if (!/^[A-Z]{2}\d{2}[A-Z0-9]+$/.test(upper)) continue;
     const mod97 = ibanMod97(upper);
     if (input.checksums && !mod97) continue;
-    push(out, 'IBAN', m.index, i, mod97 ? 0.95 : 0.55, [mod97 ? 'mod97' : 'format', `country:${upper.slice(0, 2)}`]);
+    push(out, 'IBAN', m.index, i, mod97 ? 0.95 : 0.55, [
+      mod97 ? 'mod97' : 'format',
+      `country:${upper.slice(0, 2)}`,
+    ]);
     IBAN_START.lastIndex = i;
   }
 };
@@ -93,7 +101,10 @@ export const recognizeRouting: Recognizer = (input, out) => {
     const d = windowDigits(input.text, run, 0, run.groups.length - 1);
     if (!abaValid(d)) continue;
     const ctx = nearContext(input, span.start, span.end, ROUTING_CONTEXT);
-    push(out, 'US_BANK_ROUTING', span.start, span.end, ctx ? 0.9 : 0.4, ['aba-checksum', ...(ctx ? ['context'] : [])]);
+    push(out, 'US_BANK_ROUTING', span.start, span.end, ctx ? 0.9 : 0.4, [
+      'aba-checksum',
+      ...(ctx ? ['context'] : []),
+    ]);
   }
 };
 

@@ -4,11 +4,19 @@
  * vehicle identifiers (VIN, plates) and certificate/licence numbers.
  */
 import { imeiValid, mbiValid, npiValid, vinCheckDigitValid } from '../../validators.js';
-import { nearContext, push, type PiiInput, type Recognizer } from './context.js';
+import {
+  boundaryBefore,
+  matchesWithBoundary,
+  nearContext,
+  push,
+  type PiiInput,
+  type Recognizer,
+} from './context.js';
 import { uniformSeps } from './financial.js';
 import { windowDigits, windowSpan } from './number-runs.js';
 
-const ID_TOKEN = /^[^A-Za-z0-9\n]{0,4}(?:(?:number|num|no|nr|id|#)\b[^A-Za-z0-9\n]{0,4})?(?:is\s+)?([A-Z0-9][A-Z0-9-]{3,19}[A-Z0-9])(?![A-Za-z0-9])/i;
+const ID_TOKEN =
+  /^[^A-Za-z0-9\n]{0,4}(?:(?:number|num|no|nr|id|#)\b[^A-Za-z0-9\n]{0,4})?(?:is\s+)?([A-Z0-9][A-Z0-9-]{3,19}[A-Z0-9])(?![A-Za-z0-9])/i;
 
 function afterContext(type: string, context: RegExp, minDigits: number, confidence: number): Recognizer {
   return (input: PiiInput, out) => {
@@ -59,18 +67,21 @@ export const recognizeCertificate = afterContext(
   0.75,
 );
 
-const MBI = /(?<![A-Za-z0-9])[1-9][A-Za-z][A-Za-z0-9]\d-?[A-Za-z][A-Za-z0-9]\d-?[A-Za-z]{2}\d{2}(?![A-Za-z0-9])/g;
+const MBI = /[1-9][A-Za-z][A-Za-z0-9]\d-?[A-Za-z][A-Za-z0-9]\d-?[A-Za-z]{2}\d{2}(?![A-Za-z0-9])/g;
 const MBI_CONTEXT = /\b(?:medicare|mbi|beneficiary)\b/;
 
 export const recognizeMbi: Recognizer = (input, out) => {
-  MBI.lastIndex = 0;
-  for (let m = MBI.exec(input.text); m; m = MBI.exec(input.text)) {
+  const text = input.text;
+  for (const m of matchesWithBoundary(MBI, text, (i) => boundaryBefore(text, i, '') || text[i - 1] === '_')) {
     const compact = m[0].replace(/-/g, '');
     const dashes = m[0].length - compact.length;
     if (dashes === 1 || !mbiValid(compact)) continue;
     const end = m.index + m[0].length;
     const ctx = nearContext(input, m.index, end, MBI_CONTEXT);
-    push(out, 'US_MBI', m.index, end, ctx ? 0.95 : dashes ? 0.7 : 0.45, ['mbi-structure', ...(ctx ? ['context'] : [])]);
+    push(out, 'US_MBI', m.index, end, ctx ? 0.95 : dashes ? 0.7 : 0.45, [
+      'mbi-structure',
+      ...(ctx ? ['context'] : []),
+    ]);
   }
 };
 
@@ -102,18 +113,21 @@ export const recognizeImei: Recognizer = (input, out) => {
   }
 };
 
-const VIN = /(?<![A-Za-z0-9])[A-HJ-NPR-Z0-9]{17}(?![A-Za-z0-9])/g;
+const VIN = /[A-HJ-NPR-Z0-9]{17}(?![A-Za-z0-9])/g;
 const VIN_CONTEXT = /\b(?:vin|vehicle|chassis)\b/;
 
 export const recognizeVin: Recognizer = (input, out) => {
-  VIN.lastIndex = 0;
-  for (let m = VIN.exec(input.text); m; m = VIN.exec(input.text)) {
+  const text = input.text;
+  for (const m of matchesWithBoundary(VIN, text, (i) => boundaryBefore(text, i, '') || text[i - 1] === '_')) {
     const v = m[0];
     if (!/\d/.test(v) || !/[A-Z]/.test(v)) continue;
     const end = m.index + 17;
     const check = vinCheckDigitValid(v);
     const ctx = nearContext(input, m.index, end, VIN_CONTEXT);
     if (!check && !ctx) continue;
-    push(out, 'VIN', m.index, end, check ? (ctx ? 0.95 : 0.7) : 0.75, [check ? 'vin-check-digit' : 'format', ...(ctx ? ['context'] : [])]);
+    push(out, 'VIN', m.index, end, check ? (ctx ? 0.95 : 0.7) : 0.75, [
+      check ? 'vin-check-digit' : 'format',
+      ...(ctx ? ['context'] : []),
+    ]);
   }
 };

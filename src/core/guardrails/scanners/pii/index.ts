@@ -20,7 +20,13 @@ import {
   recognizeNpi,
   recognizeVin,
 } from './health.js';
-import { recognizeDriverLicense, recognizeNhs, recognizeNino, recognizePassport, recognizeSsnItin } from './national-ids.js';
+import {
+  recognizeDriverLicense,
+  recognizeNhs,
+  recognizeNino,
+  recognizePassport,
+  recognizeSsnItin,
+} from './national-ids.js';
 import { recognizeCryptoWallet, recognizeIpv4, recognizeIpv6, recognizeMac } from './network.js';
 
 /** Entity type -> the recognizers that can produce it. */
@@ -73,7 +79,9 @@ export interface PiiOptions {
  */
 export function resolveOverlaps(findings: RawFinding[]): RawFinding[] {
   if (findings.length < 2) return findings;
-  const sorted = [...findings].sort((a, b) => b.confidence - a.confidence || b.end - b.start - (a.end - a.start) || a.start - b.start);
+  const sorted = [...findings].sort(
+    (a, b) => b.confidence - a.confidence || b.end - b.start - (a.end - a.start) || a.start - b.start,
+  );
   let lo = Infinity;
   let hi = 0;
   for (const f of findings) {
@@ -111,17 +119,22 @@ export function resolveOverlaps(findings: RawFinding[]): RawFinding[] {
   return kept.sort((a, b) => a.start - b.start);
 }
 
+/**
+ * Recognizers run in this order; phone numbers last, so that digit runs already claimed by a
+ * validated identifier (card, IBAN, SSN...) are not sent to libphonenumber, the costliest check.
+ */
+const ORDER: Recognizer[] = [...new Set(Object.entries(RECOGNIZERS).filter(([e]) => e !== 'PHONE').flatMap(([, r]) => r)), recognizePhone];
+
 export function scanPii(text: string, opts: PiiOptions): RawFinding[] {
   if (text.length === 0) return [];
   const input = makePiiInput(text, opts.checksums, opts.phoneRegions);
-  const ran = new Set<Recognizer>();
+  const wanted = new Set<Recognizer>();
+  for (const entity of opts.entities) for (const r of RECOGNIZERS[entity] ?? []) wanted.add(r);
   const raw: RawFinding[] = [];
-  for (const entity of opts.entities) {
-    for (const r of RECOGNIZERS[entity] ?? []) {
-      if (ran.has(r)) continue;
-      ran.add(r);
-      r(input, raw);
-    }
+  for (const r of ORDER) {
+    if (!wanted.has(r)) continue;
+    if (r === recognizePhone) input.claimed = raw.filter((f) => f.confidence >= 0.85 && opts.entities.has(f.type));
+    r(input, raw);
   }
   return resolveOverlaps(raw.filter((f) => opts.entities.has(f.type) && f.confidence >= opts.minConfidence));
 }

@@ -41,7 +41,10 @@ export const recognizeNhs: Recognizer = (input, out) => {
     if (!nhsValid(d)) continue;
     const span = windowSpan(run, 0, run.groups.length - 1);
     const ctx = nearContext(input, span.start, span.end, NHS_CONTEXT);
-    push(out, 'UK_NHS', span.start, span.end, ctx ? 0.95 : grouped ? 0.5 : 0.4, ['mod11', ...(ctx ? ['context'] : [])]);
+    push(out, 'UK_NHS', span.start, span.end, ctx ? 0.95 : grouped ? 0.5 : 0.4, [
+      'mod11',
+      ...(ctx ? ['context'] : []),
+    ]);
   }
 };
 
@@ -83,7 +86,8 @@ function contextToken(
   };
 }
 
-const TOKEN = /^[^A-Za-z0-9\n]{0,4}(?:(?:number|num|no|nr|id|#)\b[^A-Za-z0-9\n]{0,4})?(?:is\s+|of\s+)?([A-Z0-9][A-Z0-9-]{4,19}[A-Z0-9])(?![A-Za-z0-9])/i;
+const TOKEN =
+  /^[^A-Za-z0-9\n]{0,4}(?:(?:number|num|no|nr|id|#)\b[^A-Za-z0-9\n]{0,4})?(?:is\s+|of\s+)?([A-Z0-9][A-Z0-9-]{4,19}[A-Z0-9])(?![A-Za-z0-9])/i;
 
 export const recognizePassport = contextToken('PASSPORT', /\bpassport\b/g, TOKEN, 5, 0.85);
 export const recognizeDriverLicense = contextToken(

@@ -87,7 +87,10 @@ export function findNumberRuns(text: string): NumberRun[] {
     const after = end < n ? text.charCodeAt(end) : 32;
     // "555-0132x789": an extension marker right after the run does not make it part of a word.
     const extension = (after === 120 || after === 88) && isDigit(text.charCodeAt(end + 1));
-    const embedded = isWordish(before) || (isWordish(after) && !extension) || (before === 46 && start > 1 && isDigit(text.charCodeAt(start - 2)));
+    const embedded =
+      isWordish(before) ||
+      (isWordish(after) && !extension) ||
+      (before === 46 && start > 1 && isDigit(text.charCodeAt(start - 2)));
     runs.push({ start, end, groups, plus, embedded });
     i = end > i ? end : i + 1;
     // Skip the rest of an alphanumeric token so that we never restart in its middle.

@@ -4,7 +4,15 @@ import { resolveOverlaps } from '../pii/index.js';
 import { scanSecretsByContext } from './keyword.js';
 import { SECRET_RULES } from './patterns.js';
 
-export const SECRET_TYPES = [...new Set([...SECRET_RULES.map((r) => r.type), 'SECRET_ASSIGNMENT', 'CONNECTION_STRING', 'BASIC_AUTH', 'AUTH_HEADER'])];
+export const SECRET_TYPES = [
+  ...new Set([
+    ...SECRET_RULES.map((r) => r.type),
+    'SECRET_ASSIGNMENT',
+    'CONNECTION_STRING',
+    'BASIC_AUTH',
+    'AUTH_HEADER',
+  ]),
+];
 
 export function scanSecrets(text: string, minConfidence = 0.5): RawFinding[] {
   if (text.length === 0) return [];
@@ -16,7 +24,13 @@ export function scanSecrets(text: string, minConfidence = 0.5): RawFinding[] {
       const secret = rule.group === undefined ? m[0] : m[rule.group];
       if (secret === undefined || (rule.validate && !rule.validate(secret, m))) continue;
       const start = rule.group === undefined ? m.index : m.index + m[0].lastIndexOf(secret);
-      out.push({ type: rule.type, start, end: start + secret.length, confidence: rule.confidence, evidence: ['format'] });
+      out.push({
+        type: rule.type,
+        start,
+        end: start + secret.length,
+        confidence: rule.confidence,
+        evidence: ['format'],
+      });
     }
   }
   scanSecretsByContext(text, out);

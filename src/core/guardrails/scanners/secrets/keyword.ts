@@ -9,24 +9,46 @@ import type { RawFinding } from '../../types.js';
 import { entropy, plausibleSecret } from './plausible.js';
 
 /** Words that alone make a name secret. */
-const STRONG_WORD = /^(?:pass|pw|pwd|passwd|passphrase|passcode|passwort|secret|secrets|secrete|apikey|privatekey|secretkey|clientsecret|accesskey|signingkey|encryptionkey|masterkey|authkey|appsecret)$/;
+const STRONG_WORD =
+  /^(?:pass|pw|pwd|passwd|passphrase|passcode|passwort|secret|secrets|secrete|apikey|privatekey|secretkey|clientsecret|accesskey|signingkey|encryptionkey|masterkey|authkey|appsecret)$/;
 /** Stems that make a word secret wherever they occur inside it ("dbpassword", "mysecret"). */
 const STRONG_STEM = /password|passwd|secret/;
 /** A qualifier followed by "key" or "secret": api key, access key, private key... */
-const KEY_QUALIFIER = /^(?:api|access|private|secret|client|signing|encryption|master|app|auth|account|shared|consumer)$/;
+const KEY_QUALIFIER =
+  /^(?:api|access|private|secret|client|signing|encryption|master|app|auth|account|shared|consumer)$/;
 /** Words that make a value a credential only when it also looks generated. */
-const WEAK_WORD = /^(?:token|tokens|auth|credential|credentials|creds|bearer|cookie|sessionid|sessionkey)$|(?:access|auth|refresh|bearer|api|session|bot|user|app|oauth|id)token$/;
+const WEAK_WORD =
+  /^(?:token|tokens|auth|credential|credentials|creds|bearer|cookie|sessionid|sessionkey)$|(?:access|auth|refresh|bearer|api|session|bot|user|app|oauth|id)token$/;
 /** Last words that make a secret-looking name mean something else (its id, file, length...). */
 const NOT_SECRET_LAST = new Set(
-  ('id ids name names file files path paths url uri uris type types length len size version field fields env var ' +
+  (
+    'id ids name names file files path paths url uri uris type types length len size version field fields env var ' +
     'header headers prefix suffix format count enabled disabled required policy label manager provider service store ' +
     'endpoint expiry expires expiration ttl timeout regex pattern method mode strength hint reset salt rotation ' +
     'lifetime location dir directory arn ref reference param params parameter option options description desc ' +
     'placeholder title text message error validator validation input output column generator hash variable ' +
     'algorithm algo scheme kind style class template event events handler callback changed change results result ' +
-    'selector pressed down up char chars hashes ring storage').split(' '),
+    'selector pressed down up char chars hashes ring storage'
+  ).split(' '),
 );
-const NOT_SECRET_ANY = new Set(['public', 'csrf', 'xsrf', 'nonce', 'forgot', 'confirm', 'show', 'hide', 'toggle', 'max', 'min', 'num', 'is', 'has', 'not', 'no']);
+const NOT_SECRET_ANY = new Set([
+  'public',
+  'csrf',
+  'xsrf',
+  'nonce',
+  'forgot',
+  'confirm',
+  'show',
+  'hide',
+  'toggle',
+  'max',
+  'min',
+  'num',
+  'is',
+  'has',
+  'not',
+  'no',
+]);
 
 function nameWords(name: string): string[] {
   return name
@@ -62,7 +84,13 @@ function credentialLike(v: string): boolean {
 
 /** A "<something>_key" name needs more: a long random-looking value, not a version or a word list. */
 function generatedLike(v: string): boolean {
-  return v.length >= 16 && credentialLike(v) && entropy(v) >= 3.2 && !/\d+\.\d+$/.test(v) && !/[a-z]{3,}_[A-Za-z]{3,}/.test(v);
+  return (
+    v.length >= 16 &&
+    credentialLike(v) &&
+    entropy(v) >= 3.2 &&
+    !/\d+\.\d+$/.test(v) &&
+    !/[a-z]{3,}_[A-Za-z]{3,}/.test(v)
+  );
 }
 
 function acceptValue(value: string, strength: NameStrength, quoted: boolean): boolean {
@@ -75,9 +103,14 @@ const IDENT_BACK = /[A-Za-z0-9_.\-$]/;
 const IDENT_FWD = /[A-Za-z0-9_.-]/;
 const KEYWORD = /pass|pwd|pw\b|secret|key|token|auth|cred|cookie|session/gi;
 /** After the name: closing quote, array brackets, an operator, an opening quote. No line breaks. */
-const ASSIGN = /^["'`]?(?:\[\d*\])?[ \t]{0,8}(:::=|::=|\?=|=>|:=|===|!==|==|!=|\+=|=|:|\(|,)?[ \t]{0,8}(@?["'`]?)/;
+const ASSIGN =
+  /^["'`]?(?:\[\d*\])?[ \t]{0,8}(:::=|::=|\?=|=>|:=|===|!==|==|!=|\+=|=|:|\(|,)?[ \t]{0,8}(@?["'`]?)/;
 
-function readValue(text: string, from: number, quote: string): { value: string; start: number; end: number } | undefined {
+function readValue(
+  text: string,
+  from: number,
+  quote: string,
+): { value: string; start: number; end: number } | undefined {
   const q = quote.replace('@', '');
   if (q !== '') {
     const close = text.indexOf(q, from);
@@ -124,7 +157,9 @@ function keywordAssignments(text: string, out: RawFinding[]): void {
       }
     }
     // Comparison written the other way round: if ("s3cret" == password)
-    const before = /(["'`])([^"'`\n]{1,512})\1[ \t]{0,4}(?:===|!==|==|!=)[ \t]{0,4}$/.exec(text.slice(Math.max(0, s - 600), s));
+    const before = /(["'`])([^"'`\n]{1,512})\1[ \t]{0,4}(?:===|!==|==|!=)[ \t]{0,4}$/.exec(
+      text.slice(Math.max(0, s - 600), s),
+    );
     if (before && acceptValue(before[2]!, strength, true)) {
       const vs = s - before[0].length + 1;
       out.push(finding('SECRET_ASSIGNMENT', vs, vs + before[2]!.length, 0.8, evidence));
@@ -142,11 +177,14 @@ function xmlKeyValues(text: string, out: RawFinding[]): void {
     const strength = secretName(m[1]!);
     if (!strength || !acceptValue(m[2]!, strength, true)) continue;
     const start = m.index + m[0].length - 1 - m[2]!.length;
-    out.push(finding('SECRET_ASSIGNMENT', start, start + m[2]!.length, 0.85, `keyword:${m[1]!.toLowerCase()}`));
+    out.push(
+      finding('SECRET_ASSIGNMENT', start, start + m[2]!.length, 0.85, `keyword:${m[1]!.toLowerCase()}`),
+    );
   }
 }
 
-const URL_CREDS = /\b[A-Za-z][A-Za-z0-9+.-]{1,20}:\/\/([^\s:@/'"`<>]{0,128}):([^\s@/'"`<>]{1,256})@(?=[A-Za-z0-9[])/g;
+const URL_CREDS =
+  /\b[A-Za-z][A-Za-z0-9+.-]{1,20}:\/\/([^\s:@/'"`<>]{0,128}):([^\s@/'"`<>]{1,256})@(?=[A-Za-z0-9[])/g;
 const CURL_USER = /(?:^|\s)(?:-u|--user)[ \t]{1,4}(\S{1,300})/g;
 const AUTH_HEADER =
   /\b(?:authorization|proxy-authorization)["']?[ \t]{0,4}[:=][ \t]{0,4}["']?(?:(bearer|basic|token|api-token|digest|apikey)[ \t]{1,4})?([A-Za-z0-9._~+/=:@-]{8,4096})/gi;
@@ -179,7 +217,11 @@ function credentialPairs(text: string, out: RawFinding[]): void {
       if (secret === '') secret = user;
       else if (same(user, secret)) continue;
       const bare = secret.replace(/^\{(.*)\}$/, '$1');
-      if (!plausibleSecret(secret, { quoted: true, minLength: 6 }) || !plausibleSecret(bare, { quoted: true, minLength: 6 })) continue;
+      if (
+        !plausibleSecret(secret, { quoted: true, minLength: 6 }) ||
+        !plausibleSecret(bare, { quoted: true, minLength: 6 })
+      )
+        continue;
       if (/^[a-z]+$/.test(bare)) continue; // a plain word is a placeholder ("username:token")
       const at = raw.lastIndexOf(bare);
       if (at < 0) continue;
@@ -192,7 +234,15 @@ function credentialPairs(text: string, out: RawFinding[]): void {
       const value = m[2]!;
       if (!plausibleSecret(value, { quoted: true, minLength: 8 })) continue;
       const start = m.index + m[0].length - value.length;
-      out.push(finding('AUTH_HEADER', start, start + value.length, 0.85, `authorization:${(m[1] ?? 'raw').toLowerCase()}`));
+      out.push(
+        finding(
+          'AUTH_HEADER',
+          start,
+          start + value.length,
+          0.85,
+          `authorization:${(m[1] ?? 'raw').toLowerCase()}`,
+        ),
+      );
     }
   }
 }

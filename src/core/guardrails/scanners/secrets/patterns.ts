@@ -51,8 +51,19 @@ export const SECRET_RULES: SecretRule[] = [
     confidence: 0.95,
     validate: (s) => !/EXAMPLE/i.test(s) && entropy(s) >= 3.5,
   },
-  { type: 'GCP_API_KEY', re: /(?<![\w-])AIza[0-9A-Za-z_-]{35}(?![\w-])/g, anchor: 'AIza', confidence: 0.9, validate: randomBody(4, 3.5) },
-  { type: 'GCP_SERVICE_ACCOUNT', re: /"type"\s{0,4}:\s{0,4}"service_account"/g, anchor: 'service_account', confidence: 0.7 },
+  {
+    type: 'GCP_API_KEY',
+    re: /(?<![\w-])AIza[0-9A-Za-z_-]{35}(?![\w-])/g,
+    anchor: 'AIza',
+    confidence: 0.9,
+    validate: randomBody(4, 3.5),
+  },
+  {
+    type: 'GCP_SERVICE_ACCOUNT',
+    re: /"type"\s{0,4}:\s{0,4}"service_account"/g,
+    anchor: 'service_account',
+    confidence: 0.7,
+  },
   {
     type: 'AZURE_STORAGE_KEY',
     re: /AccountKey=([A-Za-z0-9+/]{86}==)/g,
@@ -67,7 +78,13 @@ export const SECRET_RULES: SecretRule[] = [
     confidence: 0.9,
     validate: randomBody(6, 3.5),
   },
-  { type: 'AZURE_SAS_TOKEN', re: /[?&]sig=([A-Za-z0-9%+/=]{40,120})/g, anchor: 'sig=', group: 1, confidence: 0.85 },
+  {
+    type: 'AZURE_SAS_TOKEN',
+    re: /[?&]sig=([A-Za-z0-9%+/=]{40,120})/g,
+    anchor: 'sig=',
+    group: 1,
+    confidence: 0.85,
+  },
   {
     type: 'GITHUB_TOKEN',
     re: /(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{82})(?![A-Za-z0-9_])/g,
@@ -88,7 +105,11 @@ export const SECRET_RULES: SecretRule[] = [
     re: /(?<![\w-])(?:xox[abposer]-[0-9A-Za-z-]{10,250}|xapp-\d-[A-Z0-9]{8,16}-\d{6,16}-[a-z0-9]{32,80}|xoxe(?:\.xox[bp])?-\d-[A-Za-z0-9]{60,300})(?![\w#-])/g,
     anchor: 'x',
     confidence: 0.95,
-    validate: (s) => s.length >= 25 && /\d/.test(s.slice(5)) && !mostlyFiller(s.slice(5)) && plausibleSecret(s, { quoted: true, minLength: 8 }),
+    validate: (s) =>
+      s.length >= 25 &&
+      /\d/.test(s.slice(5)) &&
+      !mostlyFiller(s.slice(5)) &&
+      plausibleSecret(s, { quoted: true, minLength: 8 }),
   },
   {
     type: 'SLACK_WEBHOOK',
@@ -115,7 +136,13 @@ export const SECRET_RULES: SecretRule[] = [
     anchor: 'sk-ant-',
     confidence: 0.97,
   },
-  { type: 'NPM_TOKEN', re: /(?<![\w])npm_[A-Za-z0-9]{36}(?![\w])/g, anchor: 'npm_', confidence: 0.95, validate: randomBody(4) },
+  {
+    type: 'NPM_TOKEN',
+    re: /(?<![\w])npm_[A-Za-z0-9]{36}(?![\w])/g,
+    anchor: 'npm_',
+    confidence: 0.95,
+    validate: randomBody(4),
+  },
   {
     type: 'NPM_TOKEN',
     re: /\/\/[A-Za-z0-9.-]{1,200}(?::\d{1,5})?\/(?:[^\s:]{0,200}\/)?:_authToken=\s{0,4}([^\s'"]{4,512})/g,
@@ -137,10 +164,23 @@ export const SECRET_RULES: SecretRule[] = [
     anchor: 'PRIVATE KEY',
     confidence: 0.99,
     // With an END marker the body must be key material, not "anything"; a truncated key still counts.
-    validate: (s) => !s.includes('-----END') || (s.slice(s.indexOf('-----', 10) + 5, s.lastIndexOf('-----END')).match(/[A-Za-z0-9+/=]/g) ?? []).length >= 16,
+    validate: (s) =>
+      !s.includes('-----END') ||
+      (s.slice(s.indexOf('-----', 10) + 5, s.lastIndexOf('-----END')).match(/[A-Za-z0-9+/=]/g) ?? [])
+        .length >= 16,
   },
-  { type: 'PRIVATE_KEY', re: /PuTTY-User-Key-File-\d: [^\n]{1,64}[\s\S]{0,8192}?Private-MAC: [0-9a-f]{40,64}/g, anchor: 'PuTTY', confidence: 0.99 },
-  { type: 'SENDGRID_API_KEY', re: /(?<![\w])SG\.[\w-]{22}\.[\w-]{43}(?![\w-])/g, anchor: 'SG.', confidence: 0.95 },
+  {
+    type: 'PRIVATE_KEY',
+    re: /PuTTY-User-Key-File-\d: [^\n]{1,64}[\s\S]{0,8192}?Private-MAC: [0-9a-f]{40,64}/g,
+    anchor: 'PuTTY',
+    confidence: 0.99,
+  },
+  {
+    type: 'SENDGRID_API_KEY',
+    re: /(?<![\w])SG\.[\w-]{22}\.[\w-]{43}(?![\w-])/g,
+    anchor: 'SG.',
+    confidence: 0.95,
+  },
   {
     type: 'TWILIO_API_KEY',
     re: /(?<![\w])(?:SK|AC)[0-9a-f]{32}(?![\w])/g,
@@ -152,7 +192,8 @@ export const SECRET_RULES: SecretRule[] = [
     re: /(?<![\w])(?:hf_|api_org_)[A-Za-z]{34}(?![\w])/g,
     anchor: '_',
     confidence: 0.9,
-    validate: (s) => /[a-z]/.test(s.slice(3)) && /[A-Z]/.test(s.slice(3)) && randomBody(s.startsWith('hf_') ? 3 : 8, 3.5)(s),
+    validate: (s) =>
+      /[a-z]/.test(s.slice(3)) && /[A-Z]/.test(s.slice(3)) && randomBody(s.startsWith('hf_') ? 3 : 8, 3.5)(s),
   },
   {
     type: 'DISCORD_TOKEN',
@@ -160,17 +201,38 @@ export const SECRET_RULES: SecretRule[] = [
     confidence: 0.9,
     validate: (s) => mixedAlnum(s),
   },
-  { type: 'TELEGRAM_BOT_TOKEN', re: /(?<![A-Za-z0-9])\d{8,10}:AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])/g, anchor: ':AA', confidence: 0.95 },
+  {
+    type: 'TELEGRAM_BOT_TOKEN',
+    re: /(?<![A-Za-z0-9])\d{8,10}:AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])/g,
+    anchor: ':AA',
+    confidence: 0.95,
+  },
   { type: 'PYPI_TOKEN', re: /(?<![\w])pypi-AgE[A-Za-z0-9_-]{120,1024}/g, anchor: 'pypi-', confidence: 0.97 },
-  { type: 'MAILCHIMP_API_KEY', re: /(?<![0-9a-fA-F])[0-9a-f]{32}-us\d{1,2}(?![\w])/g, anchor: '-us', confidence: 0.9 },
+  {
+    type: 'MAILCHIMP_API_KEY',
+    re: /(?<![0-9a-fA-F])[0-9a-f]{32}-us\d{1,2}(?![\w])/g,
+    anchor: '-us',
+    confidence: 0.9,
+  },
   {
     type: 'SQUARE_TOKEN',
     re: /(?<![\w-])(?:sq0(?:atp|csp)-[0-9A-Za-z_-]{22,43}|EAAA[A-Za-z0-9_-]{60})(?![\w-])/g,
     confidence: 0.9,
     validate: randomBody(7, 3),
   },
-  { type: 'SHOPIFY_TOKEN', re: /(?<![\w])shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}(?![\w])/g, anchor: 'shp', confidence: 0.95 },
-  { type: 'DATABRICKS_TOKEN', re: /(?<![\w])dapi[a-f0-9]{32}(?:-\d)?(?![\w])/g, anchor: 'dapi', confidence: 0.9, validate: randomBody(4, 3.3) },
+  {
+    type: 'SHOPIFY_TOKEN',
+    re: /(?<![\w])shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}(?![\w])/g,
+    anchor: 'shp',
+    confidence: 0.95,
+  },
+  {
+    type: 'DATABRICKS_TOKEN',
+    re: /(?<![\w])dapi[a-f0-9]{32}(?:-\d)?(?![\w])/g,
+    anchor: 'dapi',
+    confidence: 0.9,
+    validate: randomBody(4, 3.3),
+  },
   {
     type: 'VAULT_TOKEN',
     re: /(?<![\w.])(?:hvs\.[A-Za-z0-9_-]{90,300}|hvb\.[A-Za-z0-9_-]{138,400}|s\.[A-Za-z0-9]{24})(?![\w.])/g,
@@ -191,9 +253,25 @@ export const SECRET_RULES: SecretRule[] = [
     confidence: 0.9,
     validate: randomBody(4, 3.3),
   },
-  { type: 'HEROKU_API_KEY', re: /(?<![\w])HRKU-[A-Za-z0-9_-]{58,60}(?![\w-])/g, anchor: 'HRKU-', confidence: 0.95 },
-  { type: 'SENTRY_TOKEN', re: /(?<![\w])sntry[su]_[A-Za-z0-9+/=_-]{40,400}/g, anchor: 'sntry', confidence: 0.95 },
-  { type: 'ONEPASSWORD_TOKEN', re: /(?<![\w])ops_eyJ[A-Za-z0-9+/=_-]{250,4096}/g, anchor: 'ops_eyJ', confidence: 0.95, validate: randomBody(7, 3.5) },
+  {
+    type: 'HEROKU_API_KEY',
+    re: /(?<![\w])HRKU-[A-Za-z0-9_-]{58,60}(?![\w-])/g,
+    anchor: 'HRKU-',
+    confidence: 0.95,
+  },
+  {
+    type: 'SENTRY_TOKEN',
+    re: /(?<![\w])sntry[su]_[A-Za-z0-9+/=_-]{40,400}/g,
+    anchor: 'sntry',
+    confidence: 0.95,
+  },
+  {
+    type: 'ONEPASSWORD_TOKEN',
+    re: /(?<![\w])ops_eyJ[A-Za-z0-9+/=_-]{250,4096}/g,
+    anchor: 'ops_eyJ',
+    confidence: 0.95,
+    validate: randomBody(7, 3.5),
+  },
   {
     type: 'ONEPASSWORD_SECRET_KEY',
     re: /(?<![\w-])A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}(?![\w-])/g,
@@ -208,7 +286,13 @@ export const SECRET_RULES: SecretRule[] = [
     confidence: 0.9,
     validate: randomBody(4, 3.5),
   },
-  { type: 'FACEBOOK_TOKEN', re: /(?<![\w])EAA[A-Za-z0-9]{100,1024}(?![\w])/g, anchor: 'EAA', confidence: 0.9, validate: randomBody(3, 3.5) },
+  {
+    type: 'FACEBOOK_TOKEN',
+    re: /(?<![\w])EAA[A-Za-z0-9]{100,1024}(?![\w])/g,
+    anchor: 'EAA',
+    confidence: 0.9,
+    validate: randomBody(3, 3.5),
+  },
   {
     type: 'FACEBOOK_TOKEN',
     re: /\bfacebook\b[^\n]{0,40}?(?<![\w])(\d{15,16}\|[A-Za-z0-9_-]{27})(?![\w-])/gi,
@@ -216,7 +300,13 @@ export const SECRET_RULES: SecretRule[] = [
     group: 1,
     confidence: 0.9,
   },
-  { type: 'NOTION_TOKEN', re: /(?<![\w])ntn_[A-Za-z0-9]{46}(?![\w])/g, anchor: 'ntn_', confidence: 0.95, validate: randomBody(4, 3.5) },
+  {
+    type: 'NOTION_TOKEN',
+    re: /(?<![\w])ntn_[A-Za-z0-9]{46}(?![\w])/g,
+    anchor: 'ntn_',
+    confidence: 0.95,
+    validate: randomBody(4, 3.5),
+  },
   {
     type: 'SOURCEGRAPH_TOKEN',
     re: /(?<![\w])sgp_(?:local_|[a-fA-F0-9]{16}_)?[a-fA-F0-9]{40}(?![\w])/g,

@@ -26,7 +26,8 @@ const PLACEHOLDER_PART_CI =
 /** A whole value that is one template or variable reference: ${X}, {{x}}, $(cmd), $VAR, %VAR%, <x>, [X]. */
 const TEMPLATE =
   /^(?:\$\{[^{}]*\}|\{[A-Za-z_][A-Za-z_.]*\}|\$\d|\$\(.*|`[a-z][\w-]* .*|\{\{[^{}]*\}\}|\$\{\{[^{}]*\}\}|\$\([^()]*\)|\$[A-Za-z_][A-Za-z0-9_]*|%[A-Za-z_][A-Za-z0-9_]*%|<[^<>]*>|\[[A-Za-z_ -]+\]|%\(?\w*\)?s|#\{[^{}]*\})$/;
-const TEMPLATE_ANY = /\$\{[^{}]*\}|\{\{[^{}]*\}\}|\$\([^()]*\)|\$[A-Za-z_][A-Za-z0-9_]*|%[A-Za-z_][A-Za-z0-9_]*%|%\(?\w*\)?s/g;
+const TEMPLATE_ANY =
+  /\$\{[^{}]*\}|\{\{[^{}]*\}\}|\$\([^()]*\)|\$[A-Za-z_][A-Za-z0-9_]*|%[A-Za-z_][A-Za-z0-9_]*%|%\(?\w*\)?s/g;
 
 /** Unquoted values that are code: dotted references, calls, snake_case words, CONSTANT_NAMES. */
 const CODE_REF =
@@ -76,7 +77,8 @@ export function plausibleSecret(value: string, check: ValueCheck): boolean {
   const v = value.trim();
   if (v.length < check.minLength) return false;
   if (!/[A-Za-z0-9]/.test(v)) return false;
-  if (PLACEHOLDER_WORD.test(v) || TEMPLATE.test(v) || isFiller(v) || mostlyFiller(v) || hasLongSequence(v)) return false;
+  if (PLACEHOLDER_WORD.test(v) || TEMPLATE.test(v) || isFiller(v) || mostlyFiller(v) || hasLongSequence(v))
+    return false;
   if (PLACEHOLDER_PART.test(v) || PLACEHOLDER_PART_CI.test(v.toLowerCase())) return false;
   if (/^(.{1,4})\1+$/.test(v) && v.length < 12) return false; // "abab", "xyxyxy"
   if (!check.quoted && CODE_REF.test(v)) return false;

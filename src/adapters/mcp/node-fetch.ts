@@ -1,0 +1,115 @@
+/**
+ * The fetch the Streamable HTTP client transport uses to reach upstreams, built on node:http with
+ * keep-alive agents instead of the global fetch: one write per request (headers and body
+ * together) and no stream machinery for JSON answers, which measurably lowers the gateway's cost
+ * per call. It also enforces the gateway's rules for upstream traffic: a response larger than
+ * maxBytes is cut off with `mcp_result_too_large` (declared or while streaming), and redirects
+ * are not followed (credentials must not follow them; the SDK sees the 3xx as a failure).
+ */
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { GatewayError } from '../../core/errors.js';
+
+export type FetchLike = (url: string | URL, init?: RequestInit) => Promise<Response>;
+
+const NO_BODY = new Set([101, 103, 204, 205, 304]);
+
+function headerObject(init: RequestInit | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  new Headers(init?.headers).forEach((value, key) => {
+    out[key] = value;
+  });
+  return out;
+}
+
+function responseHeaders(res: IncomingMessage): Headers {
+  const h = new Headers();
+  for (let i = 0; i < res.rawHeaders.length; i += 2) h.append(res.rawHeaders[i]!, res.rawHeaders[i + 1]!);
+  return h;
+}
+
+function tooLarge(maxBytes: number): GatewayError {
+  return new GatewayError('mcp_result_too_large', `upstream response exceeds ${maxBytes} bytes`);
+}
+
+/** A streamed body (SSE) as a web stream, failing once more than maxBytes have arrived. */
+function streamBody(res: IncomingMessage, maxBytes: number): ReadableStream<Uint8Array> {
+  let seen = 0;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      res.on('data', (chunk: Buffer) => {
+        seen += chunk.length;
+        if (seen > maxBytes) {
+          controller.error(tooLarge(maxBytes));
+          res.destroy();
+        } else controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
+      });
+      res.once('end', () => controller.close());
+      res.once('error', (e) => controller.error(e));
+    },
+    cancel() {
+      res.destroy();
+    },
+  });
+}
+
+export function nodeFetch(maxBytes: number): FetchLike & { close(): void } {
+  const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+  const fetchImpl = (url: string | URL, init?: RequestInit): Promise<Response> => {
+    const body = init?.body;
+    if (body !== undefined && body !== null && typeof body !== 'string')
+      return Promise.reject(new TypeError('nodeFetch sends string bodies only'));
+    const target = typeof url === 'string' ? new URL(url) : url;
+    const secure = target.protocol === 'https:';
+    const send = secure ? httpsRequest : httpRequest;
+    return new Promise<Response>((resolve, reject) => {
+      const req = send(
+        target,
+        {
+          method: init?.method ?? 'GET',
+          headers: headerObject(init),
+          agent: secure ? agents.https : agents.http,
+          ...(init?.signal ? { signal: init.signal } : {}),
+        },
+        (res) => {
+          const status = res.statusCode ?? 502;
+          const headers = responseHeaders(res);
+          const declared = Number(res.headers['content-length'] ?? '0');
+          if (declared > maxBytes) {
+            res.destroy();
+            reject(tooLarge(maxBytes));
+            return;
+          }
+          if (NO_BODY.has(status) || init?.method === 'HEAD') {
+            res.resume();
+            resolve(new Response(null, { status, headers }));
+            return;
+          }
+          if ((res.headers['content-type'] ?? '').includes('text/event-stream')) {
+            resolve(new Response(streamBody(res, maxBytes), { status, headers }));
+            return;
+          }
+          const chunks: Buffer[] = [];
+          let seen = 0;
+          res.on('data', (chunk: Buffer) => {
+            seen += chunk.length;
+            if (seen > maxBytes) {
+              res.destroy();
+              reject(tooLarge(maxBytes));
+            } else chunks.push(chunk);
+          });
+          res.once('end', () => resolve(new Response(Buffer.concat(chunks, seen), { status, headers })));
+          res.once('error', reject);
+        },
+      );
+      req.once('error', reject);
+      req.end(body ?? undefined);
+    });
+  };
+  return Object.assign(fetchImpl, {
+    close() {
+      agents.http.destroy();
+      agents.https.destroy();
+    },
+  });
+}
