@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../errors.js';
-import { compileLimits, limitActivation } from './compile.js';
+import { compileLimit, compileLimits, limitActivation } from './compile.js';
 import { consumeCounter, refundCounter, type CounterData } from './counter.js';
 import { addToWindow, type RollingState } from './rolling-window.js';
-import { validateLimitSpec } from './spec.js';
+import { checkLimitSpec, LIMIT_SPEC_KEYS, validateLimitSpec } from './spec.js';
 import { takeTokens, type TokenBucketState } from './token-bucket.js';
 import type { LimitSpec, RollingSumParams, TokenBucketParams } from './types.js';
 import { breachOf, usageFacts } from './usage.js';
@@ -137,6 +137,59 @@ describe('limit specs', () => {
     expect(bad.ok ? [] : bad.error.join('\n')).toMatch(/capacity[\s\S]*extra|extra[\s\S]*capacity/);
     expect(validateLimitSpec({ id: 'x', kind: 'rolling_sum', max: 1 }).ok).toBe(false);
     expect(validateLimitSpec({ id: 'x', kind: 'leaky', capacity: 1 }).ok).toBe(false);
+  });
+
+  it('gives structured issues (path, kind) for the policy parser to place', () => {
+    const r = checkLimitSpec({
+      id: 'x',
+      kind: 'token_bucket',
+      capacity: '3',
+      refill_per_second: 1,
+      target: { tools: ['a b'], tool: [] },
+      extra: 1,
+    });
+    expect(r.ok ? [] : r.error).toEqual([
+      { path: ['target', 'tools', 0], kind: 'format', message: expect.any(String) },
+      { path: ['target'], kind: 'unknown_keys', keys: ['tool'], message: expect.any(String) },
+      { path: ['capacity'], kind: 'type', expected: 'number', message: expect.any(String) },
+      { path: [], kind: 'unknown_keys', keys: ['extra'], message: expect.any(String) },
+    ]);
+    const kind = checkLimitSpec({ id: 'x', kind: 'leaky' });
+    expect(kind.ok ? [] : kind.error).toEqual([
+      {
+        path: ['kind'],
+        kind: 'one_of',
+        options: ['token_bucket', 'rolling_sum'],
+        message: expect.any(String),
+      },
+    ]);
+    expect(LIMIT_SPEC_KEYS.rolling_sum).toEqual([
+      'id',
+      'description',
+      'target',
+      'key',
+      'kind',
+      'window',
+      'window_ms',
+      'max',
+      'amount',
+      'buckets',
+    ]);
+  });
+
+  it('compileLimit reports the field and the offset of a CEL problem', () => {
+    const r = compileLimit({
+      id: 'a',
+      target: { kinds: [], tools: [] },
+      key: 'agent.id',
+      kind: 'rolling_sum',
+      window_ms: 1000,
+      max: 1,
+      amount: 'action.args.n + nope',
+    });
+    expect(r.ok ? [] : r.error).toEqual([
+      { field: 'amount', message: 'does not compile: Unknown variable: nope', offset: 16 },
+    ]);
   });
 
   it('compiles key and amount expressions once and evaluates them per action', () => {

@@ -70,9 +70,16 @@ export const LIMIT_SPEC_KEYS: Readonly<{
 export interface LimitSpecIssue {
   /** Where, inside the entry: keys and list indexes; empty for the entry itself. */
   path: ReadonlyArray<string | number>;
+  /**
+   * unknown_keys: the map at `path` has `keys` it may not have. type: the value (or a missing
+   * one) is not of type `expected`. one_of: the value is not one of `options`. format: the value
+   * is not what `message` describes (`a duration like ...`). other: anything else.
+   */
+  kind: 'unknown_keys' | 'type' | 'one_of' | 'format' | 'other';
   message: string;
-  /** Set when the problem is keys the map at `path` may not have. */
-  unknownKeys?: string[];
+  keys?: string[];
+  expected?: string;
+  options?: string[];
 }
 
 /** One `limits:` entry → LimitSpec, or messages like `capacity: Too small`. */
@@ -85,18 +92,7 @@ export function validateLimitSpec(raw: unknown): Result<LimitSpec, string[]> {
 /** One `limits:` entry → LimitSpec, or every issue with its path inside the entry. */
 export function checkLimitSpec(raw: unknown): Result<LimitSpec, LimitSpecIssue[]> {
   const r = limitSchema.safeParse(raw);
-  if (!r.success) {
-    return err(
-      r.error.issues.map((i) => {
-        const issue: LimitSpecIssue = {
-          path: i.path.filter((p): p is string | number => typeof p !== 'symbol'),
-          message: i.message,
-        };
-        if (i.code === 'unrecognized_keys') issue.unknownKeys = [...i.keys];
-        return issue;
-      }),
-    );
-  }
+  if (!r.success) return err(r.error.issues.map(toIssue));
   const v = r.data;
   const common = {
     id: v.id,
@@ -120,4 +116,16 @@ export function checkLimitSpec(raw: unknown): Result<LimitSpec, LimitSpecIssue[]
     buckets: v.buckets,
     ...(v.amount === undefined ? {} : { amount: v.amount }),
   });
+}
+
+function toIssue(i: z.core.$ZodIssue): LimitSpecIssue {
+  const path = i.path.filter((p): p is string | number => typeof p !== 'symbol');
+  const base = { path, message: i.message };
+  if (i.code === 'unrecognized_keys') return { ...base, kind: 'unknown_keys', keys: [...i.keys] };
+  if (i.code === 'invalid_type') return { ...base, kind: 'type', expected: i.expected };
+  if (i.code === 'invalid_union' && 'options' in i && Array.isArray(i.options))
+    return { ...base, kind: 'one_of', options: i.options.map(String) };
+  if (i.code === 'invalid_format' || (i.code === 'custom' && path.length > 0))
+    return { ...base, kind: 'format' };
+  return { ...base, kind: 'other' };
 }

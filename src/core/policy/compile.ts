@@ -1,10 +1,13 @@
 /**
- * Parsed policies → compiled rules: every condition is parsed and type-checked once, here, and
- * never again per request. Rules get their global evaluation order (policy id, then file order).
+ * Parsed policies → compiled rules and limits: every condition (and every limit's key and amount)
+ * is parsed and type-checked once, here, and never again per request. Rules get their global
+ * evaluation order (policy id, then file order).
  */
 import type { Effect, MatchedRule, Obligations } from '../decision.js';
+import type { CompiledLimit } from '../limits/compile.js';
 import { compileCondition, type CelProgram } from './cel.js';
 import { globShape, shapeMatches, type GlobShape } from './glob.js';
+import { compilePolicyLimits } from './limits.js';
 import type { ParsedPolicy } from './parse.js';
 import type { PolicyMetadata, RuleTarget, SourcePosition } from './types.js';
 import type { Diagnostics } from './yaml-source.js';
@@ -33,6 +36,8 @@ export interface CompiledPolicies {
   /** Where each policy's review_by date is written (for lint), by policy id. */
   reviewPositions: Map<string, SourcePosition>;
   rules: CompiledRule[];
+  /** Every policy's `limits:`, compiled, in the same order as the rules (policy id, file order). */
+  limits: CompiledLimit[];
 }
 
 const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -112,6 +117,7 @@ export function compilePolicies(parsed: readonly ParsedPolicy[], diags: Diagnost
     policies: ordered.map((p) => p.metadata),
     reviewPositions: new Map(ordered.map((p) => [p.metadata.id, p.reviewPosition])),
     rules,
+    limits: compilePolicyLimits(ordered, parsed, diags),
   };
 }
 

@@ -45,6 +45,7 @@ export function lintRules(compiled: CompiledPolicies, nowMs: number): LintWarnin
     out.push({ kind, message, position: rule.position, policy_id: rule.policyId, rule_id: rule.id });
   };
 
+  const limitIds = new Set(compiled.limits.map((l) => l.spec.id));
   const firstWithId = new Map<string, CompiledRule>();
   for (const rule of rules) {
     if (rule.target === null) {
@@ -63,7 +64,7 @@ export function lintRules(compiled: CompiledPolicies, nowMs: number): LintWarnin
         `rule id "${rule.id}" is also used in policy "${other.policyId}"; tests that name it without a policy id are ambiguous`,
       );
     }
-    for (const problem of unknownFields(rule)) warn(rule, 'unknown_field', problem);
+    for (const problem of unknownFields(rule, limitIds)) warn(rule, problem.kind, problem.message);
   }
 
   const reported = new Set<CompiledRule>();
@@ -161,10 +162,19 @@ function isLiteral(rule: CompiledRule, value: boolean): boolean {
   return ast !== undefined && ast.op === 'value' && ast.args === value;
 }
 
-/** `agent.rolez`, `action["tol"]`, `context.regoin`: reads of fields the input never has. */
-function unknownFields(rule: CompiledRule): string[] {
+/**
+ * `agent.rolez`, `action["tol"]`, `context.regoin`: reads of fields the input never has; and
+ * `usage.<id>` where no policy of the set declares a limit <id> (the fact can never be there).
+ */
+function unknownFields(
+  rule: CompiledRule,
+  limitIds: ReadonlySet<string>,
+): Array<{ kind: 'unknown_field' | 'unknown_limit'; message: string }> {
   if (rule.program === null) return [];
-  const problems: string[] = [];
+  const problems: Array<{ kind: 'unknown_field' | 'unknown_limit'; message: string }> = [];
+  const add = (kind: 'unknown_field' | 'unknown_limit', message: string): void => {
+    if (!problems.some((p) => p.message === message)) problems.push({ kind, message });
+  };
   walkAst(rule.program.ast, (node) => {
     let field: unknown;
     let base: unknown;
@@ -174,12 +184,27 @@ function unknownFields(rule: CompiledRule): string[] {
     else return;
     const b = base as { op?: string; args?: unknown };
     if (b.op !== 'id' || typeof b.args !== 'string' || typeof field !== 'string') return;
+    if (b.args === 'usage') {
+      if (limitIds.has(field)) return;
+      const declared =
+        limitIds.size === 0 ? 'no limits are declared' : `declared: ${[...limitIds].join(', ')}`;
+      const read = /^[A-Za-z_][A-Za-z0-9_]*$/.test(field)
+        ? `usage.${field}`
+        : `usage[${JSON.stringify(field)}]`;
+      add(
+        'unknown_limit',
+        `rule "${rule.id}" reads ${read}, but no policy declares a limit "${field}" (${declared})`,
+      );
+      return;
+    }
     const known = Object.prototype.hasOwnProperty.call(KNOWN_FIELDS, b.args)
       ? KNOWN_FIELDS[b.args]
       : undefined;
     if (known === undefined || known.includes(field)) return;
-    const msg = `rule "${rule.id}" reads ${b.args}.${field}, but ${b.args} has no field "${field}" (fields: ${known.join(', ')})`;
-    if (!problems.includes(msg)) problems.push(msg);
+    add(
+      'unknown_field',
+      `rule "${rule.id}" reads ${b.args}.${field}, but ${b.args} has no field "${field}" (fields: ${known.join(', ')})`,
+    );
   });
   return problems;
 }

@@ -2,6 +2,7 @@
  * loadPolicySet: files → a compiled, indexed, immutable policy set, or every diagnostic. A set
  * with any diagnostic is never returned, so a broken policy set cannot go live.
  */
+import type { CompiledLimit } from '../limits/compile.js';
 import { err, ok, type Result } from '../result.js';
 import { compilePolicies, type CompiledPolicies, type CompiledRule } from './compile.js';
 import { prepareSlots, RuleEvaluator } from './evaluate.js';
@@ -52,6 +53,7 @@ class PolicySet implements CompiledPolicySet {
   readonly policies: readonly PolicyMetadata[];
   readonly ruleCount: number;
   readonly rules: readonly RuleSummary[];
+  readonly limits: readonly CompiledLimit[];
   private readonly evaluator: RuleEvaluator;
 
   constructor(
@@ -61,6 +63,7 @@ class PolicySet implements CompiledPolicySet {
     this.policies = compiled.policies;
     this.ruleCount = compiled.rules.length;
     this.rules = compiled.rules.map(summarize);
+    this.limits = Object.freeze([...compiled.limits]);
     this.evaluator = new RuleEvaluator(new RuleIndex(compiled.rules, prepareSlots), compiled.rules);
   }
 

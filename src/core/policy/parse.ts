@@ -15,8 +15,11 @@ import {
   type Field,
   type Ids,
 } from './schema.js';
+import { parseLimits, type ParsedLimit } from './limits.js';
 import type { PolicyFile, PolicyMetadata, RuleSource, SourcePosition } from './types.js';
-import { NodeReader, parseYamlFile, type Diagnostics, type YamlSource } from './yaml-source.js';
+import { conditionOffsetPosition, NodeReader, parseYamlFile, type Diagnostics } from './yaml-source.js';
+
+export { conditionOffsetPosition };
 
 export const API_VERSION = 'portcullis.dev/v1';
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -38,6 +41,8 @@ export interface ParsedRule extends RuleSource {
 export interface ParsedPolicy {
   metadata: PolicyMetadata;
   rules: ParsedRule[];
+  /** The `limits:` entries that parsed (any that did not are diagnostics). */
+  limits: ParsedLimit[];
   position: SourcePosition;
   /** Where `review_by` is written (lint points there), else the policy's position. */
   reviewPosition: SourcePosition;
@@ -69,7 +74,7 @@ function parsePolicyDocument(r: NodeReader, node: YamlNode): ParsedPolicy | null
     r,
     top,
     '',
-    { required: ['apiVersion', 'kind', 'metadata', 'rules'], optional: [] },
+    { required: ['apiVersion', 'kind', 'metadata', 'rules'], optional: ['limits'] },
     {},
   );
   if (fields === null) return null;
@@ -80,6 +85,8 @@ function parsePolicyDocument(r: NodeReader, node: YamlNode): ParsedPolicy | null
   const { metadata, reviewNode } = parsedMeta;
   const ids: Ids = { policy_id: metadata.id };
   const ruleNodes = readList(r, fields.get('rules')!, ids);
+  const limitsField = fields.get('limits');
+  const limits = limitsField === undefined ? [] : parseLimits(r, limitsField, metadata.id);
   if (ruleNodes === undefined || apiVersion === undefined || kind === undefined) return null;
   if (ruleNodes.length === 0) {
     r.error('rules must list at least one rule', fields.get('rules')!.value, ids);
@@ -111,6 +118,7 @@ function parsePolicyDocument(r: NodeReader, node: YamlNode): ParsedPolicy | null
   return {
     metadata,
     rules,
+    limits,
     position,
     reviewPosition: reviewNode === null ? position : r.source.nodePosition(reviewNode),
   };
@@ -313,44 +321,4 @@ function parseApproval(
     out.expires_in = v;
   }
   return out;
-}
-
-/**
- * Position in the file of character `offset` of a condition. The scalar's source text and its
- * value differ by quotes, block headers, indentation and line folding, so walk both in step:
- * whitespace runs correspond to whitespace runs, other characters to themselves (an escape
- * sequence in a quoted string is skipped over). Exact for plain, quoted and block scalars
- * without escapes; close otherwise.
- */
-export function conditionOffsetPosition(
-  source: YamlSource,
-  node: YamlNode,
-  value: string,
-  offset: number,
-): SourcePosition {
-  const start = node.range?.[0] ?? 0;
-  const end = node.range?.[1] ?? source.text.length;
-  const text = source.text;
-  let j = start;
-  const first = text[j];
-  if (first === '|' || first === '>') {
-    while (j < end && text[j] !== '\n') j++;
-  } else if (first === '"' || first === "'") {
-    j++;
-  }
-  const isSpace = (c: string | undefined): boolean => c === ' ' || c === '\t' || c === '\n' || c === '\r';
-  while (j < end && isSpace(text[j])) j++;
-  let i = 0;
-  while (i < offset && i < value.length && j < end) {
-    if (isSpace(value[i])) {
-      while (i < value.length && isSpace(value[i])) i++;
-      while (j < end && isSpace(text[j])) j++;
-    } else if (value[i] === text[j]) {
-      i++;
-      j++;
-    } else {
-      j++;
-    }
-  }
-  return source.position(j);
 }

@@ -66,12 +66,7 @@ export class YamlSource {
 export class Diagnostics {
   readonly list: PolicyDiagnostic[] = [];
 
-  add(
-    code: DiagnosticCode,
-    message: string,
-    position: SourcePosition,
-    ids: DiagnosticIds = {},
-  ): void {
+  add(code: DiagnosticCode, message: string, position: SourcePosition, ids: DiagnosticIds = {}): void {
     const d: PolicyDiagnostic = { code, message, position };
     if (ids.policy_id !== undefined) d.policy_id = ids.policy_id;
     if (ids.rule_id !== undefined) d.rule_id = ids.rule_id;
@@ -144,11 +139,7 @@ export class NodeReader {
     private readonly code: DiagnosticCode = 'policy_parse_error',
   ) {}
 
-  error(
-    message: string,
-    node: YamlNode | null | undefined,
-    ids?: DiagnosticIds,
-  ): void {
+  error(message: string, node: YamlNode | null | undefined, ids?: DiagnosticIds): void {
     this.diags.add(this.code, message, this.source.nodePosition(node), ids);
   }
 
@@ -283,4 +274,44 @@ function editDistance(a: string, b: string, cap: number): number {
     prev = cur;
   }
   return prev[b.length]!;
+}
+
+/**
+ * Position in the file of character `offset` of a CEL expression written as a scalar (a rule's
+ * `when`, a limit's `key` or `amount`). The scalar's source text and its value differ by quotes,
+ * block headers, indentation and line folding, so walk both in step: whitespace runs correspond
+ * to whitespace runs, other characters to themselves (an escape sequence in a quoted string is
+ * skipped over). Exact for plain, quoted and block scalars without escapes; close otherwise.
+ */
+export function conditionOffsetPosition(
+  source: YamlSource,
+  node: YamlNode,
+  value: string,
+  offset: number,
+): SourcePosition {
+  const start = node.range?.[0] ?? 0;
+  const end = node.range?.[1] ?? source.text.length;
+  const text = source.text;
+  let j = start;
+  const first = text[j];
+  if (first === '|' || first === '>') {
+    while (j < end && text[j] !== '\n') j++;
+  } else if (first === '"' || first === "'") {
+    j++;
+  }
+  const isSpace = (c: string | undefined): boolean => c === ' ' || c === '\t' || c === '\n' || c === '\r';
+  while (j < end && isSpace(text[j])) j++;
+  let i = 0;
+  while (i < offset && i < value.length && j < end) {
+    if (isSpace(value[i])) {
+      while (i < value.length && isSpace(value[i])) i++;
+      while (j < end && isSpace(text[j])) j++;
+    } else if (value[i] === text[j]) {
+      i++;
+      j++;
+    } else {
+      j++;
+    }
+  }
+  return source.position(j);
 }
