@@ -106,7 +106,7 @@ export function bulkLoadLedger(path: string, n: number, signer: NoteSigner, ever
         outcome: 'allow',
         decisionId: `dec_${String(i).padStart(9, '0')}`,
       },
-      nodes: parts.length === 1 ? parts[0]! : Buffer.concat(parts),
+      nodesHex: Buffer.concat(parts).toString('hex'),
     });
     const size = i + 1;
     if (rows.length === 20_000 || size === n || size % every === 0) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { guardrailsConfigSchema } from '../core/guardrails/config.js';
 import { approvalsSchema, jwtSchema, killSwitchSchema, limitsConfigSchema, operatorSchema } from './config-access.js';
 import { mcpConfigSchema } from './config-mcp.js';
 
@@ -75,6 +76,11 @@ export const auditSchema = z.strictObject({
   witness: z.string().optional(),
 });
 
+export const keysSchema = z.strictObject({
+  /** HMAC/encryption key for keyed-hash and reversible-token anonymisation; created 0600 on first start. */
+  guardrails: z.string().min(1).default('data/guardrails.key'),
+});
+
 export const logSchema = z.strictObject({
   level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -87,7 +93,9 @@ export const configSchema = z.strictObject({
   policies: policiesSchema,
   agents: z.array(agentSchema).default([]),
   audit: auditSchema.prefault({}),
-  guardrails: z.record(z.string(), z.unknown()).optional(),
+  /** Input/output scanners; on by default (docs/guardrails.md). `enabled: false` turns them off. */
+  guardrails: guardrailsConfigSchema.prefault({}),
+  keys: keysSchema.prefault({}),
   mcp: mcpConfigSchema.optional(),
   operators: z.array(operatorSchema).default([]),
   jwt: jwtSchema.optional(),

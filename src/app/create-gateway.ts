@@ -11,6 +11,9 @@ import type { DecisionV1 } from '../core/decision.js';
 import { GatewayError } from '../core/errors.js';
 import { runPipeline, type PipelineDeps, type PipelineInput, type PipelineResult } from '../core/pipeline.js';
 import { PassthroughGuard } from '../adapters/guard/passthrough-guard.js';
+import { GuardrailsGuard } from '../adapters/guard/guardrails-guard.js';
+import { createGuardrails, createMemoryVault, type Guardrails } from '../core/guardrails/index.js';
+import { loadOrCreateSecretKey } from './key-file.js';
 import { ApiKeyAuthenticator, hashApiKey, type ApiKeyEntry } from '../adapters/identity/api-key-authenticator.js';
 import type { ApprovalPort } from '../ports/approvals.js';
 import type { AuditSink } from '../ports/audit-sink.js';
@@ -38,7 +41,12 @@ export interface GatewayOptions {
   enricher?: ContextEnricher;
   approvals?: ApprovalPort;
   authenticator?: Authenticator;
+  /** Key for keyed-hash and token anonymisation; default: keys.guardrails file (created 0600). */
+  guardrailsKey?: Uint8Array;
 }
+
+/** Budget for one whole guardrail scan; a scan that runs longer fails, and the decision denies. */
+export const GUARD_DEADLINE_MS = 1000;
 
 export interface ReadyReport {
   ready: boolean;
@@ -79,6 +87,8 @@ export interface Gateway {
   decide(request: DecideRequestV1, auth: { apiKey: string } | { credential: Credential }): Promise<DecisionV1>;
   /** Approvals, kill switch, limits, operators (issue 6). */
   readonly access: AccessControls;
+  /** The guardrails engine, or null when `guardrails.enabled` is false. */
+  readonly guardrails: Guardrails | null;
   /** The agent authenticator (JWT issuers in front of API keys), for adapters that need it. */
   readonly agentAuthenticator: Authenticator;
   /** Writes an event that changes what the gateway does (reload, admin action, approval, pin) to the ledger. */
@@ -172,6 +182,20 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   }
   const authenticator = options.authenticator ?? access.agentAuthenticator(apiKeys);
 
+  let guardrails: Guardrails | null = null;
+  let guardrailsGuard: GuardrailsGuard | null = null;
+  try {
+    if (config.guardrails.enabled) {
+      const hmacKey = options.guardrailsKey ?? loadOrCreateSecretKey(resolvePath(baseDir, config.keys.guardrails));
+      guardrails = createGuardrails(config.guardrails, { hmacKey, now: () => performance.now() });
+      guardrailsGuard = new GuardrailsGuard({ guardrails, vault: createMemoryVault(), deadlineMs: GUARD_DEADLINE_MS });
+    }
+  } catch (e) {
+    await access.close();
+    await audit.close();
+    throw e;
+  }
+
   const policies = new PolicyHolder(
     config.policies.paths.map((p) => resolvePath(baseDir, p)),
     baseDir,
@@ -200,7 +224,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
 
   const deps: PipelineDeps = {
     authenticator,
-    guard: options.guard ?? new PassthroughGuard(),
+    guard: options.guard ?? guardrailsGuard ?? new PassthroughGuard(),
     enricher: options.enricher ?? access.enricher,
     policies,
     approvals: options.approvals ?? access.approvals,
@@ -223,6 +247,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     config,
     instanceId: config.instance_id,
     access,
+    guardrails,
     agentAuthenticator: authenticator,
     recordSystemEvent,
     logger,
@@ -235,7 +260,21 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     },
     // Filled in by the ledger and guardrail work; until then they record nothing and pass text through.
     recordOutcome: () => Promise.resolve(),
-    guardOutput: (parts) => Promise.resolve({ parts: parts.map((p) => p.text), findings: {}, blocked: false, reasons: [] }),
+    guardOutput(parts, session = 'default') {
+      if (guardrailsGuard === null) {
+        return Promise.resolve({ parts: parts.map((p) => p.text), findings: {}, blocked: false, reasons: [] });
+      }
+      const r = guardrailsGuard.scanOutput(parts, session);
+      const reasons = r.failed
+        ? r.coverage.filter((c) => c.status === 'failed').map((c) => `scanner ${c.scanner} failed on ${c.part}`)
+        : r.blockReasons;
+      return Promise.resolve({
+        parts: r.parts.map((p) => p.text),
+        findings: r.findings as unknown as JsonObject,
+        blocked: r.blocked || r.failed,
+        reasons,
+      });
+    },
     reloadPolicies: (trigger) => policies.reload(trigger),
     ready() {
       const checks = { policy: policies.current() !== null, audit: audit.ready(), counters: access.ready().counters };

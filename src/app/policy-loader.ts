@@ -29,7 +29,12 @@ export function readPolicyFiles(paths: string[], baseDir: string): PolicyFile[] 
 export function formatDiagnostics(diags: PolicyDiagnostic[]): string {
   return diags
     .map((d) => {
-      const rule = d.rule_id === undefined ? '' : ` [rule ${d.policy_id ?? '?'}/${d.rule_id}]`;
+      const rule =
+        d.rule_id !== undefined
+          ? ` [rule ${d.policy_id ?? '?'}/${d.rule_id}]`
+          : d.limit_id !== undefined
+            ? ` [limit ${d.policy_id ?? '?'}/${d.limit_id}]`
+            : '';
       return `${d.position.file}:${d.position.line}:${d.position.column}: ${d.code}: ${d.message}${rule}`;
     })
     .join('\n');

@@ -9,6 +9,7 @@ import { registerInit } from './commands/init.js';
 import { registerKeys } from './commands/keys.js';
 import { registerMcp } from './commands/mcp.js';
 import { registerPolicy } from './commands/policy.js';
+import { registerScan } from './commands/scan.js';
 import { registerServe } from './commands/serve.js';
 import { EXIT } from './exit-codes.js';
 
@@ -26,6 +27,7 @@ registerEval(program);
 registerPolicy(program);
 registerInit(program);
 registerKeys(program);
+registerScan(program);
 registerConfig(program);
 registerApprovals(program);
 registerAdmin(program);

@@ -1,4 +1,5 @@
 import type { ErrorCode } from './errors.js';
+import type { ScanCoverage } from '../ports/guard.js';
 
 export type Effect = 'allow' | 'deny' | 'escalate';
 
@@ -81,6 +82,8 @@ export interface DecisionV1 {
   steps: StepRecord[];
   timings: { total_us: number; policy_us: number };
   explanation?: ExplainEntry[];
+  /** Which guardrail scanner ran on which part of the input, and which were skipped and why. */
+  coverage?: ScanCoverage[];
   approval?: { id: string; status: 'pending' | 'approved' | 'denied' | 'expired' };
   /** With code rate_limited: when the exhausted limit admits again (HTTP Retry-After). */
   retry_after_ms?: number;

@@ -38,6 +38,7 @@ export const ERROR_REGISTRY = {
   audit_key_invalid: { status: 500, title: 'The ledger signing key is missing, unreadable or unsafe' },
   audit_witness_unavailable: { status: 502, title: 'The checkpoint witness did not accept a checkpoint' },
   internal_error: { status: 500, title: 'Internal error' },
+  guardrails_disabled: { status: 409, title: 'Guardrails are turned off in the configuration' },
   // guardrails
   guardrail_config_invalid: { status: 422, title: 'Guardrails configuration is invalid' },
   guardrail_pattern_rejected: { status: 422, title: 'A custom guardrail pattern was rejected' },

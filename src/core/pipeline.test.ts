@@ -59,7 +59,9 @@ function deps(overrides: Partial<PipelineDeps> = {}): PipelineDeps & { audit: Re
     coverage: [],
     blocked: false,
     blockReasons: [],
+    failed: false,
     redactedArgs: args,
+    auditArgs: args,
   });
   return {
     authenticator: { name: 'fake-auth', authenticate: (c) => Promise.resolve(c.type === 'api_key' && c.key === 'good' ? agent : null) },
@@ -161,7 +163,8 @@ describe('runPipeline', () => {
     const blocked = deps({
       guard: {
         name: 'g',
-        scanInput: (a) => Promise.resolve({ findings: {}, coverage: [], blocked: true, blockReasons: ['secret in args'], redactedArgs: a.args }),
+        scanInput: (a) =>
+          Promise.resolve({ findings: {}, coverage: [], blocked: true, blockReasons: ['secret in args'], failed: false, redactedArgs: a.args, auditArgs: a.args }),
       },
     });
     const r1 = await runPipeline(blocked, { credential: good, request, adapter: 'sdk' });
@@ -169,6 +172,56 @@ describe('runPipeline', () => {
     const frozen = deps({ enricher: { name: 'e', enrich: () => Promise.resolve({ usage: {}, risk: {}, posture: 'lockdown', frozen: 'agent bot is frozen' }) } });
     const r2 = await runPipeline(frozen, { credential: good, request, adapter: 'sdk' });
     expect([r2.decision.outcome, r2.decision.code]).toEqual(['deny', 'kill_switch']);
+  });
+
+  it('denies when a scanner failed, and keeps the coverage', async () => {
+    const d = deps({
+      guard: {
+        name: 'g',
+        scanInput: (a) =>
+          Promise.resolve({
+            findings: {},
+            coverage: [{ scanner: 'pii', part: 'args.iban', status: 'failed', reason: 'budget' }],
+            blocked: false,
+            blockReasons: ['scanner pii failed'],
+            failed: true,
+            redactedArgs: a.args,
+            auditArgs: a.args,
+          }),
+      },
+    });
+    const { decision } = await runPipeline(d, { credential: good, request, adapter: 'sdk' });
+    expect([decision.outcome, decision.code]).toEqual(['deny', 'guardrail_failed']);
+    expect(decision.coverage).toEqual([{ scanner: 'pii', part: 'args.iban', status: 'failed', reason: 'budget' }]);
+  });
+
+  it('writes the guard\'s ledger copy to the audit event, and executes the redacted copy', async () => {
+    const d = deps({
+      guard: {
+        name: 'g',
+        scanInput: (a) =>
+          Promise.resolve({
+            findings: { pii: [{ type: 'IBAN_CODE' }] },
+            coverage: [],
+            blocked: false,
+            blockReasons: [],
+            failed: false,
+            redactedArgs: { ...a.args, iban: '<IBAN_1>' },
+            auditArgs: { ...a.args, iban: '[IBAN_CODE]' },
+          }),
+      },
+    });
+    const r = await runPipeline(d, { credential: good, request, adapter: 'sdk' });
+    expect(r.action.args.iban).toBe('<IBAN_1>');
+    const stored = JSON.stringify(d.audit.events[0]);
+    expect(stored).toContain('[IBAN_CODE]');
+    expect(stored).not.toContain('DE89370400440532013000');
+  });
+
+  it('stores no arguments for an unauthenticated attempt', async () => {
+    const d = deps();
+    await runPipeline(d, { credential: { type: 'none' }, request, adapter: 'http' });
+    expect(JSON.stringify(d.audit.events[0])).not.toContain('DE89370400440532013000');
   });
 
   it('opens an approval for an escalation and keeps it escalated while pending', async () => {

@@ -91,6 +91,12 @@ class StepTimer {
   }
 }
 
+function pick(a: ActionV1, ...keys: Array<'tool' | 'server'>): Partial<ActionV1> {
+  const out: Partial<ActionV1> = {};
+  for (const k of keys) if (a[k] !== undefined) out[k] = a[k];
+  return out;
+}
+
 function emptyObligations(): Obligations {
   return { redact: [], approvals: [] };
 }
@@ -157,12 +163,15 @@ export async function runPipeline(deps: PipelineDeps, input: PipelineInput): Pro
       failClosed('unauthenticated', 'missing, unknown or revoked credential');
     } else {
       const who = agent;
-      verdict = await steps.run('guard_input', deps.guard.name, () => deps.guard.scanInput(req.action, req.context));
+      const session = req.context?.session_id ?? who.id;
+      verdict = await steps.run('guard_input', deps.guard.name, () => deps.guard.scanInput(req.action, req.context, session));
       enrichment = await steps.run('enrich_context', deps.enricher.name, () =>
         deps.enricher.enrich(who, req.action, req.context, { on_behalf_of: req.on_behalf_of, impact: req.impact }),
       );
       const enriched = enrichment;
-      if (verdict.blocked) {
+      if (verdict.failed) {
+        failClosed('guardrail_failed', verdict.blockReasons.join('; ') || 'a guardrail scanner failed');
+      } else if (verdict.blocked) {
         failClosed('guardrail_blocked', verdict.blockReasons.join('; ') || 'blocked by a guardrail');
       } else if (enriched.frozen !== null) {
         failClosed('kill_switch', enriched.frozen);
@@ -235,6 +244,13 @@ export async function runPipeline(deps: PipelineDeps, input: PipelineInput): Pro
   const redactedArgs = redactPaths(verdict?.redactedArgs ?? req.action.args, obligations.redact, 'action.args.');
   const executable: ActionV1 = { ...req.action, args: redactedArgs };
   if (verdict?.redactedPrompt !== undefined) executable.prompt = verdict.redactedPrompt;
+  // What the ledger keeps: every PII/secret finding masked, and the policy's redactions applied.
+  // Without a guard verdict (unauthenticated) nothing was scanned, so arguments are not stored.
+  const recorded: ActionV1 = verdict
+    ? { ...req.action, args: redactPaths(verdict.auditArgs, obligations.redact, 'action.args.') }
+    : { kind: req.action.kind, ...pick(req.action, 'tool', 'server'), args: {} };
+  if (verdict?.auditPrompt !== undefined) recorded.prompt = verdict.auditPrompt;
+  else if (!verdict) delete recorded.prompt;
   steps.records.push({ step: 'respond', port: 'pipeline', status: 'ran', duration_us: 0 });
 
   const decision: DecisionV1 = {
@@ -252,6 +268,7 @@ export async function runPipeline(deps: PipelineDeps, input: PipelineInput): Pro
     timings: { total_us: 0, policy_us: policyUs },
   };
   if (evaluation?.explanation) decision.explanation = evaluation.explanation;
+  if (verdict) decision.coverage = verdict.coverage;
   if (ticket) decision.approval = { id: ticket.id, status: ticket.status };
 
   let auditIndex: number | null = null;
@@ -263,7 +280,7 @@ export async function runPipeline(deps: PipelineDeps, input: PipelineInput): Pro
         time: nowMs,
         instance: deps.instanceId,
         decision,
-        action: executable,
+        action: recorded,
         context: req.context,
         findings,
         adapter: input.adapter,

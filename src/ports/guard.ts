@@ -16,13 +16,18 @@ export interface GuardVerdict {
   /** A BLOCK action fired: the pipeline denies regardless of policy. */
   blocked: boolean;
   blockReasons: string[];
-  /** Arguments with ANONYMIZE actions applied; what is executed and logged. */
+  /** A scanner threw or ran out of time: the pipeline denies (never a silent pass). */
+  failed: boolean;
+  /** Arguments with ANONYMIZE actions applied: what is executed. */
   redactedArgs: JsonObject;
   redactedPrompt?: string;
+  /** Arguments with every PII and secret finding masked, whatever the action: what the ledger keeps. */
+  auditArgs: JsonObject;
+  auditPrompt?: string;
 }
 
-/** Input and output guardrails (issue 4 fills this port with the real scanners). */
+/** Input guardrails (src/adapters/guard/guardrails-guard.ts fills this port with the real scanners). */
 export interface GuardPort {
   readonly name: string;
-  scanInput(action: ActionV1, context: ContextV1 | undefined): Promise<GuardVerdict>;
+  scanInput(action: ActionV1, context: ContextV1 | undefined, session: string): Promise<GuardVerdict>;
 }

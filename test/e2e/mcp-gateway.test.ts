@@ -165,7 +165,7 @@ describe('MCP gateway: governance', () => {
     expect(metaOf(await user.callTool({ name: 'poison.helper', arguments: {} })).code).toBe(
       'mcp_tool_suspicious',
     );
-    expect(gw.stderr()).toContain('mcp.tool_held_back');
+    expect(gw.stderr()).toContain('mcp tool held back');
   });
 
   it('passes only allowlisted and configured environment variables to a stdio upstream', async () => {
@@ -275,7 +275,7 @@ describe('MCP gateway: rug pulls', () => {
     expect(names).toContain('rug.mutate');
     const r = await user.callTool({ name: 'rug.echo', arguments: { text: 'x' } });
     expect(metaOf(r).code).toBe('mcp_tool_definition_changed');
-    expect(gw.stderr()).toContain('mcp.held_tool_called');
+    expect(gw.stderr()).toContain('mcp call to a held-back tool refused');
   });
 });
 

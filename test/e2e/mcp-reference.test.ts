@@ -5,6 +5,7 @@
  * in examples/mcp, loaded as it is.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer as createHttpServer, request as httpRequest, type Server } from 'node:http';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -192,10 +193,31 @@ describe('server-everything over stdio and over Streamable HTTP', () => {
   let client: Client;
   let http: ChildProcess;
   let port: number;
+  let guard: Server;
+  const unauthorized: string[] = [];
 
   beforeAll(async () => {
     port = await freePort();
     http = await startHttpEverything(port);
+    // The remote upstream demands a bearer token, which the gateway reads from a secret.
+    guard = createHttpServer((req, res) => {
+      if (req.headers.authorization !== 'Bearer upstream-s3cret') {
+        unauthorized.push(req.headers.authorization ?? '(none)');
+        res.writeHead(401).end();
+        return;
+      }
+      const up = httpRequest(
+        { host: '127.0.0.1', port, path: req.url, method: req.method, headers: req.headers },
+        (upRes) => {
+          res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+          upRes.pipe(res);
+        },
+      );
+      up.on('error', () => res.destroy());
+      req.pipe(up);
+    });
+    await new Promise<void>((r) => guard.listen(0, '127.0.0.1', () => r()));
+    const guardPort = (guard.address() as { port: number }).port;
     const dir = tempDir('portcullis-everything-');
     const agents = { agent: {} };
     const config = writeProject(dir, {
@@ -203,18 +225,33 @@ describe('server-everything over stdio and over Streamable HTTP', () => {
       agents,
       upstreams: [
         nodeUpstream('everything', bin('server-everything'), ['stdio']),
-        { name: 'remote', http: { url: `http://127.0.0.1:${port}/mcp` } },
+        {
+          name: 'remote',
+          http: {
+            url: `http://127.0.0.1:${guardPort}/mcp`,
+            headers: {
+              Authorization: { secret: { env: 'REMOTE_TOKEN' }, prefix: 'Bearer ' },
+              'X-Tenant': 'e2e',
+            },
+          },
+        },
       ],
       mcp: { restart: { initial_delay_ms: 100, max_delay_ms: 500 }, http: { response: 'json' } },
     });
-    gw = await startGateway(config, [], keyEnv(agents));
+    gw = await startGateway(config, [], { ...keyEnv(agents), REMOTE_TOKEN: 'upstream-s3cret' });
     client = await connect(gw.url, 'key-agent');
   }, 60_000);
 
   afterAll(async () => {
     await client?.close();
     if (gw !== undefined) expect(await gw.stop()).toBe(0);
+    guard?.closeAllConnections();
+    guard?.close();
     if (http !== undefined) await stop(http);
+  });
+
+  it('sends the HTTP upstream its auth header, read from a secret', () => {
+    expect(unauthorized).toEqual([]);
   });
 
   it('answers with JSON bodies when mcp.http.response is json', async () => {

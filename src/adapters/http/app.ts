@@ -11,6 +11,8 @@ import type { Gateway } from '../../app/create-gateway.js';
 import { mountMcp } from '../mcp/http-route.js';
 import { problemFromError, problemResponse } from './problem.js';
 import { readJsonBody, type BodyLimits } from './read-json.js';
+import { applyGuardrails, applyRequestSchema } from '../guard/guardrails-apply.js';
+import { createMemoryVault } from '../../core/guardrails/index.js';
 
 export function credentialFrom(c: Context): Credential {
   const header = c.req.header('authorization');
@@ -93,6 +95,23 @@ export function createHttpApp(gateway: Gateway): Hono {
       decisions.push(decision);
     }
     return c.json({ decisions }, 200);
+  });
+
+  const applyVault = createMemoryVault();
+  app.post('/v1/guardrails/apply', async (c) => {
+    const body = await readJsonBody(c, limits);
+    const who = await gateway.agentAuthenticator.authenticate(credentialFrom(c));
+    if (who === null) {
+      return problemResponse(c, 'unauthenticated', 'missing, unknown or revoked credential', {}, { 'www-authenticate': 'Bearer realm="portcullis"' });
+    }
+    const parsed = applyRequestSchema.safeParse(body);
+    if (!parsed.success) {
+      return problemResponse(c, 'invalid_request', 'request does not match the schema', {
+        errors: parsed.error.issues.slice(0, 20).map((i) => ({ path: i.path.join('.') || '(root)', message: i.message })),
+      });
+    }
+    if (gateway.guardrails === null) return problemResponse(c, 'guardrails_disabled', 'guardrails are turned off in the config');
+    return c.json(applyGuardrails(gateway.guardrails, parsed.data, applyVault), 200);
   });
 
   app.route('/', gateway.access.approvalRoutes(gateway.agentAuthenticator));

@@ -49,7 +49,8 @@ export function parseUriParams(method: string, params: unknown): string {
 }
 
 function promptVisible(gov: Governor, agent: AgentIdentity, upstream: Upstream, prompt: Prompt): boolean {
-  if (gov.host.mcp.tool_scan.on_suspicious !== 'allow' && gov.host.scanTool(prompt).suspicious) return false;
+  if (gov.host.mcp.tool_scan.on_suspicious !== 'allow' && upstream.suspiciousPrompts.has(prompt.name))
+    return false;
   return gov.visibility(agent, promptGetAction(upstream.name, prompt.name, {})).visible;
 }
 
@@ -157,7 +158,7 @@ export function getPrompt(
   if (
     prompt !== undefined &&
     gov.host.mcp.tool_scan.on_suspicious !== 'allow' &&
-    gov.host.scanTool(prompt).suspicious
+    target.upstream.suspiciousPrompts.has(prompt.name)
   ) {
     throw refusedError(`Portcullis refused prompt ${params.name}: its definition looks poisoned`, {
       code: 'mcp_tool_suspicious',

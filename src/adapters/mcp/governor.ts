@@ -96,6 +96,10 @@ export class Governor {
     if (upstream.state === 'ready' && tool === undefined)
       return toolError(`Unknown tool ${params.name}.`, { code: 'mcp_unknown_tool' });
     if (tool?.hold) {
+      this.host.logger.warn(
+        { tool: tool.qualified, agent: ctx.agent.id, code: tool.hold.code },
+        'mcp call to a held-back tool refused',
+      );
       void this.host.recordSystemEvent({
         type: 'mcp.held_tool_called',
         upstream: upstream.name,

@@ -1,23 +1,18 @@
 /**
  * What the MCP adapter needs from the gateway, in one narrow interface, and the one place where
- * it is wired to `Gateway`. Three hooks may not exist on Gateway yet; each has a stand-in here,
- * clearly marked, that the composition root replaces by implementing the method on Gateway:
- *   - gateway.authenticate(credential)      -> AgentIdentity | null  (stand-in: API keys from config)
- *   - gateway.recordSystemEvent(event)      -> ledger event not tied to a decision (stand-in: log)
- *   - scanToolDescription (guardrails)      -> see tool-scan.ts
+ * it is wired to `Gateway`: authentication (gateway.agentAuthenticator), the pipeline, output
+ * guardrails, tool scanning (the guardrails' tool-definition scanner), outcome and system events
+ * for the ledger.
  */
 import type { AgentIdentity, Credential } from '../../core/action.js';
 import type { PipelineInput, PipelineResult } from '../../core/pipeline.js';
 import type { CompiledPolicySet } from '../../core/policy/types.js';
 import type { JsonObject } from '../../core/json.js';
-import type { ToolScanReport } from '../../core/mcp/tool-poisoning.js';
-import { ApiKeyAuthenticator, hashApiKey } from '../identity/api-key-authenticator.js';
-import { readSecret } from '../../app/config-loader.js';
+import { scanTool, type ToolScanReport } from '../../core/mcp/tool-scan.js';
 import type { GatewayConfig } from '../../app/config-schema.js';
 import type { McpConfig } from '../../app/config-mcp.js';
 import type { Gateway, OutcomeReport, OutputGuardResult } from '../../app/create-gateway.js';
 import type { Logger } from '../../app/logger.js';
-import { scanToolDefinitionWithGuardrails } from './tool-scan.js';
 
 /** A ledger event about the MCP gateway itself (not one agent action). */
 export interface McpSystemEvent {
@@ -46,34 +41,8 @@ export interface McpHost {
   scanTool(definition: unknown): ToolScanReport;
 }
 
-type MaybeHooks = {
-  authenticate?: (credential: Credential) => Promise<AgentIdentity | null>;
-  recordSystemEvent?: (event: McpSystemEvent) => Promise<void>;
-};
-
-/** STAND-IN until Gateway exposes authenticate(): the same API-key rules, built from config. */
-function configAuthenticator(
-  config: GatewayConfig,
-  baseDir: string,
-  env: NodeJS.ProcessEnv,
-): ApiKeyAuthenticator {
-  return new ApiKeyAuthenticator(
-    config.agents.map((a) => ({
-      identity: {
-        id: a.id,
-        roles: a.roles,
-        permissions: a.permissions,
-        attributes: a.attributes,
-        ...(a.version === undefined ? {} : { version: a.version }),
-      },
-      keyHash:
-        a.api_key_sha256 !== undefined
-          ? Buffer.from(a.api_key_sha256, 'hex')
-          : hashApiKey(readSecret(a.api_key!, baseDir, env)),
-      disabled: a.disabled,
-    })),
-  );
-}
+/** The ledger's event type for MCP system events (AuditEventType must list it). */
+export const MCP_SYSTEM_EVENT_TYPE = 'mcp';
 
 export function hostFromGateway(
   gateway: Gateway,
@@ -82,8 +51,12 @@ export function hostFromGateway(
 ): McpHost {
   const mcp = gateway.config.mcp;
   if (mcp === undefined) throw new Error('hostFromGateway: the config has no mcp section');
-  const hooks = gateway as unknown as MaybeHooks;
-  let fallbackAuth: ApiKeyAuthenticator | null = null;
+  // Typed loosely: the ledger's event types are a closed list owned by the audit module.
+  const recordSystemEvent = gateway.recordSystemEvent.bind(gateway) as (
+    type: string,
+    details: JsonObject,
+    actor?: string,
+  ) => Promise<void>;
   return {
     config: gateway.config,
     mcp,
@@ -92,21 +65,25 @@ export function hostFromGateway(
     logger: gateway.logger,
     currentPolicies: () => gateway.policies.current(),
     run: (input) => gateway.run(input),
-    authenticate:
-      hooks.authenticate !== undefined
-        ? hooks.authenticate.bind(gateway)
-        : (c) => (fallbackAuth ??= configAuthenticator(gateway.config, baseDir, env)).authenticate(c),
+    authenticate: (credential) => gateway.agentAuthenticator.authenticate(credential),
     guardOutput: (parts, session) => gateway.guardOutput(parts, session),
     recordOutcome: (report) => gateway.recordOutcome(report),
-    recordSystemEvent: (event) => {
-      if (hooks.recordSystemEvent !== undefined) return hooks.recordSystemEvent.call(gateway, event);
-      // STAND-IN until Gateway exposes recordSystemEvent(): a warning in the log, not the ledger.
-      gateway.logger.warn(
-        { event: event.type, upstream: event.upstream, detail: event.detail },
-        'mcp system event',
-      );
-      return Promise.resolve();
+    // Never rejects: a system event that cannot be written is logged with all its details.
+    recordSystemEvent: async (event) => {
+      const details: JsonObject = {
+        event: event.type.replace(/^mcp\./, ''),
+        upstream: event.upstream,
+        ...event.detail,
+      };
+      try {
+        await recordSystemEvent(MCP_SYSTEM_EVENT_TYPE, details, 'mcp-gateway');
+      } catch (e) {
+        gateway.logger.error(
+          { mcp_event: details, err: e instanceof Error ? e.message : String(e) },
+          'could not write an mcp system event to the ledger',
+        );
+      }
     },
-    scanTool: scanToolDefinitionWithGuardrails,
+    scanTool,
   };
 }

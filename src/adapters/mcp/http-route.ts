@@ -116,7 +116,8 @@ export class McpHttpEndpoint {
     this.ensureSweeper();
     const response = await transport.handleRequest(req, { authInfo, parsedBody });
     // An initialize that failed (bad protocol version, bad params) leaves no session behind.
-    if (transport.sessionId === undefined || !this.sessions.has(transport.sessionId)) await this.runtime.release(server);
+    if (transport.sessionId === undefined || !this.sessions.has(transport.sessionId))
+      await this.runtime.release(server);
     return response;
   }
 

@@ -35,19 +35,30 @@ function tooLarge(maxBytes: number): GatewayError {
 /** A streamed body (SSE) as a web stream, failing once more than maxBytes have arrived. */
 function streamBody(res: IncomingMessage, maxBytes: number): ReadableStream<Uint8Array> {
   let seen = 0;
+  let finished = false;
   return new ReadableStream<Uint8Array>({
     start(controller) {
+      const fail = (e: Error) => {
+        if (finished) return;
+        finished = true;
+        controller.error(e);
+        res.destroy();
+      };
       res.on('data', (chunk: Buffer) => {
+        if (finished) return;
         seen += chunk.length;
-        if (seen > maxBytes) {
-          controller.error(tooLarge(maxBytes));
-          res.destroy();
-        } else controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
+        if (seen > maxBytes) fail(tooLarge(maxBytes));
+        else controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
       });
-      res.once('end', () => controller.close());
-      res.once('error', (e) => controller.error(e));
+      res.once('end', () => {
+        if (finished) return;
+        finished = true;
+        controller.close();
+      });
+      res.once('error', fail);
     },
     cancel() {
+      finished = true;
       res.destroy();
     },
   });

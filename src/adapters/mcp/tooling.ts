@@ -9,8 +9,8 @@ import type { Logger } from '../../app/logger.js';
 import { GatewayError } from '../../core/errors.js';
 import type { CatalogTool } from '../../core/mcp/catalog.js';
 import { formatPins, withUpstreamPins, type DefinitionHash, type PinStatus } from '../../core/mcp/pins.js';
+import { scanTool } from '../../core/mcp/tool-scan.js';
 import type { McpHost } from './host.js';
-import { scanToolDefinitionWithGuardrails } from './tool-scan.js';
 import { loadPinsFile, UpstreamManager } from './upstream-manager.js';
 
 function offline(name: string): never {
@@ -38,7 +38,7 @@ export function toolingHost(
     guardOutput: () => offline('guardOutput'),
     recordOutcome: () => offline('recordOutcome'),
     recordSystemEvent: () => Promise.resolve(),
-    scanTool: scanToolDefinitionWithGuardrails,
+    scanTool,
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
+import type { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
 import {
   PromptListChangedNotificationSchema,
   ResourceListChangedNotificationSchema,
@@ -26,9 +26,11 @@ import {
   type UpstreamTool,
 } from '../../core/mcp/catalog.js';
 import { GatewayError } from '../../core/errors.js';
-import type { PinsFileV1 } from '../../core/mcp/pins.js';
+import { hashToolDefinition, type PinsFileV1 } from '../../core/mcp/pins.js';
+import type { JsonObject } from '../../core/json.js';
 import type { McpHost } from './host.js';
 import { classifyUpstreamError } from './upstream-errors.js';
+import { UpstreamLister } from './upstream-lister.js';
 import { createUpstreamTransport } from './upstream-transport.js';
 
 export type UpstreamState = 'idle' | 'connecting' | 'ready' | 'restarting' | 'closed';
@@ -50,6 +52,8 @@ export class Upstream {
   state: UpstreamState = 'idle';
   tools: CatalogTool[] = [];
   prompts: Prompt[] = [];
+  /** Prompts whose definition the poisoning scan flagged (scanned once per listing). */
+  suspiciousPrompts = new Set<string>();
   resources: Resource[] = [];
   templates: Array<{ template: ResourceTemplate; matcher: UriTemplate }> = [];
   lastError: string | null = null;
@@ -111,27 +115,35 @@ export class Upstream {
     );
     this.toolIndex = new Map(this.tools.map((t) => [t.name, t]));
     for (const t of this.tools) {
-      const key = `${t.qualified}@${t.hash}`;
-      if (t.hold === null || this.announced.has(key)) continue;
-      this.announced.add(key);
-      this.host.logger.warn(
-        { upstream: this.name, tool: t.qualified, code: t.hold.code, reason: t.hold.reason },
-        'mcp tool held back',
-      );
-      void this.host.recordSystemEvent({
-        type: 'mcp.tool_held_back',
-        upstream: this.name,
-        detail: {
-          tool: t.qualified,
-          code: t.hold.code,
-          mode: t.hold.mode,
-          reason: t.hold.reason,
-          hash: t.hash,
-          pin: t.pin,
-          signals: t.scan.signals.map((s) => `${s.name}@${s.path}`),
-        },
+      if (t.hold === null) continue;
+      this.announceHold(t.qualified, t.hash, {
+        code: t.hold.code,
+        mode: t.hold.mode,
+        reason: t.hold.reason,
+        pin: t.pin,
+        signals: t.scan.signals.map((x) => `${x.name}@${x.path}`),
       });
     }
+  }
+
+  /** Logs and audits a held-back tool or prompt, once per definition. */
+  private announceHold(
+    qualified: string,
+    hash: string,
+    detail: JsonObject & { code: string; reason: string },
+  ): void {
+    const key = `${qualified}@${hash}`;
+    if (this.announced.has(key)) return;
+    this.announced.add(key);
+    this.host.logger.warn(
+      { upstream: this.name, tool: qualified, code: detail.code, reason: detail.reason },
+      'mcp tool held back',
+    );
+    void this.host.recordSystemEvent({
+      type: 'mcp.tool_held_back',
+      upstream: this.name,
+      detail: { tool: qualified, hash, ...detail },
+    });
   }
 
   /** The upstream declared resources.subscribe. */
@@ -303,65 +315,36 @@ export class Upstream {
   }
 
   private async refresh(client: Client, kinds: CatalogKind[]): Promise<void> {
-    const caps = client.getServerCapabilities() ?? {};
-    const opts = { timeout: this.host.mcp.connect_timeout_ms };
-    const max = this.host.mcp.max_items_per_upstream;
+    const lister = new UpstreamLister(client, {
+      timeoutMs: this.host.mcp.connect_timeout_ms,
+      max: this.host.mcp.max_items_per_upstream,
+      onTruncated: (kind) =>
+        this.host.logger.warn(
+          { upstream: this.name, kind },
+          'mcp upstream lists more than max_items_per_upstream; the rest are ignored',
+        ),
+    });
     if (kinds.includes('tools')) {
-      this.rawTools = caps.tools
-        ? await this.paginate(
-            (cursor) => client.listTools(cursor, opts).then((r) => [r.tools as UpstreamTool[], r.nextCursor]),
-            max,
-          )
-        : [];
+      this.rawTools = await lister.tools();
       this.rebuildCatalog();
     }
     if (kinds.includes('prompts')) {
-      this.prompts = caps.prompts
-        ? await this.paginate(
-            (cursor) => client.listPrompts(cursor, opts).then((r) => [r.prompts, r.nextCursor]),
-            max,
-          )
-        : [];
-    }
-    if (kinds.includes('resources') && caps.resources) {
-      this.resources = await this.paginate(
-        (cursor) => client.listResources(cursor, opts).then((r) => [r.resources, r.nextCursor]),
-        max,
-      );
-      const templates = await this.paginate(
-        (cursor) =>
-          client.listResourceTemplates(cursor, opts).then((r) => [r.resourceTemplates, r.nextCursor]),
-        max,
-      );
-      this.templates = templates.flatMap((template) => {
-        try {
-          return [{ template, matcher: new UriTemplate(template.uriTemplate) }];
-        } catch {
-          return []; // a template the SDK cannot parse cannot be routed
-        }
-      });
-    }
-  }
-
-  private async paginate<T>(
-    page: (params: { cursor: string } | undefined) => Promise<[T[], string | undefined]>,
-    max: number,
-  ): Promise<T[]> {
-    const out: T[] = [];
-    let cursor: string | undefined;
-    for (let pages = 0; pages < 1000; pages++) {
-      const [items, next] = await page(cursor === undefined ? undefined : { cursor });
-      out.push(...items);
-      if (out.length >= max) {
-        this.host.logger.warn(
-          { upstream: this.name, max },
-          'mcp upstream lists more items than max_items_per_upstream; the rest are ignored',
-        );
-        return out.slice(0, max);
+      this.prompts = await lister.prompts();
+      this.suspiciousPrompts = new Set();
+      for (const p of this.prompts) {
+        const scan = this.host.scanTool(p);
+        if (!scan.suspicious) continue;
+        this.suspiciousPrompts.add(p.name);
+        this.announceHold(`${this.name}.${p.name}`, hashToolDefinition(p), {
+          code: 'mcp_tool_suspicious',
+          reason: 'its definition looks poisoned',
+          signals: scan.signals.map((x) => `${x.name}@${x.path}`),
+        });
       }
-      if (next === undefined || next === cursor) break;
-      cursor = next;
     }
-    return out;
+    if (kinds.includes('resources')) {
+      this.resources = await lister.resources();
+      this.templates = await lister.templates();
+    }
   }
 }

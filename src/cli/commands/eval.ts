@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { z } from 'zod';
@@ -65,6 +66,7 @@ export function registerEval(program: Command): void {
         const gateway = await createGateway(config, {
           baseDir,
           logger: createLogger('silent'),
+          guardrailsKey: randomBytes(32),
           authenticator: { name: 'cli-eval', authenticate: () => Promise.resolve(identity) },
         });
         const result = await gateway.run({

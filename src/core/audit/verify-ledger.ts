@@ -17,11 +17,7 @@ import { StreamingTree } from './merkle.js';
 import { parseVerifierKey, type NoteVerifier } from './note.js';
 import { classifyDivergence, type LedgerProblem } from './verify-classify.js';
 import { judgeCheckpoints } from './verify-checkpoints.js';
-import type {
-  AuditLedgerReader,
-  LedgerEventRow,
-  LedgerEventRowWithColumns,
-} from '../../ports/audit-store.js';
+import type { AuditLedgerReader, LedgerEventRowWithColumns } from '../../ports/audit-store.js';
 
 export type { LedgerProblem, ProblemKind, ProblemSubject } from './verify-classify.js';
 

@@ -11,7 +11,7 @@ import {
   type PinStatus,
   type PinsFileV1,
 } from './pins.js';
-import type { ToolScanReport } from './tool-poisoning.js';
+import type { ToolScanReport } from './tool-scan.js';
 
 /** `hide`: not listed, calls denied. `deny`: listed with a neutral notice, calls denied. */
 export type HoldMode = 'hide' | 'deny';

@@ -17,8 +17,8 @@ export interface BackendEventRow {
   index: number;
   text: string;
   columns: EventColumns;
-  /** Hashes completed at tree size index + 1, level 0 first, 32 bytes each. */
-  nodes: Uint8Array;
+  /** Hashes completed at tree size index + 1, level 0 first: lower-case hex, 64 digits each. */
+  nodesHex: string;
 }
 
 export interface BackendCheckpointRow {

@@ -11,7 +11,7 @@
  */
 import { encodeEvent } from '../../../core/audit/event-encode.js';
 import type { AuditEventV1 } from '../../../core/audit/event.js';
-import { emptyRoot, hashChildren, hashLeafText } from '../../../core/audit/hash.js';
+import { emptyRoot, fromHex, hashChildrenHex, hashLeafTextHex, toHex } from '../../../core/audit/hash.js';
 import { frontierNodes } from '../../../core/audit/merkle.js';
 import { GatewayError } from '../../../core/errors.js';
 import type { AuditAppendReceipt } from '../../../ports/audit-sink.js';
@@ -42,7 +42,8 @@ export class GroupCommitWriter {
   private queue: Pending[] = [];
   private scheduled = false;
   private drainWaiters: Array<() => void> = [];
-  private frontier: Uint8Array[];
+  /** Perfect subtrees of the committed size, largest first, as hex. */
+  private frontier: string[];
   private committed: number;
   private closed = false;
   private healthy = true;
@@ -63,7 +64,7 @@ export class GroupCommitWriter {
       );
     }
     this.committed = extent.events;
-    this.frontier = frontierNodes(this.committed).map((n) => backend.node(n.level, n.index));
+    this.frontier = frontierNodes(this.committed).map((n) => toHex(backend.node(n.level, n.index)));
     this.maxBatch = options.maxBatch ?? 4096;
   }
 
@@ -88,8 +89,8 @@ export class GroupCommitWriter {
     const f = this.frontier;
     if (f.length === 0) return emptyRoot();
     let r = f[f.length - 1]!;
-    for (let i = f.length - 2; i >= 0; i--) r = hashChildren(f[i]!, r);
-    return r;
+    for (let i = f.length - 2; i >= 0; i--) r = hashChildrenHex(f[i]!, r);
+    return fromHex(r);
   }
 
   append(event: AuditEventV1): Promise<AuditAppendReceipt> {
@@ -145,7 +146,7 @@ export class GroupCommitWriter {
           index: start + i,
           text: p.text,
           columns: p.columns,
-          nodes: this.extend(start + i, hashLeafText(p.text)),
+          nodesHex: this.extend(start + i, hashLeafTextHex(p.text)),
         });
       }
       const checkpoint = this.options.checkpointFor?.(start + batch.length, () => this.root()) ?? null;
@@ -172,17 +173,15 @@ export class GroupCommitWriter {
     if (stored) this.options.onCheckpoint?.(stored);
   }
 
-  /** Adds leaf `index` to the frontier; returns the hashes it completes, level 0 first. */
-  private extend(index: number, leaf: Uint8Array): Uint8Array {
-    let h = leaf;
-    const parts = [leaf];
-    let s = index + 1;
-    while (s % 2 === 0) {
-      h = hashChildren(this.frontier.pop()!, h);
-      parts.push(h);
-      s /= 2;
+  /** Adds leaf `index` to the frontier; returns the hashes it completes, level 0 first (hex). */
+  private extend(index: number, leafHex: string): string {
+    let h = leafHex;
+    let completed = leafHex;
+    for (let s = index + 1; s % 2 === 0; s /= 2) {
+      h = hashChildrenHex(this.frontier.pop()!, h);
+      completed += h;
     }
     this.frontier.push(h);
-    return parts.length === 1 ? leaf : Buffer.concat(parts);
+    return completed;
   }
 }

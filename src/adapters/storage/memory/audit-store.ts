@@ -2,7 +2,7 @@
  * In-memory audit ledger: the same behaviour as the SQLite store (it shares the group-commit,
  * checkpoint and proof code) but nothing survives the process. For tests and `:memory:` configs.
  */
-import { toBase64, toHex } from '../../../core/audit/hash.js';
+import { fromHex, toBase64 } from '../../../core/audit/hash.js';
 import type {
   AuditStore,
   LedgerEventRow,
@@ -45,7 +45,7 @@ class MemoryLedgerBackend implements LedgerBackend {
     checkpoint?: BackendCheckpointRow | null,
   ): StoredCheckpoint | null {
     if (this.failWrites?.()) throw new Error('simulated write failure');
-    this.events.push(...rows.map((r) => ({ ...r, nodes: Uint8Array.from(r.nodes) })));
+    this.events.push(...rows);
     return checkpoint ? this.appendCheckpoint(checkpoint) : null;
   }
 
@@ -66,9 +66,9 @@ class MemoryLedgerBackend implements LedgerBackend {
   node(level: number, index: number): Uint8Array {
     const size = (index + 1) * 2 ** level;
     const row = this.events[size - 1];
-    if (!row || row.nodes.length < (level + 1) * 32)
+    if (!row || row.nodesHex.length < (level + 1) * 64)
       throw new RangeError(`no stored node (${level}, ${index})`);
-    return row.nodes.subarray(level * 32, (level + 1) * 32);
+    return fromHex(row.nodesHex.slice(level * 64, (level + 1) * 64));
   }
 
   eventRows(from: number, to: number): LedgerEventRow[] {
@@ -86,7 +86,7 @@ class MemoryLedgerBackend implements LedgerBackend {
   nodeRows(from: number, to: number): LedgerNodeRow[] {
     return this.events
       .slice(Math.max(0, from), Math.max(0, to))
-      .map((r) => ({ size: r.index + 1, hashes: toHex(r.nodes) }));
+      .map((r) => ({ size: r.index + 1, hashes: r.nodesHex }));
   }
 
   eventTexts(from: number, to: number): string[] | null {
@@ -96,7 +96,7 @@ class MemoryLedgerBackend implements LedgerBackend {
 
   nodeHashes(from: number, to: number): string[] | null {
     if (from < 0 || to > this.events.length) return null;
-    return this.events.slice(from, to).map((r) => toHex(r.nodes));
+    return this.events.slice(from, to).map((r) => r.nodesHex);
   }
 
   queryEvents(q: BackendQuery): LedgerEventRow[] {

@@ -16,6 +16,7 @@ import type { BackendEventRow } from '../audit-ledger/backend.js';
 
 export const PAGE_SIZES = 64;
 const H = 32;
+const CACHED_PAGES = 256;
 
 function popcount(m: number): number {
   let c = 0;
@@ -43,7 +44,7 @@ export function packPages(rows: readonly BackendEventRow[]): NodePage[] {
     pages.push({
       first: slice[0]!.index + 1,
       last: slice[slice.length - 1]!.index + 1,
-      hashes: Buffer.concat(slice.map((r) => r.nodes)),
+      hashes: Buffer.from(slice.map((r) => r.nodesHex).join(''), 'hex'),
     });
   }
   return pages;
@@ -53,6 +54,7 @@ type Row = unknown[];
 
 export class NodePages {
   private readonly st;
+  private readonly cache = new Map<number, NodePage>();
 
   constructor(db: Database.Database) {
     this.st = {
@@ -84,11 +86,30 @@ export class NodePages {
   /** Hash of perfect subtree (level, index), stored with tree size (index + 1) * 2^level. */
   node(level: number, index: number): Uint8Array | null {
     const n = (index + 1) * 2 ** level;
+    const page = this.page(n);
+    if (!page) return null;
+    const at = (hashesBetween(page.first, n) + level) * H;
+    return at + H <= page.hashes.length ? page.hashes.subarray(at, at + H) : null;
+  }
+
+  /**
+   * The page holding tree size n. Pages never change once written (a new batch starts a new
+   * page), so recently read pages are cached: proofs share their upper levels.
+   */
+  private page(n: number): NodePage | null {
+    for (const p of this.cache.values()) {
+      if (p.first <= n && n <= p.last) {
+        this.cache.delete(p.first);
+        this.cache.set(p.first, p);
+        return p;
+      }
+    }
     const r = this.st.containing.get(n) as Row | undefined;
     if (!r || (r[1] as number) < n) return null;
-    const at = (hashesBetween(r[0] as number, n) + level) * H;
-    const blob = r[2] as Buffer;
-    return at + H <= blob.length ? blob.subarray(at, at + H) : null;
+    const p: NodePage = { first: r[0] as number, last: r[1] as number, hashes: r[2] as Buffer };
+    this.cache.set(p.first, p);
+    if (this.cache.size > CACHED_PAGES) this.cache.delete(this.cache.keys().next().value!);
+    return p;
   }
 
   /** Hex hashes per tree size for sizes in (from, to], as stored (a damaged page yields what it can). */

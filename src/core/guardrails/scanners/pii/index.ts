@@ -123,7 +123,14 @@ export function resolveOverlaps(findings: RawFinding[]): RawFinding[] {
  * Recognizers run in this order; phone numbers last, so that digit runs already claimed by a
  * validated identifier (card, IBAN, SSN...) are not sent to libphonenumber, the costliest check.
  */
-const ORDER: Recognizer[] = [...new Set(Object.entries(RECOGNIZERS).filter(([e]) => e !== 'PHONE').flatMap(([, r]) => r)), recognizePhone];
+const ORDER: Recognizer[] = [
+  ...new Set(
+    Object.entries(RECOGNIZERS)
+      .filter(([e]) => e !== 'PHONE')
+      .flatMap(([, r]) => r),
+  ),
+  recognizePhone,
+];
 
 export function scanPii(text: string, opts: PiiOptions): RawFinding[] {
   if (text.length === 0) return [];
@@ -133,7 +140,8 @@ export function scanPii(text: string, opts: PiiOptions): RawFinding[] {
   const raw: RawFinding[] = [];
   for (const r of ORDER) {
     if (!wanted.has(r)) continue;
-    if (r === recognizePhone) input.claimed = raw.filter((f) => f.confidence >= 0.85 && opts.entities.has(f.type));
+    if (r === recognizePhone)
+      input.claimed = raw.filter((f) => f.confidence >= 0.85 && opts.entities.has(f.type));
     r(input, raw);
   }
   return resolveOverlaps(raw.filter((f) => opts.entities.has(f.type) && f.confidence >= opts.minConfidence));

@@ -20,12 +20,15 @@ export interface NumberRun {
   plus: boolean;
   /** The run touches a letter or digit-like character on either side (part of a bigger token). */
   embedded: boolean;
+  /** Total number of digits in the run's groups (recognizers skip runs too short for them). */
+  digits: number;
 }
 
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 const isWordish = (c: number): boolean =>
   isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c > 0x7f;
-const SEPS = ' -./';
+/** Separators between digit groups: space, '-', '.', '/'. */
+const isSep = (c: number): boolean => c === 32 || c === 45 || c === 46 || c === 47;
 
 export function findNumberRuns(text: string): NumberRun[] {
   const runs: NumberRun[] = [];
@@ -43,6 +46,7 @@ export function findNumberRuns(text: string): NumberRun[] {
     if (plus) start = i - 1;
     const before = start > 0 ? text.charCodeAt(start - 1) : 32;
     const groups: DigitGroup[] = [];
+    let digits = 0;
     let sep = '';
     let j = i;
     for (;;) {
@@ -51,29 +55,27 @@ export function findNumberRuns(text: string): NumberRun[] {
       const gs = k;
       while (k < n && isDigit(text.charCodeAt(k))) k++;
       if (paren) {
-        if (k === gs || text.charCodeAt(k) !== 41) {
-          if (groups.length === 0) break;
-          break;
-        }
+        if (k === gs || text.charCodeAt(k) !== 41) break;
         groups.push({ start: gs, end: k, sep, paren: true });
         k++; // ')'
       } else {
         groups.push({ start: gs, end: k, sep, paren: false });
       }
+      digits += k - gs - (paren ? 1 : 0);
       j = k;
       // One separator (or none before a parenthesis) then another group?
-      const s = text[j];
-      if (s !== undefined && SEPS.includes(s)) {
+      const s = text.charCodeAt(j);
+      if (isSep(s)) {
         const nx = text.charCodeAt(j + 1);
         if (isDigit(nx) || (nx === 40 && isDigit(text.charCodeAt(j + 2)))) {
-          sep = s;
+          sep = text[j]!;
           j++;
           continue;
         }
-      } else if (text.charCodeAt(j) === 40 && isDigit(text.charCodeAt(j + 1))) {
+      } else if (s === 40 && isDigit(text.charCodeAt(j + 1))) {
         sep = '';
         continue;
-      } else if (groups[groups.length - 1]!.paren && isDigit(text.charCodeAt(j))) {
+      } else if (groups[groups.length - 1]!.paren && isDigit(s)) {
         sep = '';
         continue;
       }
@@ -91,7 +93,7 @@ export function findNumberRuns(text: string): NumberRun[] {
       isWordish(before) ||
       (isWordish(after) && !extension) ||
       (before === 46 && start > 1 && isDigit(text.charCodeAt(start - 2)));
-    runs.push({ start, end, groups, plus, embedded });
+    runs.push({ start, end, groups, plus, embedded, digits });
     i = end > i ? end : i + 1;
     // Skip the rest of an alphanumeric token so that we never restart in its middle.
     while (i < n && isWordish(text.charCodeAt(i))) i++;
