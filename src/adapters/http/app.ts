@@ -35,6 +35,13 @@ function decisionResponse(c: Context, decision: DecisionV1): Response {
   return c.json(decision, 200);
 }
 
+/** `?wait=<seconds>`: 0 when absent, capped at the configured maximum; null when malformed. */
+function waitParam(raw: string | undefined, maxSeconds: number): number | null {
+  if (raw === undefined || raw === '') return 0;
+  if (!/^\d{1,6}$/.test(raw)) return null;
+  return Math.min(Number(raw), maxSeconds) * 1000;
+}
+
 export function createHttpApp(gateway: Gateway): Hono {
   const app = new Hono();
   const server = gateway.config.server;
@@ -62,7 +69,19 @@ export function createHttpApp(gateway: Gateway): Hono {
     const body = await readJsonBody(c, limits);
     const parsed = parseDecideRequest(body);
     if (!parsed.ok) return problemResponse(c, 'invalid_request', 'request does not match the schema', { errors: parsed.issues });
-    const result = await gateway.run({ credential: credentialFrom(c), request: parsed.value, adapter: 'http' });
+    const credential = credentialFrom(c);
+    const waitMs = waitParam(c.req.query('wait'), gateway.config.approvals.max_wait_seconds);
+    if (waitMs === null) return problemResponse(c, 'invalid_request', 'wait must be a whole number of seconds');
+    let result = await gateway.run({ credential, request: parsed.value, adapter: 'http' });
+    // Long-poll: hold an escalation until its approval is decided (or the wait ends), then decide
+    // the identical request again, which uses the approval or is denied.
+    const pending = result.decision.approval;
+    if (waitMs > 0 && result.decision.outcome === 'escalate' && pending?.status === 'pending') {
+      const settled = await gateway.access.approvals.waitFor(pending.id, waitMs, c.req.raw.signal);
+      if (settled !== null && settled.status !== 'pending') {
+        result = await gateway.run({ credential, request: parsed.value, adapter: 'http' });
+      }
+    }
     return decisionResponse(c, result.decision);
   });
 

@@ -60,10 +60,9 @@ function isDateLike(lens: number[], seps: string[], digits: string): boolean {
   return false;
 }
 
-function libPhoneConfidence(
-  raw: string,
-  regions: readonly string[],
-): { valid: boolean; possible: boolean; region?: string } {
+type LibVerdict = { valid: boolean; possible: boolean; region?: string };
+
+function libPhoneVerdict(raw: string, regions: readonly string[]): LibVerdict {
   if (raw.startsWith('+')) {
     const p = parsePhoneNumberFromString(raw);
     return {
@@ -77,6 +76,25 @@ function libPhoneConfidence(
     if (p?.isValid()) return { valid: true, possible: true, region: r };
   }
   return { valid: false, possible: false };
+}
+
+/**
+ * libphonenumber's verdicts, remembered: one parse costs tens of microseconds (it compiles the
+ * metadata's patterns on every call), and the same numbers recur across the messages of a
+ * conversation. A pure function of its arguments, so the memo never changes an answer; bounded.
+ */
+const libMemo = new Map<string, LibVerdict>();
+const LIB_MEMO_MAX = 4096;
+
+function libPhoneConfidence(raw: string, regions: readonly string[]): LibVerdict {
+  const key = raw.startsWith('+') ? raw : `${regions.join(',')}|${raw}`;
+  let v = libMemo.get(key);
+  if (v === undefined) {
+    v = libPhoneVerdict(raw, regions);
+    if (libMemo.size >= LIB_MEMO_MAX) libMemo.clear();
+    libMemo.set(key, v);
+  }
+  return v;
 }
 
 interface PhoneCandidate {
@@ -143,7 +161,8 @@ function confirmPhone(c: PhoneCandidate, regions: readonly string[]): void {
 /** Phone numbers: per run, the best-structured window of digit groups (7..15 digits). */
 export const recognizePhone: Recognizer = (input, out) => {
   for (const run of input.runs) {
-    if (run.embedded || input.claimed.some((f) => run.start < f.end && f.start < run.end)) continue;
+    if (run.digits < 7 || run.embedded) continue;
+    if (input.claimed.some((f) => run.start < f.end && f.start < run.end)) continue;
     const G = run.groups.length;
     const ctx = nearContext(input, run.start, run.end, PHONE_CONTEXT, 40, 12);
     let s = 0;

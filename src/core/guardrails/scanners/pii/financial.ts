@@ -22,7 +22,7 @@ function hasParen(run: NumberRun, from: number, to: number): boolean {
 
 export const recognizeCards: Recognizer = (input, out) => {
   for (const run of input.runs) {
-    if (run.embedded || run.plus) continue;
+    if (run.digits < 12 || run.embedded || run.plus) continue;
     const G = run.groups.length;
     let s = 0;
     while (s < G) {
@@ -92,7 +92,7 @@ export const recognizeIban: Recognizer = (input, out) => {
 
 export const recognizeRouting: Recognizer = (input, out) => {
   for (const run of input.runs) {
-    if (run.embedded || run.plus) continue;
+    if (run.digits !== 9 || run.embedded || run.plus) continue;
     const lens = run.groups.map((g) => g.end - g.start);
     let span: { start: number; end: number } | undefined;
     if (run.groups.length === 1 && lens[0] === 9) span = windowSpan(run, 0, 0);
@@ -110,7 +110,7 @@ export const recognizeRouting: Recognizer = (input, out) => {
 
 export const recognizeAccount: Recognizer = (input: PiiInput, out) => {
   for (const run of input.runs) {
-    if (run.embedded || run.plus) continue;
+    if (run.digits < 6 || run.digits > 17 || run.embedded || run.plus) continue;
     const d = windowDigits(input.text, run, 0, run.groups.length - 1);
     if (d.length < 6 || d.length > 17 || !uniformSeps(run, 0, run.groups.length - 1, ' -')) continue;
     const span = windowSpan(run, 0, run.groups.length - 1);

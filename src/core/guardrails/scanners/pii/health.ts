@@ -89,7 +89,7 @@ const NPI_CONTEXT = /\b(?:npi|provider|prescriber|physician)\b/;
 
 export const recognizeNpi: Recognizer = (input, out) => {
   for (const run of input.runs) {
-    if (run.embedded || run.plus) continue;
+    if (run.digits !== 10 || run.embedded || run.plus) continue;
     const lens = run.groups.map((g) => g.end - g.start).join(',');
     if (lens !== '10' && !(lens === '4,3,3' && uniformSeps(run, 0, 2, ' -'))) continue;
     const d = windowDigits(input.text, run, 0, run.groups.length - 1);
@@ -104,7 +104,7 @@ const IMEI_CONTEXT = /\bimei\b/;
 
 export const recognizeImei: Recognizer = (input, out) => {
   for (const run of input.runs) {
-    if (run.embedded || run.plus || run.groups.length > 4) continue;
+    if (run.digits !== 15 || run.embedded || run.plus || run.groups.length > 4) continue;
     const d = windowDigits(input.text, run, 0, run.groups.length - 1);
     if (d.length !== 15 || !imeiValid(d)) continue;
     const span = windowSpan(run, 0, run.groups.length - 1);

@@ -12,7 +12,7 @@ const NINO_CONTEXT = /\b(?:national insurance|nino|ni (?:number|no))\b/;
 /** SSN and ITIN share one shape: AAA-GG-SSSS (dash, space or dot) or nine bare digits. */
 export const recognizeSsnItin: Recognizer = (input, out) => {
   for (const run of input.runs) {
-    if (run.embedded || run.plus) continue;
+    if (run.digits !== 9 || run.embedded || run.plus) continue;
     const lens = run.groups.map((g) => g.end - g.start).join(',');
     const grouped = lens === '3,2,4' && uniformSeps(run, 0, 2, '- .');
     if (!grouped && lens !== '9') continue;
@@ -33,7 +33,7 @@ export const recognizeSsnItin: Recognizer = (input, out) => {
 
 export const recognizeNhs: Recognizer = (input, out) => {
   for (const run of input.runs) {
-    if (run.embedded || run.plus) continue;
+    if (run.digits !== 10 || run.embedded || run.plus) continue;
     const lens = run.groups.map((g) => g.end - g.start).join(',');
     const grouped = lens === '3,3,4' && uniformSeps(run, 0, 2, ' -');
     if (!grouped && lens !== '10') continue;
