@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 
 const app = new Hono();
 app.post('/v1/decide', async (c) => {
-  const body = (await c.req.json()) as Record<string, unknown>;
+  const body = await c.req.json<Record<string, unknown>>();
   return c.json({ version: 1, id: 'dec_0', outcome: 'allow', echo: body }, 200);
 });
 const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });

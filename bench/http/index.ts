@@ -21,8 +21,8 @@ function start(cmd: string[], pattern: RegExp): Promise<{ url: string; proc: Chi
   const proc = spawn(process.execPath, cmd, { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   return new Promise((res, rej) => {
-    proc.stderr!.setEncoding('utf8');
-    proc.stderr!.on('data', (c: string) => {
+    proc.stderr.setEncoding('utf8');
+    proc.stderr.on('data', (c: string) => {
       err += c;
       const m = pattern.exec(err);
       if (m) res({ url: m[1]!, proc });

@@ -133,7 +133,10 @@ export const mcpConfigSchema = z
           .int()
           .min(1000)
           .default(30 * 60_000),
+        /** Beyond this, the least recently used session is closed (its client re-initializes). */
         max_sessions: z.number().int().min(1).default(1_000),
+        /** Sessions one agent may hold; beyond it, that agent's least recently used one is closed. */
+        max_sessions_per_agent: z.number().int().min(1).default(32),
         /** Host header values accepted (DNS rebinding). Default: loopback names when bound to loopback. */
         allowed_hosts: z.array(z.string().min(1)).optional(),
         /** Origin header values accepted. Requests without Origin (non-browser clients) pass. */

@@ -7,6 +7,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startGateway, tempDir, type RunningGateway } from './cli-harness.js';
 
+// Decision bodies are read loosely here; their shape is asserted field by field.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Any = any;
+
 let dir: string;
 let gw: RunningGateway;
 let key: string;
@@ -51,24 +55,24 @@ describe('portcullis serve: decision API', () => {
   it('allows, denies and escalates by policy, with reasons and matched rules', async () => {
     const allow = await post('/v1/decide', transfer('tickets.get'));
     expect(allow.status).toBe(200);
-    const a = (await allow.json()) as Record<string, any>;
+    const a = (await allow.json()) as Record<string, Any>;
     expect(a.outcome).toBe('allow');
     expect(a.matched).toEqual([expect.objectContaining({ rule_id: 'read-tickets', effect: 'allow' })]);
     expect(a.id).toMatch(/^dec_[0-9a-f]{32}$/);
     expect(a.agent_id).toBe('example-agent');
     expect(a.timings.total_us).toBeGreaterThanOrEqual(0);
 
-    const deny = (await (await post('/v1/decide', transfer('payments.transfer'))).json()) as Record<string, any>;
+    const deny = (await (await post('/v1/decide', transfer('payments.transfer'))).json()) as Record<string, Any>;
     expect([deny.outcome, deny.code]).toEqual(['deny', 'no_rule_matched']);
 
-    const esc = (await (await post('/v1/decide', transfer('tickets.delete'))).json()) as Record<string, any>;
+    const esc = (await (await post('/v1/decide', transfer('tickets.delete'))).json()) as Record<string, Any>;
     expect(esc.outcome).toBe('escalate');
     expect(esc.obligations.approvals).toEqual([{ roles: ['approver'], count: 1, expires_in: '1h' }]);
     expect(esc.approval.status).toBe('pending');
   });
 
   it('explains candidate rules when asked', async () => {
-    const r = (await (await post('/v1/decide', { ...transfer('tickets.get'), explain: true })).json()) as Record<string, any>;
+    const r = (await (await post('/v1/decide', { ...transfer('tickets.get'), explain: true })).json()) as Record<string, Any>;
     expect(r.explanation).toEqual([expect.objectContaining({ rule_id: 'read-tickets', result: true })]);
   });
 

@@ -5,7 +5,7 @@
  * `rate_limited` and Retry-After). If the final decision is not an allow, `settle` gives the
  * charges back, so denied or escalated actions do not eat a budget.
  */
-import type { ActionV1, AgentIdentity, ContextV1, ImpactV1 } from '../../core/action.js';
+import type { ActionV1, AgentIdentity, ContextV1 } from '../../core/action.js';
 import type { Clock } from '../../core/clock.js';
 import type { Effect } from '../../core/decision.js';
 import { toGatewayError } from '../../core/errors.js';

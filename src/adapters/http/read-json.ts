@@ -25,7 +25,7 @@ export async function readJsonBody(c: Context, limits: BodyLimits): Promise<unkn
   if (body === null) throw new GatewayError('invalid_json', 'request body is empty');
   const chunks: Uint8Array[] = [];
   let total = 0;
-  const reader = body.getReader();
+  const reader = (body as ReadableStream<Uint8Array>).getReader();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;

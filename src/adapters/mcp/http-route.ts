@@ -96,9 +96,7 @@ export class McpHttpEndpoint {
     if (req.method !== 'POST' || !isInitialize(parsedBody)) {
       return rpcError(400, -32000, 'Bad Request: Mcp-Session-Id header is required (send initialize first)');
     }
-    await this.sweep();
-    if (this.sessions.size >= this.settings.max_sessions)
-      return rpcError(503, -32000, 'Too many sessions; try again later', { 'retry-after': '5' });
+    await this.makeRoom(agent.id);
 
     const server = this.runtime.newServer(identifyFromAuth);
     const transport: WebStandardStreamableHTTPServerTransport = new WebStandardStreamableHTTPServerTransport({
@@ -140,6 +138,29 @@ export class McpHttpEndpoint {
     if (session === undefined) return;
     this.sessions.delete(id);
     await this.runtime.release(session.server);
+  }
+
+  /**
+   * Room for one more session of `agentId`: idle sessions go first; then, at the per-agent cap,
+   * that agent's least recently used session; at the global cap, the least recently used of all.
+   * An evicted session's client gets 404 and starts a new one, as the specification requires, so
+   * no agent can lock others out by opening sessions.
+   */
+  private async makeRoom(agentId: string): Promise<void> {
+    await this.sweep();
+    const lru = (filter: (s: Session) => boolean): string | undefined =>
+      [...this.sessions.entries()]
+        .filter(([, s]) => filter(s))
+        .sort((a, b) => a[1].lastSeen - b[1].lastSeen)[0]?.[0];
+    const own = [...this.sessions.values()].filter((s) => s.agentId === agentId).length;
+    if (own >= this.settings.max_sessions_per_agent) {
+      const victim = lru((s) => s.agentId === agentId);
+      if (victim !== undefined) await this.end(victim);
+    }
+    if (this.sessions.size >= this.settings.max_sessions) {
+      const victim = lru(() => true);
+      if (victim !== undefined) await this.end(victim);
+    }
   }
 
   private async sweep(): Promise<void> {
