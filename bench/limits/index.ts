@@ -14,29 +14,13 @@ import { readSecret, resolvePath, validateConfig } from '../../src/app/config-lo
 import { createGateway, sequenceIds, systemClock, type Gateway } from '../../src/app/create-gateway.js';
 import { createLogger } from '../../src/app/logger.js';
 import type { DecideRequestV1 } from '../../src/core/action.js';
-import type { AuditEventV1 } from '../../src/core/audit/event.js';
 import { compileLimits } from '../../src/core/limits/compile.js';
-import type { AuditSink } from '../../src/ports/audit-sink.js';
+import { createMemoryAuditStore } from '../../src/adapters/storage/memory/audit-store.js';
 import { printTable, summarize, type TargetCheck } from '../lib/stats.js';
 
 const KEY = 'pcs_bench_limits_key';
 const N = Number(process.env.BENCH_LIMITS_N ?? 20_000);
 const BATCHES = Number(process.env.BENCH_LIMITS_BATCHES ?? 20);
-
-/** Keeps nothing: both sides pay the same (zero) ledger cost, so the ratio shows our cost. */
-class NullSink implements AuditSink {
-  readonly name = 'null-ledger';
-  private n = 0;
-  append(e: AuditEventV1) {
-    return Promise.resolve({ index: this.n++, id: e.id });
-  }
-  ready() {
-    return true;
-  }
-  close() {
-    return Promise.resolve();
-  }
-}
 
 const allowed: DecideRequestV1 = {
   action: {
@@ -61,7 +45,7 @@ async function build(on: boolean, dir: string): Promise<{ gateway: Gateway; acce
     ],
     approvals: { path: join(dir, `approvals-${Date.now()}.db`), sweep_interval_ms: 0 },
   });
-  const options = { baseDir: dir, logger: createLogger('silent'), auditSink: new NullSink() };
+  const options = { baseDir: dir, logger: createLogger('silent'), auditStore: createMemoryAuditStore() };
   if (!on) return { gateway: await createGateway(config, options), access: null };
   const access = await createAccessControls(config, {
     baseDir: dir,

@@ -1,24 +1,26 @@
-import type { AuditEventV1 } from '../core/audit/event.js';
-import type { AuditAppendReceipt, AuditSink } from '../ports/audit-sink.js';
+/**
+ * Opens the gateway's ledger from configuration: SQLite (WAL, group commit, fsync per commit)
+ * with its Ed25519 signing key and optional witness. `:memory:` keeps an unsigned ledger in
+ * memory: for offline evaluation and tests only, never durable.
+ */
+import { createMemoryAuditStore } from '../adapters/storage/memory/audit-store.js';
+import type { AuditStore } from '../ports/audit-store.js';
+import { openAuditLedger } from './audit-ledger.js';
 import type { GatewayConfig } from './config-schema.js';
 import type { Logger } from './logger.js';
 
-/** Placeholder until the ledger store lands: keeps events in memory. */
-class InMemorySink implements AuditSink {
-  readonly name = 'memory-ledger';
-  readonly events: AuditEventV1[] = [];
-  append(event: AuditEventV1): Promise<AuditAppendReceipt> {
-    this.events.push(event);
-    return Promise.resolve({ index: this.events.length - 1, id: event.id });
-  }
-  ready(): boolean {
-    return true;
-  }
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
-}
-
-export function openAuditSink(_config: GatewayConfig, _baseDir: string, _logger: Logger): Promise<AuditSink> {
-  return Promise.resolve(new InMemorySink());
+export async function openAuditSink(config: GatewayConfig, baseDir: string, logger: Logger): Promise<AuditStore> {
+  const a = config.audit;
+  if (a.path === ':memory:') return createMemoryAuditStore();
+  const { store } = await openAuditLedger({
+    path: a.path,
+    origin: a.origin,
+    signingKeyPath: a.signing_key_path,
+    checkpointEveryEvents: a.checkpoint_every_events,
+    checkpointEveryMs: a.checkpoint_every_ms,
+    witness: a.witness,
+    baseDir,
+    onError: (e) => logger.error({ err: e instanceof Error ? e.message : String(e) }, 'audit ledger error'),
+  });
+  return store;
 }

@@ -16,13 +16,13 @@ import { createGuardrails, createMemoryVault, type Guardrails } from '../core/gu
 import { loadOrCreateSecretKey } from './key-file.js';
 import { ApiKeyAuthenticator, hashApiKey, type ApiKeyEntry } from '../adapters/identity/api-key-authenticator.js';
 import type { ApprovalPort } from '../ports/approvals.js';
-import type { AuditSink } from '../ports/audit-sink.js';
+import type { AuditStore } from '../ports/audit-store.js';
 import type { Authenticator } from '../ports/authenticator.js';
 import type { ContextEnricher } from '../ports/enricher.js';
 import type { GuardPort } from '../ports/guard.js';
 import { openAuditSink } from './audit-wiring.js';
 import { createAccessControls, type AccessControls } from './config-access.js';
-import { buildSystemEvent, type SystemEventType } from '../core/audit/event.js';
+import { buildOutcomeEvent, buildSystemEvent, type SystemEventType } from '../core/audit/event.js';
 import { readSecret, resolvePath } from './config-loader.js';
 import type { GatewayConfig } from './config-schema.js';
 import { createLogger, type Logger } from './logger.js';
@@ -36,7 +36,7 @@ export interface GatewayOptions {
   logger?: Logger;
   env?: NodeJS.ProcessEnv;
   /** Replace a port (tests, embedding); otherwise built from config. */
-  auditSink?: AuditSink;
+  auditStore?: AuditStore;
   guard?: GuardPort;
   enricher?: ContextEnricher;
   approvals?: ApprovalPort;
@@ -63,6 +63,7 @@ export interface OutcomeReport {
   /** Output guard findings (types and spans only). */
   findings?: JsonObject;
   adapter: Adapter;
+  agentId?: string;
 }
 
 /** Output guardrails applied to what an upstream returned (tool results, model answers). */
@@ -81,6 +82,8 @@ export interface Gateway {
   readonly logger: Logger;
   readonly metrics: GatewayMetrics;
   readonly policies: PolicyHolder;
+  /** The ledger (read side for the audit API). */
+  readonly audit: AuditStore;
   /** The one pipeline, for adapters. */
   run(input: PipelineInput): Promise<PipelineResult>;
   /** In-process use: the same pipeline the HTTP API runs. */
@@ -147,8 +150,9 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const metrics = new GatewayMetrics();
   const apiKeys = buildAuthenticator(config, baseDir, env);
 
-  const audit = options.auditSink ?? (await openAuditSink(config, baseDir, logger));
-  const ids = sequenceIds(1);
+  const audit = options.auditStore ?? (await openAuditSink(config, baseDir, logger));
+  // Sequences continue after a restart: every sequence a durable decision used is a committed event.
+  const ids = sequenceIds(audit.status().size + 1);
   const recordSystemEvent = async (type: SystemEventType, details: JsonObject, actor?: string, decisionId?: string): Promise<void> => {
     const event = buildSystemEvent(
       type,
@@ -247,6 +251,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     config,
     instanceId: config.instance_id,
     access,
+    audit,
     guardrails,
     agentAuthenticator: authenticator,
     recordSystemEvent,
@@ -259,7 +264,24 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       return (await run({ credential, request, adapter: 'sdk' })).decision;
     },
     // Filled in by the ledger and guardrail work; until then they record nothing and pass text through.
-    recordOutcome: () => Promise.resolve(),
+    async recordOutcome(report) {
+      const event = buildOutcomeEvent(
+        {
+          time: clock.now(),
+          instance: config.instance_id,
+          decision_id: report.decisionId,
+          status: report.status,
+          adapter: report.adapter,
+          ...(report.error === undefined ? {} : { error: report.error }),
+          ...(report.latencyMs === undefined ? {} : { latency_ms: report.latencyMs }),
+          ...(report.impact === undefined ? {} : { impact: report.impact }),
+          ...(report.findings === undefined ? {} : { findings: report.findings }),
+          ...(report.agentId === undefined ? {} : { agent: { id: report.agentId } }),
+        },
+        ids.nextSequence(),
+      );
+      await audit.append(event);
+    },
     guardOutput(parts, session = 'default') {
       if (guardrailsGuard === null) {
         return Promise.resolve({ parts: parts.map((p) => p.text), findings: {}, blocked: false, reasons: [] });

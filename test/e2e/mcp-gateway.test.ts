@@ -71,7 +71,7 @@ beforeAll(async () => {
     upstreams: [
       fixtureUpstream('fx', [], {
         env_allowlist: ['HOME'],
-        env: { FIXTURE_SECRET: { env: 'FX_SECRET' }, PLAIN: 'yes' },
+        env: { FIXTURE_COLOR: { env: 'FX_COLOR' }, PLAIN: 'yes' },
       }),
       fixtureUpstream('rug'),
       fixtureUpstream('poison', ['--poisoned']),
@@ -82,9 +82,10 @@ beforeAll(async () => {
       max_result_bytes: 65536,
       restart: { initial_delay_ms: 100, max_delay_ms: 1000 },
       pins: { file: 'pins.json', on_changed_definition: 'hide' },
+      http: { max_sessions_per_agent: 3 },
     },
   }));
-  const env = { ...keyEnv(AGENTS), FX_SECRET: 's3cret-value' };
+  const env = { ...keyEnv(AGENTS), FX_COLOR: 'blue-42' };
   const pin = runCli(['mcp', 'pin', '--config', config, '--upstream', 'rug'], { env });
   expect(pin.stderr).toBe('');
   expect(pin.status).toBe(0);
@@ -175,7 +176,7 @@ describe('MCP gateway: governance', () => {
       string
     >;
     await envy.close();
-    expect(env.FIXTURE_SECRET).toBe('s3cret-value');
+    expect(env.FIXTURE_COLOR).toBe('blue-42');
     expect(env.PLAIN).toBe('yes');
     expect(env.HOME).toBe(process.env.HOME);
     expect(env.KEY_USER).toBeUndefined();
@@ -202,6 +203,17 @@ describe('MCP gateway: governance', () => {
     const prompt = await user.getPrompt({ name: 'fx.greet', arguments: { who: 'Ada' } });
     expect(prompt.messages[0]?.content).toMatchObject({ type: 'text', text: 'Say hello to Ada' });
     await expect(user.getPrompt({ name: 'fx.nope' })).rejects.toMatchObject({ code: -32602 });
+  });
+
+  it('passes tool output through the output guardrails: PII redacted, injected instructions withheld', async () => {
+    const contact = await user.callTool({ name: 'fx.contact', arguments: {} });
+    expect(contact.isError).toBeFalsy();
+    expect(textOf(contact)).toMatch(/^For details, write to /);
+    expect(textOf(contact)).not.toContain('jane.doe@example.com');
+    const leak = await user.callTool({ name: 'fx.leak', arguments: {} });
+    expect(metaOf(leak)).toMatchObject({ code: 'mcp_output_blocked', outcome: 'allow' });
+    expect(textOf(leak)).toContain('injection');
+    expect(textOf(leak)).not.toContain('evil.example');
   });
 
   it('forwards progress notifications for a call that asks for them', async () => {
@@ -344,6 +356,18 @@ describe('MCP gateway: hostile clients', () => {
     expect(other.status).toBe(404);
   });
 
+  it("closes an agent's least recently used session beyond its cap, never another agent's", async () => {
+    const first = await connect(gw.url, 'key-nobody');
+    const others = [await connect(gw.url, 'key-nobody'), await connect(gw.url, 'key-nobody')];
+    await first.listTools(); // first is still in use; the cap is 3
+    const fourth = await connect(gw.url, 'key-nobody');
+    await expect(others[0]!.listTools()).rejects.toThrow(); // least recently used: evicted, 404
+    expect((await first.listTools()).tools.length).toBeGreaterThanOrEqual(0);
+    expect((await fourth.listTools()).tools.map((t) => t.name)).toEqual(['fx.echo']);
+    expect(textOf(await user.callTool({ name: 'fx.echo', arguments: { text: 'mine' } }))).toBe('echo: mine');
+    for (const c of [first, ...others, fourth]) await c.close();
+  });
+
   it('rejects DNS-rebinding requests (foreign Host or Origin)', async () => {
     const origin = await rawPost(gw.url, init, {
       authorization: 'Bearer key-user',
@@ -382,7 +406,7 @@ describe('MCP gateway: hostile clients', () => {
 describe('portcullis mcp tools', () => {
   it("shows each tool's pin status, hold and whether an agent sees it", () => {
     const r = runCli(['mcp', 'tools', '--config', configFile, '--agent', 'user', '--json'], {
-      env: { ...keyEnv(AGENTS), FX_SECRET: 'x' },
+      env: { ...keyEnv(AGENTS), FX_COLOR: 'x' },
     });
     expect(r.status).toBe(0);
     const rows = JSON.parse(r.stdout) as Array<Record<string, string>>;

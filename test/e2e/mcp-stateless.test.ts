@@ -110,8 +110,14 @@ describe('MCP gateway, stateless HTTP', () => {
   it('refuses to use a pins file it cannot read, naming it', () => {
     const broken = tempDir('portcullis-badpins-');
     const config = writeProject(broken, { policy: ALLOW_ALL, upstreams: [fixtureUpstream('fx')] });
-    writeFileSync(join(broken, 'mcp-pins.json'), '{"version": 1, "upstreams": {"fx": {"tools": {"echo": "md5:x"}}}}');
-    for (const args of [['mcp', 'pin', '--config', config], ['serve', '--config', config, '--port', '0']]) {
+    writeFileSync(
+      join(broken, 'mcp-pins.json'),
+      '{"version": 1, "upstreams": {"fx": {"tools": {"echo": "md5:x"}}}}',
+    );
+    for (const args of [
+      ['mcp', 'pin', '--config', config],
+      ['serve', '--config', config, '--port', '0'],
+    ]) {
       const r = runCli(args, { env: keyEnv({ agent: {} }) });
       expect(r.status).toBe(1);
       expect(r.stderr).toContain('error[mcp_pins_invalid]');

@@ -44,6 +44,11 @@ const tools = (): Json[] => {
       inputSchema: { type: 'object', properties: { bytes: { type: 'integer' } }, required: ['bytes'] },
     },
     {
+      name: 'contact',
+      description: 'Answers a contact e-mail address',
+      inputSchema: { type: 'object' },
+    },
+    {
       name: 'leak',
       description: 'Answers text with personal data and instructions',
       inputSchema: { type: 'object' },
@@ -93,6 +98,8 @@ function callTool(id: string | number, params: { [k: string]: Json }): void {
       return send({ id, result: { content: 'not a list' } });
     case 'big':
       return send({ id, result: text('x'.repeat(Number(args.bytes))) });
+    case 'contact':
+      return send({ id, result: text('For details, write to jane.doe@example.com.') });
     case 'leak':
       return send({
         id,

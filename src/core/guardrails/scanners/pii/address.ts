@@ -23,9 +23,15 @@ const MILITARY = /\b(?:APO|FPO|DPO)\s(?:AA|AE|AP)\s\d{5}\b/g;
 const ZIP =
   /\b(?:zip(?: ?code)?|postal ?code|post ?code)\W{0,3}([A-Z0-9]{2,5}(?:[ -][A-Z0-9]{3,4})?)(?![\w])/gi;
 
+/** Every street line has its street type right after whitespace (cheap to look for on its own). */
+const STREET_PROBE = new RegExp(String.raw`\s(?:${STREET_TYPES})\b`);
+
 export const recognizeAddress: Recognizer = (input, out) => {
   const text = input.text;
   for (const re of [STREET, BOX, MILITARY]) {
+    // Skip a pattern when the words every match of it contains are absent.
+    if (re === STREET ? !STREET_PROBE.test(text) : re === BOX ? !input.lower.includes('box') : !text.includes('PO'))
+      continue;
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
       const full = m[0].length > 40 || /\d{5}/.test(m[0].slice(-10));
@@ -34,6 +40,7 @@ export const recognizeAddress: Recognizer = (input, out) => {
       ]);
     }
   }
+  if (!input.lower.includes('zip') && !input.lower.includes('post')) return;
   ZIP.lastIndex = 0;
   for (let m = ZIP.exec(text); m; m = ZIP.exec(text)) {
     if (!/\d/.test(m[1]!)) continue;

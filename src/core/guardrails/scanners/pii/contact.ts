@@ -229,7 +229,9 @@ export const recognizeUrl: Recognizer = (input, out) => {
   const text = input.text;
   URL.lastIndex = 0;
   const spans: Array<[number, number]> = [];
-  for (let m = URL.exec(text); m; m = URL.exec(text)) {
+  // Scheme URLs contain "://", the others start with "www.".
+  const any = text.includes('://') || text.includes('www.');
+  for (let m = any ? URL.exec(text) : null; m; m = URL.exec(text)) {
     const url = trimUrlEnd(m[0]);
     const host = /^(?:[a-z+:]+:\/\/)?(?:[^@/]*@)?([^/:?#]+)/i.exec(url)?.[1] ?? '';
     if (!host.includes('.') && !/^(?:file|jdbc)/i.test(url)) continue;

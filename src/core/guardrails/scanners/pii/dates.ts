@@ -80,8 +80,12 @@ function* dateMatches(text: string): Generator<{ index: number; value: string }>
   }
 }
 
+/** Every birth context word holds one of these; without any, only plain dates can be found. */
+const BIRTH_PROBE = /dob|d\.o\.b|birth|born|b\./;
+
 export const recognizeDates: Recognizer = (input, out) => {
   const text = input.text;
+  if (!input.entities.has('DATE') && !BIRTH_PROBE.test(input.lower)) return;
   for (const m of dateMatches(text)) {
     const s = m.index;
     const e = s + m.value.length;

@@ -18,8 +18,19 @@ import { windowDigits, windowSpan } from './number-runs.js';
 const ID_TOKEN =
   /^[^A-Za-z0-9\n]{0,4}(?:(?:number|num|no|nr|id|#)\b[^A-Za-z0-9\n]{0,4})?(?:is\s+)?([A-Z0-9][A-Z0-9-]{3,19}[A-Z0-9])(?![A-Za-z0-9])/i;
 
-function afterContext(type: string, context: RegExp, minDigits: number, confidence: number): Recognizer {
+/**
+ * A recognizer for a token after a context word. `probe` lists substrings one of which every match
+ * of `context` contains, so a text without any of them is skipped at the cost of a few indexOf.
+ */
+function afterContext(
+  type: string,
+  context: RegExp,
+  probe: string[],
+  minDigits: number,
+  confidence: number,
+): Recognizer {
   return (input: PiiInput, out) => {
+    if (!probe.some((p) => input.lower.includes(p))) return;
     context.lastIndex = 0;
     for (let m = context.exec(input.lower); m; m = context.exec(input.lower)) {
       const from = m.index + m[0].length;
@@ -35,6 +46,7 @@ function afterContext(type: string, context: RegExp, minDigits: number, confiden
 export const recognizeMrn = afterContext(
   'MEDICAL_RECORD_NUMBER',
   /\b(?:mrn|medical record(?: number| no\.?| #)?|patient (?:id|number|no\.?)|chart (?:number|no\.?|#)|hospital (?:number|no\.?))/g,
+  ['mrn', 'medical record', 'patient ', 'chart ', 'hospital '],
   4,
   0.85,
 );
@@ -42,6 +54,7 @@ export const recognizeMrn = afterContext(
 export const recognizeHealthPlan = afterContext(
   'HEALTH_PLAN_ID',
   /\b(?:health ?plan(?: beneficiary)?(?: id| number| no\.?)?|member (?:id|number|no\.?)|subscriber (?:id|number)|policy (?:number|no\.?|#)|insurance (?:id|number|no\.?)|medicaid(?: id| number| no\.?)?|group (?:number|no\.?)|beneficiary (?:id|number))/g,
+  ['health', 'member ', 'subscriber ', 'policy ', 'insurance ', 'medicaid', 'group ', 'beneficiary '],
   4,
   0.8,
 );
@@ -49,6 +62,7 @@ export const recognizeHealthPlan = afterContext(
 export const recognizeDeviceId = afterContext(
   'DEVICE_ID',
   /\b(?:serial (?:number|no\.?|#)|s\/n|device (?:id|serial)|udid|imei(?: number)?|meid)/g,
+  ['serial ', 's/n', 'device ', 'udid', 'imei', 'meid'],
   4,
   0.8,
 );
@@ -56,6 +70,7 @@ export const recognizeDeviceId = afterContext(
 export const recognizeLicensePlate = afterContext(
   'LICENSE_PLATE',
   /\b(?:licen[cs]e plate|number plate|plate (?:number|no\.?)|registration (?:number|plate|no\.?)|reg\.? (?:no\.?|number))/g,
+  ['plate', 'registration ', 'reg'],
   1,
   0.8,
 );
@@ -63,6 +78,7 @@ export const recognizeLicensePlate = afterContext(
 export const recognizeCertificate = afterContext(
   'LICENSE_NUMBER',
   /\b(?:certificate (?:number|no\.?|#)|licen[cs]e (?:number|no\.?|#)|dea (?:number|no\.?|#)|professional licen[cs]e)/g,
+  ['certificate ', 'licen', 'dea '],
   3,
   0.75,
 );
@@ -118,6 +134,7 @@ const VIN_CONTEXT = /\b(?:vin|vehicle|chassis)\b/;
 
 export const recognizeVin: Recognizer = (input, out) => {
   const text = input.text;
+  if (input.shape.vinRun < 17) return;
   for (const m of matchesWithBoundary(VIN, text, (i) => boundaryBefore(text, i, '') || text[i - 1] === '_')) {
     const v = m[0];
     if (!/\d/.test(v) || !/[A-Z]/.test(v)) continue;

@@ -134,7 +134,7 @@ const ORDER: Recognizer[] = [
 
 export function scanPii(text: string, opts: PiiOptions): RawFinding[] {
   if (text.length === 0) return [];
-  const input = makePiiInput(text, opts.checksums, opts.phoneRegions);
+  const input = makePiiInput(text, opts.checksums, opts.phoneRegions, opts.entities);
   const wanted = new Set<Recognizer>();
   for (const entity of opts.entities) for (const r of RECOGNIZERS[entity] ?? []) wanted.add(r);
   const raw: RawFinding[] = [];

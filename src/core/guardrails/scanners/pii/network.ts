@@ -1,8 +1,16 @@
 /** IPv4 / IPv6 addresses (with CIDR suffix), MAC addresses and crypto wallet addresses. */
 import { base58CheckValid, bech32AddressValid, ipv4Valid, ipv6Valid, macValid } from '../../validators.js';
-import { boundaryBefore, matchesWithBoundary, nearContext, push, type Recognizer } from './context.js';
+import {
+  boundaryBefore,
+  matchesAt,
+  matchesWithBoundary,
+  nearContext,
+  push,
+  type PiiInput,
+  type Recognizer,
+} from './context.js';
 
-const IPV4 = /(?:\d{1,3}\.){3}\d{1,3}(?:\/\d{1,2})?(?![\w]|\.\d)/g;
+const IPV4 = /(?:\d{1,3}\.){3}\d{1,3}(?:\/\d{1,2})?(?![\w]|\.\d)/y;
 const VERSION_CONTEXT = /\b(?:version|ver|v|release|build)\.?\s*$/;
 
 function isPrivateV4(ip: string): boolean {
@@ -16,8 +24,24 @@ function isPrivateV4(ip: string): boolean {
   );
 }
 
+/**
+ * Where an IPv4 address can start: a dotted quad is four digit groups joined by '.', so it starts at
+ * a group of a number run followed by three '.'-separated groups (every digit that follows a
+ * non-word character begins or continues a run; see number-runs.ts).
+ */
+function* ipv4Starts(input: PiiInput): Generator<number> {
+  for (const run of input.runs) {
+    const g = run.groups;
+    for (let k = 0; k + 3 < g.length; k++) {
+      if (g[k + 1]!.sep === '.' && g[k + 2]!.sep === '.' && g[k + 3]!.sep === '.' && !g[k]!.paren)
+        yield g[k]!.start;
+    }
+  }
+}
+
 export const recognizeIpv4: Recognizer = (input, out) => {
-  for (const m of matchesWithBoundary(IPV4, input.text, (i) => boundaryBefore(input.text, i, '.'))) {
+  const starts = [...ipv4Starts(input)].filter((i) => boundaryBefore(input.text, i, '.'));
+  for (const m of matchesAt(IPV4, input.text, starts)) {
     const [addr, prefix] = m[0].split('/') as [string, string | undefined];
     if (!ipv4Valid(addr) || (prefix !== undefined && Number(prefix) > 32)) continue;
     const end = m.index + m[0].length;
@@ -29,14 +53,30 @@ export const recognizeIpv4: Recognizer = (input, out) => {
   }
 };
 
-/** Two colons with at most four hex digits between them: every IPv6 address has this. */
-const IPV6_PROBE = /:[0-9A-Fa-f]{0,4}:/;
 const IPV6 =
-  /(?:[0-9A-Fa-f]{0,4}:){2,7}(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{1,4})?(?:%[\w.]{1,16})?(?:\/\d{1,3})?(?![\w:.])/g;
+  /(?:[0-9A-Fa-f]{0,4}:){2,7}(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{1,4})?(?:%[\w.]{1,16})?(?:\/\d{1,3})?(?![\w:.])/y;
+
+const isHex = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+
+/**
+ * Where an IPv6 address can start: it opens with at most four hex digits and a ':', and (as a
+ * whole token) not after a word character, ':' or '.'. So each colon gives at most one start: the
+ * beginning of the hex digits right before it.
+ */
+function ipv6Starts(text: string): number[] {
+  const starts: number[] = [];
+  let last = -1;
+  for (let c = text.indexOf(':'); c >= 0; c = text.indexOf(':', c + 1)) {
+    let p = c;
+    while (p > 0 && c - p < 4 && isHex(text.charCodeAt(p - 1))) p--;
+    if (p > last && boundaryBefore(text, p, ':.')) starts.push((last = p));
+  }
+  return starts;
+}
 
 export const recognizeIpv6: Recognizer = (input, out) => {
-  if (!IPV6_PROBE.test(input.text)) return;
-  for (const m of matchesWithBoundary(IPV6, input.text, (i) => boundaryBefore(input.text, i, ':.'))) {
+  if (input.text.indexOf(':') < 0) return;
+  for (const m of matchesAt(IPV6, input.text, ipv6Starts(input.text))) {
     const [withZone, prefix] = m[0].split('/') as [string, string | undefined];
     const addr = withZone.split('%')[0]!;
     if (!/\d/.test(addr) || !ipv6Valid(addr) || (prefix !== undefined && Number(prefix) > 128)) continue;
@@ -46,8 +86,8 @@ export const recognizeIpv6: Recognizer = (input, out) => {
 
 const MAC =
   /(?:[0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}(?:[:-][0-9A-Fa-f]{2}){0,2}(?![\w:-])|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}(?![\w.])/g;
-/** A separator between two hex pairs, or a dotted hex quad: cheap to find, present in every MAC. */
-const MAC_PROBE = /[:-][0-9A-Fa-f]{2}[:-]|\.[0-9A-Fa-f]{4}\./;
+/** Five separators between hex pairs, or a dotted hex quad: cheap to find, present in every MAC. */
+const MAC_PROBE = /[:-][0-9A-Fa-f]{2}[:-][0-9A-Fa-f]{2}[:-][0-9A-Fa-f]{2}[:-][0-9A-Fa-f]{2}[:-]|\.[0-9A-Fa-f]{4}\./;
 const MAC_CONTEXT = /\b(?:mac|hardware address|physical address|ethernet|wifi|bssid)\b/;
 
 export const recognizeMac: Recognizer = (input, out) => {
@@ -73,14 +113,20 @@ const WALLET_CONTEXT = /\b(?:wallet|address|btc|bitcoin|eth|ether|ethereum|crypt
 export const recognizeCryptoWallet: Recognizer = (input, out) => {
   const text = input.text;
   const alnumBefore = (i: number): boolean => boundaryBefore(text, i, '') || text[i - 1] === '_';
-  for (const m of matchesWithBoundary(BTC_BASE58, text, alnumBefore)) {
-    if (base58CheckValid(m[0]))
-      push(out, 'CRYPTO_WALLET', m.index, m.index + m[0].length, 0.95, ['base58check', 'btc']);
+  // Each pattern needs its alphabet run or its prefix: skip the ones the text cannot hold.
+  if (input.shape.base58Run >= 26) {
+    for (const m of matchesWithBoundary(BTC_BASE58, text, alnumBefore)) {
+      if (base58CheckValid(m[0]))
+        push(out, 'CRYPTO_WALLET', m.index, m.index + m[0].length, 0.95, ['base58check', 'btc']);
+    }
   }
-  for (const m of matchesWithBoundary(BTC_BECH32, text, alnumBefore)) {
-    if (bech32AddressValid(m[0]))
-      push(out, 'CRYPTO_WALLET', m.index, m.index + m[0].length, 0.95, ['bech32', 'btc']);
+  if (input.lower.indexOf('bc1') >= 0 || input.lower.indexOf('tb1') >= 0) {
+    for (const m of matchesWithBoundary(BTC_BECH32, text, alnumBefore)) {
+      if (bech32AddressValid(m[0]))
+        push(out, 'CRYPTO_WALLET', m.index, m.index + m[0].length, 0.95, ['bech32', 'btc']);
+    }
   }
+  if (text.indexOf('0x') < 0) return;
   for (const m of matchesWithBoundary(ETH, text, alnumBefore)) {
     const end = m.index + 42;
     const ctx = nearContext(input, m.index, end, WALLET_CONTEXT);
