@@ -283,6 +283,7 @@ export async function runPipeline(deps: PipelineDeps, input: PipelineInput): Pro
         action: recorded,
         context: req.context,
         findings,
+        ...(verdict ? { coverage: verdict.coverage } : {}),
         adapter: input.adapter,
         agent: {
           id: agent?.id ?? null,

@@ -1,30 +1,23 @@
 /**
- * An in-process gateway with the approval, admin and decision APIs on one real HTTP server,
- * composed the way the composition root is meant to (createAccessControls + createGateway with
- * its ports replaced), plus an asynchronous CLI runner (the server shares this process, so the
- * CLI must not block the event loop).
+ * Helpers for the approvals and limits end-to-end tests. The gateway is the real
+ * `portcullis serve` (started with cli-harness.ts) on a project in a temp dir: a config with
+ * agents, operators and an SQLite approval store, policies (with their `limits:` sections), and
+ * the default SQLite ledger (data/ledger.db). The tests talk to it over HTTP and with the CLI,
+ * and read the ledger as an auditor would.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { Hono } from 'hono';
-import { createHttpApp } from '../../src/adapters/http/app.js';
-import { listen, type RunningServer } from '../../src/adapters/http/server.js';
-import { ApiKeyAuthenticator, hashApiKey } from '../../src/adapters/identity/api-key-authenticator.js';
-import { createAccessControls, type AccessControls } from '../../src/app/config-access.js';
-import { readSecret, resolvePath, validateConfig } from '../../src/app/config-loader.js';
-import type { GatewayConfigInput } from '../../src/app/config-schema.js';
-import { createGateway, sequenceIds, systemClock, type Gateway } from '../../src/app/create-gateway.js';
-import { createLogger } from '../../src/app/logger.js';
-import type { AuditEventV1 } from '../../src/core/audit/event.js';
-import type { Clock } from '../../src/core/clock.js';
-import type { ControlEvent } from '../../src/ports/approval-store.js';
-import type { AuditSink } from '../../src/ports/audit-sink.js';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { stringify } from 'yaml';
 import { CLI } from './cli-harness.js';
 
 export const sha = (s: string): string => createHash('sha256').update(s).digest('hex');
 export const AGENT_KEY = 'pcs_e2e_pay_bot_key';
 export const opKey = (id: string): string => `pcs_e2e_operator_${id}`;
 
+/** People: four treasury approvers (carol is also the user the agent acts for), a plain approver, an admin and an auditor. */
 export const OPERATORS = [
   { id: 'alice', roles: ['approver', 'treasury-approver'], api_key_sha256: sha(opKey('alice')) },
   { id: 'bob', roles: ['approver', 'treasury-approver'], api_key_sha256: sha(opKey('bob')) },
@@ -34,99 +27,30 @@ export const OPERATORS = [
     aliases: ['carol@bank.example'],
     api_key_sha256: sha(opKey('carol')),
   },
+  { id: 'dave', roles: ['approver', 'treasury-approver'], api_key_sha256: sha(opKey('dave')) },
+  { id: 'erin', roles: ['approver'], api_key_sha256: sha(opKey('erin')) },
   { id: 'adam', roles: ['admin'], api_key_sha256: sha(opKey('adam')) },
   { id: 'audrey', roles: ['auditor'], api_key_sha256: sha(opKey('audrey')) },
 ];
 
-class MemorySink implements AuditSink {
-  readonly name = 'e2e-memory-ledger';
-  readonly events: AuditEventV1[] = [];
-  append(e: AuditEventV1) {
-    this.events.push(e);
-    return Promise.resolve({ index: this.events.length - 1, id: e.id });
-  }
-  ready() {
-    return true;
-  }
-  close() {
-    return Promise.resolve();
-  }
+/** Writes `portcullis.yaml` into `dir` (YAML, as a user would) and returns its path. */
+export function writeConfig(dir: string, config: Record<string, unknown>): string {
+  const file = join(dir, 'portcullis.yaml');
+  writeFileSync(file, stringify({ version: 1, log: { level: 'warn' }, ...config }));
+  return file;
 }
 
-export interface Running {
-  url: string;
-  gateway: Gateway;
-  access: AccessControls;
-  records: ControlEvent[];
-  server: RunningServer;
-  stop(): Promise<void>;
+export interface CliOutput {
+  status: number | null;
+  stdout: string;
+  stderr: string;
 }
 
-export async function startInProcess(
-  input: Omit<GatewayConfigInput, 'version'>,
-  baseDir: string,
-  clock: Clock = systemClock,
-): Promise<Running> {
-  const config = validateConfig({ version: 1, log: { level: 'silent' }, ...input });
-  const records: ControlEvent[] = [];
-  const access = await createAccessControls(config, {
-    baseDir,
-    clock,
-    ids: sequenceIds(1),
-    record: (e) => void records.push(e),
-    readSecret: (ref) => readSecret(ref, baseDir),
-    resolvePath: (p) => resolvePath(baseDir, p),
-    agentKeyHashes: config.agents.map((a) => a.api_key_sha256!),
-  });
-  const apiKeys = new ApiKeyAuthenticator(
-    config.agents.map((a) => ({
-      identity: { id: a.id, roles: a.roles, permissions: a.permissions, attributes: a.attributes },
-      keyHash: Buffer.from(a.api_key_sha256!, 'hex'),
-      disabled: a.disabled,
-    })),
-  );
-  const authenticator = access.agentAuthenticator(apiKeys);
-  const gateway = await createGateway(config, {
-    baseDir,
-    clock,
-    logger: createLogger('silent'),
-    auditSink: new MemorySink(),
-    approvals: access.approvals,
-    enricher: access.enricher,
-    authenticator,
-  });
-  const app = new Hono();
-  app.route('/', access.approvalRoutes(authenticator));
-  app.route(
-    '/',
-    access.adminRoutes(() => ({ policy_version: gateway.policies.current()?.version ?? null })),
-  );
-  app.route('/', createHttpApp(gateway));
-  const server = await listen(app, '127.0.0.1', 0);
-  return {
-    url: server.url,
-    gateway,
-    access,
-    records,
-    server,
-    async stop() {
-      await server.close();
-      await gateway.close();
-      await access.close();
-    },
-  };
-}
-
-export { hashApiKey };
-
-/** `portcullis <args>` without blocking this process's event loop. */
-export function cli(
-  args: string[],
-  env: NodeJS.ProcessEnv = {},
-): Promise<{ status: number | null; stdout: string; stderr: string }> {
+/** `portcullis <args>` without blocking this process's event loop (long-polls stay in flight). */
+export function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliOutput> {
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, [CLI, ...args], {
-      env: { ...process.env, PORTCULLIS_OPERATOR_KEY: '', ...env },
+      env: { ...process.env, PORTCULLIS_OPERATOR_KEY: '', PORTCULLIS_URL: '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -140,4 +64,84 @@ export function cli(
       resolve({ status, stdout, stderr });
     });
   });
+}
+
+export const asOperator = (who: string): NodeJS.ProcessEnv => ({ PORTCULLIS_OPERATOR_KEY: opKey(who) });
+
+/** An operator's call to the approval or admin API. */
+export function operatorApi(url: string, method: string, path: string, who: string, body?: unknown): Promise<Response> {
+  return fetch(`${url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${opKey(who)}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+}
+
+/** The agent's `POST /v1/decide` (optionally `?wait=`). */
+export function agentDecide(url: string, body: unknown, query = ''): Promise<Response> {
+  return fetch(`${url}/v1/decide${query}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${AGENT_KEY}` },
+    body: JSON.stringify(body),
+  });
+}
+
+/** Polls `cond` every 50 ms until it holds; fails after `ms`. */
+export async function until(cond: () => boolean | Promise<boolean>, ms = 10_000, what = 'condition'): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** A ledger event as stored (canonical JSON body); approval and admin events keep their facts in inputs.details. */
+export interface LedgerEvent {
+  type: string;
+  sequence: number;
+  decision_id?: string;
+  inputs: { details?: Record<string, unknown> } & Record<string, unknown>;
+  action: Record<string, unknown>;
+  outcome: Record<string, unknown>;
+}
+
+/** The default ledger of a project (`audit.path` is data/ledger.db). */
+export const ledgerPath = (dir: string): string => join(dir, 'data', 'ledger.db');
+
+/**
+ * Every event of the ledger, read-only, in ledger order. Call it with the gateway stopped: the
+ * file is what an auditor gets (the table layout is in src/adapters/storage/sqlite/audit-schema.ts).
+ */
+export function readLedger(dir: string): LedgerEvent[] {
+  const file = ledgerPath(dir);
+  if (!existsSync(file)) throw new Error(`no ledger at ${file}: the gateway did not write its SQLite ledger`);
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const rows = db.prepare('SELECT body FROM audit_events ORDER BY idx').all() as Array<{ body: string }>;
+    return rows.map((r) => JSON.parse(r.body) as LedgerEvent);
+  } finally {
+    db.close();
+  }
+}
+
+/** Approval state changes of one approval, in order (`created`, `vote`, `consumed`, `expired`). */
+export function stateChanges(events: readonly LedgerEvent[], approvalId: string): string[] {
+  return events
+    .filter(
+      (e) =>
+        e.type === 'approval' &&
+        e.inputs.details?.kind === 'state_change' &&
+        e.inputs.details.approval_id === approvalId,
+    )
+    .map((e) => String(e.inputs.details!.event));
+}
+
+/** Uses of the approval and admin APIs (`details.kind: api_call`). */
+export function apiCalls(events: readonly LedgerEvent[]): Array<Record<string, unknown>> {
+  return events
+    .filter((e) => (e.type === 'approval' || e.type === 'admin_action') && e.inputs.details?.kind === 'api_call')
+    .map((e) => ({ type: e.type, ...e.inputs.details }));
 }

@@ -48,6 +48,7 @@ export function buildDecisionEvent(parts: DecisionEventParts, sequence: number):
       context: contextRest,
       lineage: lineage ?? [],
       findings: parts.findings,
+      ...(parts.coverage === undefined ? {} : { coverage: parts.coverage }),
     },
     policy: {
       version: decision.policy_version,

@@ -1,6 +1,7 @@
 import type { ActionV1, Adapter, ContextV1, ImpactV1 } from '../action.js';
 import type { DecisionV1, Effect, ExplainEntry, MatchedRule, StepRecord } from '../decision.js';
 import type { JsonObject } from '../json.js';
+import type { ScanCoverage } from '../../ports/guard.js';
 
 /**
  * One ledger entry. Six layers (inputs, policy, decision, action, outcome, impact) plus time,
@@ -44,6 +45,8 @@ export interface DecisionEventParts {
   matched: MatchedRule[];
   steps: StepRecord[];
   outcome: Effect;
+  /** Which guardrail scanner ran on which part of the input (recorded in the inputs layer). */
+  coverage?: ScanCoverage[];
   /** The model an LLM action targets, when there is one (recorded in the action layer). */
   model?: string;
   /** Time the gateway spent deciding, in microseconds; defaults to the sum of `steps` durations. */

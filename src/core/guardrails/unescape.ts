@@ -7,7 +7,7 @@ import { ViewBuilder, type TextView } from './text-view.js';
 export type Encoding =
   'base64' | 'base32' | 'hex' | 'percent' | 'html' | 'unicode_escape' | 'rot13' | 'morse';
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+const utf8 = new TextDecoder('utf-8');
 
 const ENTITIES: Record<string, string> = {
   amp: '&',
@@ -71,12 +71,48 @@ export function hexBytes(run: string, step: number, skip: number): Uint8Array {
   return out;
 }
 
-export function bytesToText(bytes: Uint8Array): string | undefined {
-  try {
-    return utf8.decode(bytes);
-  } catch {
-    return undefined;
+/**
+ * Well-formed UTF-8 (the WHATWG decoder's fatal mode rejects exactly these): no stray continuation
+ * or invalid lead bytes, no overlong forms, no surrogates, nothing above U+10FFFF, no truncation.
+ * Checked by hand because a throwing decoder costs microseconds per rejected span.
+ */
+export function utf8Valid(b: Uint8Array): boolean {
+  const n = b.length;
+  let i = 0;
+  while (i < n) {
+    const c = b[i]!;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf) need = 1;
+    else if (c >= 0xe0 && c <= 0xef) {
+      need = 2;
+      if (c === 0xe0) lo = 0xa0;
+      else if (c === 0xed) hi = 0x9f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      need = 3;
+      if (c === 0xf0) lo = 0x90;
+      else if (c === 0xf4) hi = 0x8f;
+    } else return false;
+    if (i + need >= n) return false; // truncated
+    const second = b[i + 1]!;
+    if (second < lo || second > hi) return false;
+    for (let k = 2; k <= need; k++) {
+      const x = b[i + k]!;
+      if (x < 0x80 || x > 0xbf) return false;
+    }
+    i += need + 1;
   }
+  return true;
+}
+
+/** The text of well-formed UTF-8 bytes, or undefined. */
+export function bytesToText(bytes: Uint8Array): string | undefined {
+  return utf8Valid(bytes) ? utf8.decode(bytes) : undefined;
 }
 
 /** Decodes one escape run; undefined leaves it as it was. Each output piece covers [from, to). */
