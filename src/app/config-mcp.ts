@@ -115,8 +115,10 @@ export const mcpConfigSchema = z
       .prefault({}),
     tool_scan: z
       .strictObject({
-        /** A tool whose description or schema looks poisoned. */
+        /** A tool whose description or schema looks poisoned (and is not pinned). */
         on_suspicious: z.enum(['allow', 'hide', 'deny']).default('hide'),
+        /** Detector sensitivity: LOW flags only strong evidence, HIGH also weaker evidence. */
+        strength: z.enum(['LOW', 'MEDIUM', 'HIGH']).default('MEDIUM'),
       })
       .prefault({}),
     http: z

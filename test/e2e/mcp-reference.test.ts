@@ -87,7 +87,8 @@ describe('the examples/mcp config, as it is (filesystem and memory servers)', ()
     expect(mine).toEqual(
       expect.arrayContaining([
         'fs.read_text_file',
-        'fs.write_file',
+        'fs.edit_file',
+        'fs.create_directory',
         'fs.move_file',
         'memory.create_entities',
         'memory.search_nodes',
@@ -95,7 +96,7 @@ describe('the examples/mcp config, as it is (filesystem and memory servers)', ()
     );
     const theirs = (await intern.listTools()).tools.map((t) => t.name);
     expect(theirs).toContain('fs.read_text_file');
-    expect(theirs).not.toContain('fs.write_file');
+    expect(theirs).not.toContain('fs.edit_file');
     expect(theirs).not.toContain('memory.create_entities');
     expect(theirs).toContain('memory.delete_entities'); // escalates for everyone: callable with approval
   });

@@ -84,6 +84,6 @@ export function hostFromGateway(
         );
       }
     },
-    scanTool,
+    scanTool: (definition) => scanTool(definition, mcp.tool_scan.strength),
   };
 }

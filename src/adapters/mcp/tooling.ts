@@ -38,7 +38,7 @@ export function toolingHost(
     guardOutput: () => offline('guardOutput'),
     recordOutcome: () => offline('recordOutcome'),
     recordSystemEvent: () => Promise.resolve(),
-    scanTool,
+    scanTool: (definition) => scanTool(definition, mcp.tool_scan.strength),
   };
 }
 

@@ -21,7 +21,7 @@ export interface HoldPolicy {
   onChanged: HoldMode;
   /** Tools of an upstream that has no pins at all. */
   onUnpinned: HoldMode | 'allow';
-  /** Tools the poisoning scan flagged. */
+  /** Tools the poisoning scan flagged (unless their exact definition is pinned). */
   onSuspicious: HoldMode | 'allow';
 }
 
@@ -67,7 +67,9 @@ export function holdFor(
       reason: `${what}; run \`portcullis mcp pin\` after review`,
     };
   }
-  if (scan.suspicious && policy.onSuspicious !== 'allow') {
+  // A pinned definition was reviewed by a person (`portcullis mcp pin` shows the scan's findings):
+  // that review overrides the heuristic. Unreviewed definitions are held when they look poisoned.
+  if (scan.suspicious && pin !== 'pinned' && policy.onSuspicious !== 'allow') {
     const names = [...new Set(scan.signals.map((s) => s.name))].join(', ');
     return {
       mode: policy.onSuspicious,

@@ -18,7 +18,10 @@ export interface ToolScanReport {
   signals: ToolScanSignal[];
 }
 
-export function scanTool(definition: unknown): ToolScanReport {
-  const r = scanToolDefinition(definition);
+export type ScanStrength = 'LOW' | 'MEDIUM' | 'HIGH';
+
+/** LOW flags only strong evidence; HIGH flags weaker evidence too (more false positives). */
+export function scanTool(definition: unknown, strength: ScanStrength = 'MEDIUM'): ToolScanReport {
+  const r = scanToolDefinition(definition, { strength });
   return { suspicious: r.detected, signals: r.signals.map(({ name, path }) => ({ name, path })) };
 }
