@@ -37,6 +37,7 @@ export const ERROR_REGISTRY = {
   audit_event_invalid: { status: 500, title: 'An audit event could not be encoded for the ledger' },
   audit_key_invalid: { status: 500, title: 'The ledger signing key is missing, unreadable or unsafe' },
   audit_witness_unavailable: { status: 502, title: 'The checkpoint witness did not accept a checkpoint' },
+  outcome_already_reported: { status: 409, title: 'The outcome of this decision is already in the ledger' },
   internal_error: { status: 500, title: 'Internal error' },
   guardrails_disabled: { status: 409, title: 'Guardrails are turned off in the configuration' },
   // guardrails

@@ -12,7 +12,8 @@ import type { Clock, IdGen } from './clock.js';
 import type { DecisionCode, DecisionV1, Effect, Obligations, PipelineStep, StepRecord } from './decision.js';
 import { toGatewayError, type ErrorCode } from './errors.js';
 import type { JsonObject } from './json.js';
-import type { CompiledPolicySet, PolicyEvaluation, PolicyInput } from './policy/types.js';
+import { buildPolicyInput } from './policy/input.js';
+import type { CompiledPolicySet, PolicyEvaluation } from './policy/types.js';
 import { redactPaths } from './redact-paths.js';
 import type { ApprovalPort, ApprovalTicket } from '../ports/approvals.js';
 import type { AuditSink } from '../ports/audit-sink.js';
@@ -101,32 +102,6 @@ function emptyObligations(): Obligations {
   return { redact: [], approvals: [] };
 }
 
-function buildPolicyInput(
-  agent: AgentIdentity,
-  req: DecideRequestV1,
-  verdict: GuardVerdict,
-  enrichment: Enrichment,
-  now: number,
-): PolicyInput {
-  const a = req.action;
-  return {
-    agent: {
-      id: agent.id,
-      roles: agent.roles,
-      permissions: agent.permissions,
-      attributes: agent.attributes,
-      on_behalf_of: req.on_behalf_of ?? null,
-    },
-    action: { kind: a.kind, tool: a.tool ?? '', server: a.server ?? '', args: a.args, prompt: a.prompt ?? '' },
-    context: (req.context ?? {}) as JsonObject,
-    findings: verdict.findings,
-    risk: enrichment.risk,
-    usage: enrichment.usage,
-    posture: enrichment.posture,
-    now,
-  };
-}
-
 /** Runs one request through every step. Never throws: failures become deny decisions. */
 export async function runPipeline(deps: PipelineDeps, input: PipelineInput): Promise<PipelineResult> {
   const { clock } = deps;
@@ -185,7 +160,19 @@ export async function runPipeline(deps: PipelineDeps, input: PipelineInput): Pro
         const g = verdict;
         const p0 = clock.monotonicNs();
         evaluation = await steps.run('evaluate_policy', 'policy-engine', () =>
-          policySet.evaluate(buildPolicyInput(who, req, g, enriched, nowMs), {
+          policySet.evaluate(
+            buildPolicyInput({
+              agent: who,
+              onBehalfOf: req.on_behalf_of ?? null,
+              action: req.action,
+              context: req.context,
+              findings: g.findings,
+              risk: enriched.risk,
+              usage: enriched.usage,
+              posture: enriched.posture,
+              now: nowMs,
+            }),
+            {
             explain: req.explain === true || deps.explainAlways,
           }),
         );

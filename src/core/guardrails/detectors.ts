@@ -9,10 +9,11 @@ import { scanPii } from './scanners/pii/index.js';
 import { scanSecrets } from './scanners/secrets/index.js';
 import { compileTopic, type CompiledTopic } from './scanners/topics.js';
 import { compileWordList, type CompiledWordList } from './scanners/words.js';
+import type { TextIndex } from './text-index.js';
 import type { RawFinding, ScannerName } from './types.js';
 
-/** Finds in one view's text; `tick` may throw to abort on a deadline. */
-export type ViewDetector = (text: string, tick: () => void) => RawFinding[];
+/** Finds in one view's text; `tick` may throw to abort on a deadline; `index` is the view's index. */
+export type ViewDetector = (text: string, tick: () => void, index: TextIndex) => RawFinding[];
 
 export interface CompiledDetectors {
   pii: ViewDetector;
@@ -37,7 +38,12 @@ export const SCANNER_ORDER: readonly ScannerName[] = [
 
 export function compileDetectors(config: GuardrailsConfig): CompiledDetectors {
   const pii = config.pii;
-  const entities = new Set<string>(pii.entities);
+  const piiOptions = {
+    entities: new Set<string>(pii.entities),
+    minConfidence: pii.minConfidence,
+    checksums: pii.checksums,
+    phoneRegions: pii.phoneRegions,
+  };
   const patterns = config.custom.map((c, i) => {
     try {
       return { name: c.name, pattern: compileSafePattern(c.pattern, c.flags) };
@@ -56,14 +62,8 @@ export function compileDetectors(config: GuardrailsConfig): CompiledDetectors {
   const topicList = config.topics.map((t) => compileTopic(t));
   const wordLists = config.words.map((w) => compileWordList(w));
   return {
-    pii: (text) =>
-      scanPii(text, {
-        entities,
-        minConfidence: pii.minConfidence,
-        checksums: pii.checksums,
-        phoneRegions: pii.phoneRegions,
-      }),
-    secrets: (text) => scanSecrets(text, config.secrets.minConfidence),
+    pii: (text, _tick, index) => scanPii(text, piiOptions, index),
+    secrets: (text, _tick, index) => scanSecrets(text, config.secrets.minConfidence, index),
     topics: (text) => topicList.flatMap((t) => t.scan(text)),
     words: (text) => wordLists.flatMap((w) => w.scan(text)),
     custom: (text, tick) =>

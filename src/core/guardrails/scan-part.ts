@@ -8,6 +8,7 @@ import type { CompiledDetectors } from './detectors.js';
 import { SCANNER_ORDER } from './detectors.js';
 import { prepareText, type PrepareOptions, type PreparedText } from './prepare.js';
 import { scoreInjection, type InjectionContext, type InjectionHit } from './scanners/injection/index.js';
+import { indexText, type TextIndex } from './text-index.js';
 import { toOriginal } from './text-view.js';
 import type { RawFinding, ScanCoverage, ScannerName } from './types.js';
 
@@ -105,6 +106,10 @@ export function scanPart(
     return { findings, coverage, injection };
   }
 
+  // One index per view, built on first use and shared by the scanners.
+  const indexes: Array<TextIndex | undefined> = [];
+  const indexAt = (i: number): TextIndex => (indexes[i] ??= indexText(prepared.views[i]!.text));
+
   for (const scanner of SCANNER_ORDER) {
     if (!enabled(config, scanner)) {
       coverage.push({ scanner, part, status: 'skipped', reason: 'disabled by configuration' });
@@ -118,7 +123,7 @@ export function scanPart(
     try {
       tick();
       if (scanner === 'injection') {
-        const s = scoreInjection(prepared.views, prepared.stats, context);
+        const s = scoreInjection(prepared.views, prepared.stats, context, indexAt);
         injection = {
           score: s.score,
           hits: s.hits.map((h) => {
@@ -130,8 +135,9 @@ export function scanPart(
         };
       } else {
         const detect = detectors[scanner];
-        for (const view of prepared.views) {
-          for (const f of detect(view.text, tick)) {
+        for (let vi = 0; vi < prepared.views.length; vi++) {
+          const view = prepared.views[vi]!;
+          for (const f of detect(view.text, tick, indexAt(vi))) {
             const o = toOriginal(view, f.start, f.end);
             findings.push({
               ...f,

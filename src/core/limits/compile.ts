@@ -2,9 +2,10 @@
  * Compiles limit specs once (at policy load): target globs, and the key and amount CEL
  * expressions through the project's CEL entry point. Evaluation then only runs programs.
  */
+import { buildPolicyInput } from '../policy/input.js';
 import type { ActionV1, AgentIdentity, ContextV1, ImpactV1 } from '../action.js';
 import { GatewayError } from '../errors.js';
-import type { JsonObject } from '../json.js';
+
 import {
   compileCel,
   createCelEnvironment,
@@ -175,27 +176,10 @@ export function limitActivation(input: {
   posture: string;
   now: number;
 }): Record<string, unknown> {
-  const { agent, action } = input;
+  const base = buildPolicyInput({ ...input, findings: {}, risk: {}, usage: {} });
   return {
-    agent: {
-      id: agent.id,
-      roles: agent.roles,
-      permissions: agent.permissions,
-      attributes: agent.attributes,
-      on_behalf_of: input.onBehalfOf,
-    },
-    action: {
-      kind: action.kind,
-      tool: action.tool ?? '',
-      server: action.server ?? '',
-      args: action.args,
-      prompt: action.prompt ?? '',
-    },
-    context: withContextDefaults((input.context ?? {}) as JsonObject),
-    findings: {},
-    risk: {},
-    usage: {},
-    posture: input.posture,
+    ...base,
+    context: withContextDefaults(base.context),
     now: new Date(input.now),
     impact: input.impact ?? {},
   };

@@ -302,4 +302,21 @@ describe('limit specs', () => {
       retry_after_ms: 2000,
     });
   });
+
+  it('the breach reason tells a spent quota that never refills from an action too large to ever fit', () => {
+    const compiled = compileLimits([
+      { id: 'quota', target: { kinds: [], tools: [] }, kind: 'token_bucket', capacity: 2, refill_per_second: 0 },
+    ]);
+    if (!compiled.ok) throw new Error('should compile');
+    const spent = { admitted: false, used: 2, limit: 2, remaining: 0, reset_ms: -1, retry_after_ms: null };
+    expect(breachOf(compiled.value[0]!, spent, 1)).toEqual({
+      limit_id: 'quota',
+      reason: 'rate limit quota exhausted: 2 of 2 used, this action needs 1; it does not refill',
+      retry_after_ms: null,
+    });
+    const fresh = { admitted: false, used: 0, limit: 2, remaining: 2, reset_ms: 0, retry_after_ms: null };
+    expect(breachOf(compiled.value[0]!, fresh, 3).reason).toBe(
+      'rate limit quota exhausted: this action (3) exceeds the rate limit on its own (limit 2)',
+    );
+  });
 });

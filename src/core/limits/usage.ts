@@ -16,10 +16,14 @@ export function usageFacts(entries: ReadonlyArray<readonly [string, CounterState
 /** The deny reason for an exhausted limit; counter keys are not echoed (they may name people). */
 export function breachOf(limit: CompiledLimit, state: CounterState, cost: number): LimitBreach {
   const what = limit.spec.kind === 'token_bucket' ? 'rate limit' : 'budget';
+  const used = `${state.used} of ${state.limit} used, this action needs ${cost}`;
   const detail =
-    state.retry_after_ms === null
+    cost > state.limit
       ? `this action (${cost}) exceeds the ${what} on its own (limit ${state.limit})`
-      : `${state.used} of ${state.limit} used, this action needs ${cost}; retry after ${Math.ceil(state.retry_after_ms / 1000)} s`;
+      : state.retry_after_ms === null
+        ? // A quota that never refills (token bucket with refill_per_second 0).
+          `${used}; it does not refill`
+        : `${used}; retry after ${Math.ceil(state.retry_after_ms / 1000)} s`;
   return {
     limit_id: limit.spec.id,
     reason: `${what} ${limit.spec.id} exhausted: ${detail}`,

@@ -5,6 +5,7 @@
  * `encoded_payload`. No model, no I/O: microseconds per kilobyte.
  */
 import type { PrepareStats } from '../../prepare.js';
+import { indexText, probeOf, type TextIndex } from '../../text-index.js';
 import type { TextView } from '../../text-view.js';
 import { SIGNALS, type Gate } from './signals.js';
 
@@ -36,10 +37,10 @@ const PERSONA_NAME =
 const GENERIC_MODEL_NAMES = /^(?:chatgpt|gpt|gpt\d\w*)$/i;
 
 /** Lower case, with markdown/escape punctuation blanked out; same length, so spans still map. */
-function signalText(s: string): string {
-  let l = s.toLowerCase();
-  if (l.length !== s.length) l = s.replace(/[A-Z]/g, (c) => c.toLowerCase());
-  return l.replace(/[_\\*`]/g, ' ');
+const MARKUP = /[_\\*`]/g;
+function signalText(lower: string): string {
+  MARKUP.lastIndex = 0;
+  return MARKUP.test(lower) ? lower.replace(MARKUP, ' ') : lower;
 }
 
 const NEGATION = /\b(?:not|never|without|no|don'?t|doesn'?t|won'?t|cannot|can'?t|nor)\s+(?:\w+\s+)?$/;
@@ -129,12 +130,26 @@ export function startsAt(text: string, i: number, kind: 'sentence' | 'line'): bo
   return j < 0;
 }
 
+/** Prefilters of the signal patterns: a text lacking their literals skips them (see prefilter.ts). */
+const SIGNAL_PROBES = SIGNALS.map((sig) => probeOf(sig.re));
+const CASED_PROBE = probeOf(CASED);
+const PERSONA_PROBE = probeOf(PERSONA_NAME);
+const RULE_PROBE = probeOf(RULE_STATEMENT);
+
 /** Scores one view; hits are appended to `out`. */
-function scanView(view: TextView, index: number, context: InjectionContext, out: InjectionHit[]): void {
-  const text = signalText(view.text);
-  const words = wordSet(text);
-  for (const sig of SIGNALS) {
-    if (!gatePasses(sig.gate, text, words)) continue;
+function scanView(
+  view: TextView,
+  tindex: TextIndex,
+  index: number,
+  context: InjectionContext,
+  out: InjectionHit[],
+): void {
+  const text = signalText(tindex.lower);
+  let words: Set<string> | undefined;
+  for (let k = 0; k < SIGNALS.length; k++) {
+    const sig = SIGNALS[k]!;
+    if (!SIGNAL_PROBES[k]!(tindex)) continue;
+    if (!gatePasses(sig.gate, text, (words ??= wordSet(text)))) continue;
     sig.re.lastIndex = 0;
     const weight = context === 'data' ? sig.indirect : sig.weight;
     for (let k = 0, m = sig.re.exec(text); m && k < MAX_REPEATS; k++, m = sig.re.exec(text)) {
@@ -154,7 +169,7 @@ function scanView(view: TextView, index: number, context: InjectionContext, out:
     }
   }
   CASED.lastIndex = 0;
-  const c = CASED.exec(view.text);
+  const c = CASED_PROBE(tindex) ? CASED.exec(view.text) : null;
   if (c)
     out.push({
       name: 'jailbreak_term',
@@ -166,7 +181,8 @@ function scanView(view: TextView, index: number, context: InjectionContext, out:
   RULE_STATEMENT.lastIndex = 0;
   let rules = 0;
   let firstRule = -1;
-  for (let m = RULE_STATEMENT.exec(text); m && rules < 12; m = RULE_STATEMENT.exec(text)) {
+  const anyRule = RULE_PROBE(tindex);
+  for (let m = anyRule ? RULE_STATEMENT.exec(text) : null; m && rules < 12; m = RULE_STATEMENT.exec(text)) {
     if (rules === 0) firstRule = m.index;
     rules++;
   }
@@ -174,7 +190,8 @@ function scanView(view: TextView, index: number, context: InjectionContext, out:
   if (rw > 0)
     out.push({ name: 'behaviour_rules', weight: rw, view: index, start: firstRule, end: firstRule + 1 });
   PERSONA_NAME.lastIndex = 0;
-  for (let m = PERSONA_NAME.exec(view.text); m; m = PERSONA_NAME.exec(view.text)) {
+  const anyPersona = PERSONA_PROBE(tindex);
+  for (let m = anyPersona ? PERSONA_NAME.exec(view.text) : null; m; m = PERSONA_NAME.exec(view.text)) {
     if (GENERIC_MODEL_NAMES.test(m[1]!)) continue;
     out.push({
       name: 'persona_name',
@@ -191,11 +208,12 @@ export function scoreInjection(
   views: readonly TextView[],
   stats: PrepareStats,
   context: InjectionContext,
+  indexes?: (i: number) => TextIndex,
 ): InjectionScore {
   const hits: InjectionHit[] = [];
   views.forEach((v, i) => {
     const before = hits.length;
-    scanView(v, i, context, hits);
+    scanView(v, indexes ? indexes(i) : indexText(v.text), i, context, hits);
     if (v.via.length > 0 && hits.length > before) {
       const first = hits[before]!;
       hits.push({ name: 'encoded_payload', weight: 0.4, view: i, start: first.start, end: first.end });

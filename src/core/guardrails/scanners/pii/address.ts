@@ -3,6 +3,7 @@
  * Washington, DC 20500"), post-office and military boxes, and ZIP/postal codes next to their label.
  * Street names are free text, so this recognizer keys on the house number + street-type word.
  */
+import { probeOf } from '../../text-index.js';
 import { push, type Recognizer } from './context.js';
 
 const STREET_TYPES =
@@ -24,14 +25,22 @@ const ZIP =
   /\b(?:zip(?: ?code)?|postal ?code|post ?code)\W{0,3}([A-Z0-9]{2,5}(?:[ -][A-Z0-9]{3,4})?)(?![\w])/gi;
 
 /** Every street line has its street type right after whitespace (cheap to look for on its own). */
-const STREET_PROBE = new RegExp(String.raw`\s(?:${STREET_TYPES})\b`);
+const STREET_TYPE = new RegExp(String.raw`\s(?:${STREET_TYPES})\b`);
+const BOX_PROBE = probeOf(BOX);
+const MILITARY_PROBE = probeOf(MILITARY);
+const ZIP_PROBE = probeOf(ZIP);
 
 export const recognizeAddress: Recognizer = (input, out) => {
   const text = input.text;
   for (const re of [STREET, BOX, MILITARY]) {
     // Skip a pattern when the words every match of it contains are absent.
-    if (re === STREET ? !STREET_PROBE.test(text) : re === BOX ? !input.lower.includes('box') : !text.includes('PO'))
-      continue;
+    const possible =
+      re === STREET
+        ? STREET_TYPE.test(text)
+        : re === BOX
+          ? BOX_PROBE(input.index)
+          : MILITARY_PROBE(input.index);
+    if (!possible) continue;
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
       const full = m[0].length > 40 || /\d{5}/.test(m[0].slice(-10));
@@ -40,7 +49,7 @@ export const recognizeAddress: Recognizer = (input, out) => {
       ]);
     }
   }
-  if (!input.lower.includes('zip') && !input.lower.includes('post')) return;
+  if (!ZIP_PROBE(input.index)) return;
   ZIP.lastIndex = 0;
   for (let m = ZIP.exec(text); m; m = ZIP.exec(text)) {
     if (!/\d/.test(m[1]!)) continue;

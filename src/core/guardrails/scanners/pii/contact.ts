@@ -1,5 +1,6 @@
 /** Email addresses, phone numbers (with libphonenumber-js) and URLs. */
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { probeOf } from '../../text-index.js';
 import { boundaryBefore, nearContext, push, type PiiInput, type Recognizer } from './context.js';
 import { windowDigits, windowSeps, windowSpan, type NumberRun } from './number-runs.js';
 
@@ -225,13 +226,13 @@ function trimUrlEnd(s: string): string {
   return s.slice(0, e);
 }
 
+const URL_PROBE = probeOf(URL);
+
 export const recognizeUrl: Recognizer = (input, out) => {
   const text = input.text;
   URL.lastIndex = 0;
   const spans: Array<[number, number]> = [];
-  // Scheme URLs contain "://", the others start with "www.".
-  const any = text.includes('://') || text.includes('www.');
-  for (let m = any ? URL.exec(text) : null; m; m = URL.exec(text)) {
+  for (let m = URL_PROBE(input.index) ? URL.exec(text) : null; m; m = URL.exec(text)) {
     const url = trimUrlEnd(m[0]);
     const host = /^(?:[a-z+:]+:\/\/)?(?:[^@/]*@)?([^/:?#]+)/i.exec(url)?.[1] ?? '';
     if (!host.includes('.') && !/^(?:file|jdbc)/i.test(url)) continue;

@@ -3,6 +3,7 @@
  * recognisable with a nearby word ("passport", "MRN", "DOB"), which also raises confidence of
  * checksum-validated ones.
  */
+import type { TextIndex } from '../../text-index.js';
 import type { RawFinding } from '../../types.js';
 import { findNumberRuns, type NumberRun } from './number-runs.js';
 
@@ -21,6 +22,8 @@ export interface PiiInput {
   entities: ReadonlySet<string>;
   /** Shape of the text from one pass, so recognizers can tell at once that they cannot match. */
   shape: TextShape;
+  /** Trigram index for the recognizers' prefilters (see prefilter.ts). */
+  index: TextIndex;
 }
 
 export type Recognizer = (input: PiiInput, out: RawFinding[]) => void;
@@ -62,18 +65,18 @@ export function makePiiInput(
   checksums: boolean,
   phoneRegions: readonly string[],
   entities: ReadonlySet<string>,
+  index: TextIndex,
 ): PiiInput {
-  let lower = text.toLowerCase();
-  if (lower.length !== text.length) lower = text.replace(/[A-Z]/g, (c) => c.toLowerCase());
   return {
     text,
-    lower,
+    lower: index.lower,
     runs: findNumberRuns(text),
     checksums,
     phoneRegions,
     claimed: [],
     entities,
     shape: textShape(text),
+    index,
   };
 }
 

@@ -3,6 +3,7 @@
  * (HIPAA treats every date tied to an individual, except the year, as an identifier; admission,
  * discharge and death dates get higher confidence from their context words).
  */
+import { probeOf } from '../../text-index.js';
 import { push, type Recognizer } from './context.js';
 
 const MONTHS =
@@ -80,12 +81,12 @@ function* dateMatches(text: string): Generator<{ index: number; value: string }>
   }
 }
 
-/** Every birth context word holds one of these; without any, only plain dates can be found. */
-const BIRTH_PROBE = /dob|d\.o\.b|birth|born|b\./;
+/** Without a birth context word in the text, only plain dates can be found. */
+const BIRTH_PROBE = probeOf(BIRTH);
 
 export const recognizeDates: Recognizer = (input, out) => {
   const text = input.text;
-  if (!input.entities.has('DATE') && !BIRTH_PROBE.test(input.lower)) return;
+  if (!input.entities.has('DATE') && !BIRTH_PROBE(input.index)) return;
   for (const m of dateMatches(text)) {
     const s = m.index;
     const e = s + m.value.length;

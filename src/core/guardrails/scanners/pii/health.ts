@@ -3,6 +3,7 @@
  * plan / member numbers, Medicare MBIs, provider NPIs, device identifiers (IMEI, serial numbers),
  * vehicle identifiers (VIN, plates) and certificate/licence numbers.
  */
+import { probeOf } from '../../text-index.js';
 import { imeiValid, mbiValid, npiValid, vinCheckDigitValid } from '../../validators.js';
 import {
   boundaryBefore,
@@ -18,19 +19,11 @@ import { windowDigits, windowSpan } from './number-runs.js';
 const ID_TOKEN =
   /^[^A-Za-z0-9\n]{0,4}(?:(?:number|num|no|nr|id|#)\b[^A-Za-z0-9\n]{0,4})?(?:is\s+)?([A-Z0-9][A-Z0-9-]{3,19}[A-Z0-9])(?![A-Za-z0-9])/i;
 
-/**
- * A recognizer for a token after a context word. `probe` lists substrings one of which every match
- * of `context` contains, so a text without any of them is skipped at the cost of a few indexOf.
- */
-function afterContext(
-  type: string,
-  context: RegExp,
-  probe: string[],
-  minDigits: number,
-  confidence: number,
-): Recognizer {
+/** A recognizer for a token after a context word (skipped when the text cannot hold the word). */
+function afterContext(type: string, context: RegExp, minDigits: number, confidence: number): Recognizer {
+  const probe = probeOf(context);
   return (input: PiiInput, out) => {
-    if (!probe.some((p) => input.lower.includes(p))) return;
+    if (!probe(input.index)) return;
     context.lastIndex = 0;
     for (let m = context.exec(input.lower); m; m = context.exec(input.lower)) {
       const from = m.index + m[0].length;
@@ -46,7 +39,6 @@ function afterContext(
 export const recognizeMrn = afterContext(
   'MEDICAL_RECORD_NUMBER',
   /\b(?:mrn|medical record(?: number| no\.?| #)?|patient (?:id|number|no\.?)|chart (?:number|no\.?|#)|hospital (?:number|no\.?))/g,
-  ['mrn', 'medical record', 'patient ', 'chart ', 'hospital '],
   4,
   0.85,
 );
@@ -54,7 +46,6 @@ export const recognizeMrn = afterContext(
 export const recognizeHealthPlan = afterContext(
   'HEALTH_PLAN_ID',
   /\b(?:health ?plan(?: beneficiary)?(?: id| number| no\.?)?|member (?:id|number|no\.?)|subscriber (?:id|number)|policy (?:number|no\.?|#)|insurance (?:id|number|no\.?)|medicaid(?: id| number| no\.?)?|group (?:number|no\.?)|beneficiary (?:id|number))/g,
-  ['health', 'member ', 'subscriber ', 'policy ', 'insurance ', 'medicaid', 'group ', 'beneficiary '],
   4,
   0.8,
 );
@@ -62,7 +53,6 @@ export const recognizeHealthPlan = afterContext(
 export const recognizeDeviceId = afterContext(
   'DEVICE_ID',
   /\b(?:serial (?:number|no\.?|#)|s\/n|device (?:id|serial)|udid|imei(?: number)?|meid)/g,
-  ['serial ', 's/n', 'device ', 'udid', 'imei', 'meid'],
   4,
   0.8,
 );
@@ -70,7 +60,6 @@ export const recognizeDeviceId = afterContext(
 export const recognizeLicensePlate = afterContext(
   'LICENSE_PLATE',
   /\b(?:licen[cs]e plate|number plate|plate (?:number|no\.?)|registration (?:number|plate|no\.?)|reg\.? (?:no\.?|number))/g,
-  ['plate', 'registration ', 'reg'],
   1,
   0.8,
 );
@@ -78,7 +67,6 @@ export const recognizeLicensePlate = afterContext(
 export const recognizeCertificate = afterContext(
   'LICENSE_NUMBER',
   /\b(?:certificate (?:number|no\.?|#)|licen[cs]e (?:number|no\.?|#)|dea (?:number|no\.?|#)|professional licen[cs]e)/g,
-  ['certificate ', 'licen', 'dea '],
   3,
   0.75,
 );

@@ -3,6 +3,7 @@
  * findings below the confidence floor and resolves overlaps (the more confident finding wins;
  * URLs and street addresses may contain other findings).
  */
+import { indexText, type TextIndex } from '../../text-index.js';
 import type { RawFinding } from '../../types.js';
 import { recognizeAddress } from './address.js';
 import { recognizeEmail, recognizePhone, recognizeUrl } from './contact.js';
@@ -132,9 +133,9 @@ const ORDER: Recognizer[] = [
   recognizePhone,
 ];
 
-export function scanPii(text: string, opts: PiiOptions): RawFinding[] {
+export function scanPii(text: string, opts: PiiOptions, index?: TextIndex): RawFinding[] {
   if (text.length === 0) return [];
-  const input = makePiiInput(text, opts.checksums, opts.phoneRegions, opts.entities);
+  const input = makePiiInput(text, opts.checksums, opts.phoneRegions, opts.entities, index ?? indexText(text));
   const wanted = new Set<Recognizer>();
   for (const entity of opts.entities) for (const r of RECOGNIZERS[entity] ?? []) wanted.add(r);
   const raw: RawFinding[] = [];

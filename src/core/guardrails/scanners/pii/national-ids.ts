@@ -1,4 +1,5 @@
 /** National identifiers: US SSN, ITIN, passport and driver licence numbers; UK NHS and NINO. */
+import { probeOf } from '../../text-index.js';
 import { itinValid, nhsValid, ninoValid, ssnValid } from '../../validators.js';
 import { nearContext, push, type PiiInput, type Recognizer } from './context.js';
 import { uniformSeps } from './financial.js';
@@ -67,13 +68,13 @@ export const recognizeNino: Recognizer = (input, out) => {
 function contextToken(
   type: string,
   context: RegExp,
-  probe: string[],
   token: RegExp,
   minDigits: number,
   confidence: number,
 ): Recognizer {
+  const probe = probeOf(context);
   return (input: PiiInput, out) => {
-    if (!probe.some((p) => input.lower.includes(p))) return;
+    if (!probe(input.index)) return;
     context.lastIndex = 0;
     for (let m = context.exec(input.lower); m; m = context.exec(input.lower)) {
       const from = m.index + m[0].length;
@@ -91,12 +92,10 @@ function contextToken(
 const TOKEN =
   /^[^A-Za-z0-9\n]{0,4}(?:(?:number|num|no|nr|id|#)\b[^A-Za-z0-9\n]{0,4})?(?:is\s+|of\s+)?([A-Z0-9][A-Z0-9-]{4,19}[A-Z0-9])(?![A-Za-z0-9])/i;
 
-/** `probe`: substrings one of which every match of the context pattern contains. */
-export const recognizePassport = contextToken('PASSPORT', /\bpassport\b/g, ['passport'], TOKEN, 5, 0.85);
+export const recognizePassport = contextToken('PASSPORT', /\bpassport\b/g, TOKEN, 5, 0.85);
 export const recognizeDriverLicense = contextToken(
   'DRIVER_LICENSE',
   /\b(?:driver'?s?|driving)\s+licen[cs]e\b|\bdl\s?(?=#|no\b|number\b)|\blicen[cs]e\s+(?=#|no\b|number\b)/g,
-  ['licen', 'dl'],
   TOKEN,
   4,
   0.8,

@@ -1,4 +1,5 @@
 /** IPv4 / IPv6 addresses (with CIDR suffix), MAC addresses and crypto wallet addresses. */
+import { probeOf } from '../../text-index.js';
 import { base58CheckValid, bech32AddressValid, ipv4Valid, ipv6Valid, macValid } from '../../validators.js';
 import {
   boundaryBefore,
@@ -108,6 +109,8 @@ export const recognizeMac: Recognizer = (input, out) => {
 const BTC_BASE58 = /[13mn2][1-9A-HJ-NP-Za-km-z]{25,34}(?![A-Za-z0-9])/g;
 const BTC_BECH32 = /(?:bc1|tb1|BC1|TB1)[02-9ac-hj-np-zAC-HJ-NP-Z]{6,87}(?![A-Za-z0-9])/g;
 const ETH = /0x[0-9a-fA-F]{40}(?![A-Za-z0-9])/g;
+const BECH32_PROBE = probeOf(BTC_BECH32);
+const ETH_PROBE = probeOf(ETH);
 const WALLET_CONTEXT = /\b(?:wallet|address|btc|bitcoin|eth|ether|ethereum|crypto|send|pay)\b/;
 
 export const recognizeCryptoWallet: Recognizer = (input, out) => {
@@ -120,13 +123,13 @@ export const recognizeCryptoWallet: Recognizer = (input, out) => {
         push(out, 'CRYPTO_WALLET', m.index, m.index + m[0].length, 0.95, ['base58check', 'btc']);
     }
   }
-  if (input.lower.indexOf('bc1') >= 0 || input.lower.indexOf('tb1') >= 0) {
+  if (BECH32_PROBE(input.index)) {
     for (const m of matchesWithBoundary(BTC_BECH32, text, alnumBefore)) {
       if (bech32AddressValid(m[0]))
         push(out, 'CRYPTO_WALLET', m.index, m.index + m[0].length, 0.95, ['bech32', 'btc']);
     }
   }
-  if (text.indexOf('0x') < 0) return;
+  if (!ETH_PROBE(input.index)) return;
   for (const m of matchesWithBoundary(ETH, text, alnumBefore)) {
     const end = m.index + 42;
     const ctx = nearContext(input, m.index, end, WALLET_CONTEXT);

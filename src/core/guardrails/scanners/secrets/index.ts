@@ -1,8 +1,12 @@
 /** The secrets scanner: provider formats first, then secrets recognised by their surroundings. */
+import { indexText, probeOf, type TextIndex } from '../../text-index.js';
 import type { RawFinding } from '../../types.js';
 import { resolveOverlaps } from '../pii/index.js';
 import { scanSecretsByContext } from './keyword.js';
 import { SECRET_RULES } from './patterns.js';
+
+/** Prefilters of the provider patterns: most texts hold none of their prefixes (see prefilter.ts). */
+const RULE_PROBES = SECRET_RULES.map((r) => probeOf(r.re));
 
 export const SECRET_TYPES = [
   ...new Set([
@@ -14,10 +18,13 @@ export const SECRET_TYPES = [
   ]),
 ];
 
-export function scanSecrets(text: string, minConfidence = 0.5): RawFinding[] {
+export function scanSecrets(text: string, minConfidence = 0.5, index?: TextIndex): RawFinding[] {
   if (text.length === 0) return [];
+  const idx = index ?? indexText(text);
   const out: RawFinding[] = [];
-  for (const rule of SECRET_RULES) {
+  for (let k = 0; k < SECRET_RULES.length; k++) {
+    const rule = SECRET_RULES[k]!;
+    if (!RULE_PROBES[k]!(idx)) continue;
     if (rule.anchor !== undefined && text.indexOf(rule.anchor) < 0) continue;
     rule.re.lastIndex = 0;
     for (let m = rule.re.exec(text); m; m = rule.re.exec(text)) {
@@ -33,6 +40,6 @@ export function scanSecrets(text: string, minConfidence = 0.5): RawFinding[] {
       });
     }
   }
-  scanSecretsByContext(text, out);
+  scanSecretsByContext(text, out, idx);
   return resolveOverlaps(out.filter((f) => f.confidence >= minConfidence));
 }

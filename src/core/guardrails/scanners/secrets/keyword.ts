@@ -5,6 +5,7 @@
  * `curl -u user:pw`, Authorization headers and the data of Kubernetes Secret manifests.
  * Placeholders, templates and code references are not secrets (see plausible.ts).
  */
+import { probeOf, type TextIndex } from '../../text-index.js';
 import type { RawFinding } from '../../types.js';
 import { entropy, plausibleSecret } from './plausible.js';
 
@@ -284,9 +285,16 @@ function kubernetesSecrets(text: string, out: RawFinding[]): void {
   }
 }
 
-export function scanSecretsByContext(text: string, out: RawFinding[]): void {
-  keywordAssignments(text, out);
-  xmlKeyValues(text, out);
-  credentialPairs(text, out);
-  kubernetesSecrets(text, out);
+const KEYWORD_PROBE = probeOf(KEYWORD);
+const XML_PROBE = probeOf(XML_KEY_VALUE);
+const URL_CREDS_PROBE = probeOf(URL_CREDS);
+const CURL_PROBE = probeOf(/\bcurl\b/);
+const AUTH_PROBE = probeOf(AUTH_HEADER);
+const K8S_PROBE = probeOf(K8S_SECRET_KIND);
+
+export function scanSecretsByContext(text: string, out: RawFinding[], index: TextIndex): void {
+  if (KEYWORD_PROBE(index)) keywordAssignments(text, out);
+  if (XML_PROBE(index)) xmlKeyValues(text, out);
+  if (URL_CREDS_PROBE(index) || CURL_PROBE(index) || AUTH_PROBE(index)) credentialPairs(text, out);
+  if (K8S_PROBE(index)) kubernetesSecrets(text, out);
 }
