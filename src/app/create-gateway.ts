@@ -142,6 +142,16 @@ function buildAuthenticator(config: GatewayConfig, baseDir: string, env: NodeJS.
   return new ApiKeyAuthenticator(entries);
 }
 
+function textIn(details: JsonObject, key: string): string | undefined {
+  const v = details[key];
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+/** The person an approval or admin event is about: who voted (`by`) or who called (`operator`). */
+function personIn(details: JsonObject): string | undefined {
+  return textIn(details, 'by') ?? textIn(details, 'operator');
+}
+
 export async function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<Gateway> {
   const baseDir = options.baseDir ?? process.cwd();
   const env = options.env ?? process.env;
@@ -174,7 +184,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       baseDir,
       clock,
       ids,
-      record: (e) => recordSystemEvent(e.type, e.details),
+      record: (e) => recordSystemEvent(e.type, e.details, e.actor ?? personIn(e.details), e.decision_id ?? textIn(e.details, 'decision_id')),
       readSecret: (ref) => readSecret(ref, baseDir, env),
       resolvePath: (p) => resolvePath(baseDir, p),
       log: logger,

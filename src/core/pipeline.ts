@@ -42,6 +42,8 @@ export interface PipelineInput {
   credential: Credential;
   request: DecideRequestV1;
   adapter: Adapter;
+  /** Set when re-deciding after a long-poll on this approval (see ApprovalRequest). */
+  awaitedApprovalId?: string;
 }
 
 export interface PipelineResult {
@@ -215,6 +217,7 @@ export async function runPipeline(deps: PipelineDeps, input: PipelineInput): Pro
           context: req.context,
           requirements: ev.obligations.approvals,
           reasons,
+          ...(input.awaitedApprovalId === undefined ? {} : { awaitedApprovalId: input.awaitedApprovalId }),
         }),
       );
       if (ticket.status === 'approved') outcome = 'allow';

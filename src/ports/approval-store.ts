@@ -50,6 +50,10 @@ export interface ApprovalStore {
 export interface ControlEvent {
   type: 'approval' | 'admin_action';
   details: JsonObject;
+  /** The person (operator id) or agent who caused it, when there is one. */
+  actor?: string;
+  /** The decision an approval belongs to. */
+  decision_id?: string;
 }
 
 export type RecordControlEvent = (event: ControlEvent) => Promise<void> | void;

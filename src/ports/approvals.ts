@@ -9,6 +9,11 @@ export interface ApprovalRequest {
   context: ContextV1 | undefined;
   requirements: ApproverRequirement[];
   reasons: string[];
+  /**
+   * The approval an agent waited for (long-poll). If it expired, the answer is that expiry (a
+   * deny), not a fresh approval: expiry means denied.
+   */
+  awaitedApprovalId?: string;
 }
 
 export interface ApprovalTicket {

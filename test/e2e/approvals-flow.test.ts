@@ -9,7 +9,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, tempDir, type RunningGateway } from './cli-harness.js';
@@ -22,6 +22,7 @@ import {
   cli,
   operatorApi,
   readLedger,
+  readLedgerOverHttp,
   sha,
   stateChanges,
   until,
@@ -57,7 +58,9 @@ const transfer = (amount: number) => ({
   },
   on_behalf_of: 'carol@bank.example',
 });
-const exportReport = (name: string) => ({ action: { kind: 'tool_call', tool: 'reports.export', args: { name } } });
+const exportReport = (name: string) => ({
+  action: { kind: 'tool_call', tool: 'reports.export', args: { name } },
+});
 
 interface DecisionBody {
   outcome: string;
@@ -96,22 +99,38 @@ async function view(id: string, who = 'audrey'): Promise<ApprovalView> {
   return (await res.json()) as ApprovalView;
 }
 
-/** The pending approval whose action moves `amount`, once the gateway has created it. */
-async function pendingFor(amount: number): Promise<string> {
+/** The pending approval whose action has this argument, once the gateway has created it. */
+async function pendingFor(arg: string, value: unknown): Promise<string> {
   let id: string | undefined;
-  await until(async () => {
-    const res = await api('GET', '/v1/approvals?status=pending', 'alice');
-    const list = ((await res.json()) as { approvals: ApprovalView[] }).approvals;
-    id = list.find((a) => a.action.args.amount === amount)?.id;
-    return id !== undefined;
-  }, 5000, `a pending approval for ${amount}`);
+  await until(
+    async () => {
+      const res = await api('GET', '/v1/approvals?status=pending', 'alice');
+      const list = ((await res.json()) as { approvals: ApprovalView[] }).approvals;
+      id = list.find((a) => a.action.args[arg] === value)?.id;
+      return id !== undefined;
+    },
+    5000,
+    `a pending approval for ${arg} ${String(value)}`,
+  );
   return id!;
 }
 
 const start = async (): Promise<RunningGateway> => (gw = await startGateway(configFile));
 
-/** Remembered for the ledger check at the end. */
+/** Remembered for the ledger checks at the end. */
 const ids: Record<string, string> = {};
+let events: LedgerEvent[] = [];
+
+/**
+ * The whole ledger: through the auditor's `GET /v1/audit/events` when the gateway serves it,
+ * otherwise from the SQLite file, read-only, once the gateway has stopped.
+ */
+async function loadLedger(): Promise<LedgerEvent[]> {
+  const viaApi = await readLedgerOverHttp(gw.url, 'audrey');
+  if (viaApi !== null) return viaApi;
+  expect(await gw.stop('SIGTERM')).toBe(0);
+  return readLedger(dir);
+}
 
 beforeAll(async () => {
   hookServer = createServer((req, res) => {
@@ -153,6 +172,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await gw?.stop();
   await new Promise<void>((r) => hookServer.close(() => r()));
+  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('approvals end to end (portcullis serve)', () => {
@@ -166,7 +186,10 @@ describe('approvals end to end (portcullis serve)', () => {
     expect((await decide(transfer(25_000))).approval).toEqual({ id, status: 'pending' });
 
     // The approvers see it; the CLI lists and shows it.
-    const list = await cli(['approvals', 'list', '--status', 'pending', '--url', gw.url], asOperator('alice'));
+    const list = await cli(
+      ['approvals', 'list', '--status', 'pending', '--url', gw.url],
+      asOperator('alice'),
+    );
     expect(list.status).toBe(0);
     expect(list.stdout).toContain(id);
     const show = await cli(['approvals', 'show', id, '--url', gw.url, '--json'], asOperator('audrey'));
@@ -268,7 +291,9 @@ describe('approvals end to end (portcullis serve)', () => {
     const nokey = await cli(['approvals', 'list', '--url', gw.url]);
     expect(nokey.status).toBe(1);
     expect(nokey.stderr).toContain('PORTCULLIS_OPERATOR_KEY');
-    const wrong = await cli(['approvals', 'list', '--url', gw.url], { PORTCULLIS_OPERATOR_KEY: 'pcs_not_a_key' });
+    const wrong = await cli(['approvals', 'list', '--url', gw.url], {
+      PORTCULLIS_OPERATOR_KEY: 'pcs_not_a_key',
+    });
     expect(wrong.status).toBe(1);
     expect(wrong.stderr).toContain('error[unauthenticated]');
   });
@@ -283,8 +308,13 @@ describe('approvals end to end (portcullis serve)', () => {
     });
     expect(((await res.json()) as { status: string }).status).toBe('expired');
     expect(await codeOf(api('POST', `/v1/approvals/${id}/approve`, 'alice'))).toBe('approval_closed');
-    const listed = await cli(['approvals', 'list', '--status', 'expired', '--json', '--url', gw.url], asOperator('audrey'));
-    expect((JSON.parse(listed.stdout) as { approvals: ApprovalView[] }).approvals.map((a) => a.id)).toContain(id);
+    const listed = await cli(
+      ['approvals', 'list', '--status', 'expired', '--json', '--url', gw.url],
+      asOperator('audrey'),
+    );
+    expect((JSON.parse(listed.stdout) as { approvals: ApprovalView[] }).approvals.map((a) => a.id)).toContain(
+      id,
+    );
     const again = await decide(exportReport('q3'));
     expect(again).toMatchObject({ outcome: 'escalate', approval: { status: 'pending' } });
     expect(again.approval!.id).not.toBe(id);
@@ -307,7 +337,8 @@ describe('approvals end to end (portcullis serve)', () => {
     expect(new Set(accepted.map((v) => v.who)).size).toBe(2);
     expect(votes.filter((v) => v.status !== 200).every((v) => v.status === 409)).toBe(true);
     // A second click by the same person, or any click after the quorum.
-    for (const v of votes.filter((x) => x.status !== 200)) expect(['duplicate_vote', 'approval_closed']).toContain(v.code);
+    for (const v of votes.filter((x) => x.status !== 200))
+      expect(['duplicate_vote', 'approval_closed']).toContain(v.code);
     const after = await view(id);
     expect(after.status).toBe('approved');
     expect(after.approvals).toEqual({ given: 2, needed: 2 });
@@ -327,7 +358,7 @@ describe('approvals end to end (portcullis serve)', () => {
   it('POST /v1/decide?wait= long-polls: approved during the wait -> allow; denied -> deny; timeout -> still pending', async () => {
     // Approved while the agent waits: the same request answers allow.
     const approvedWait = agentDecide(gw.url, transfer(50_000), '?wait=5');
-    const id = (ids.longPoll = await pendingFor(50_000));
+    const id = (ids.longPoll = await pendingFor('amount', 50_000));
     expect((await api('POST', `/v1/approvals/${id}/approve`, 'alice')).status).toBe(200);
     expect((await api('POST', `/v1/approvals/${id}/approve`, 'dave')).status).toBe(200);
     const approved = await approvedWait;
@@ -341,7 +372,7 @@ describe('approvals end to end (portcullis serve)', () => {
 
     // Denied while the agent waits: deny.
     const deniedWait = agentDecide(gw.url, transfer(55_000), '?wait=5');
-    const denyId = await pendingFor(55_000);
+    const denyId = await pendingFor('amount', 55_000);
     expect((await api('POST', `/v1/approvals/${denyId}/deny`, 'bob')).status).toBe(200);
     expect(await (await deniedWait).json()).toMatchObject({
       outcome: 'deny',
@@ -365,6 +396,19 @@ describe('approvals end to end (portcullis serve)', () => {
     }
   });
 
+  // An approval that expires while the agent waits on /v1/decide is decided (expiry is a deny):
+  // the answer must be that deny, not a new pending approval for the same action.
+  it('POST /v1/decide?wait= on an approval that expires during the wait answers deny (expired)', async () => {
+    const expiringWait = agentDecide(gw.url, exportReport('expires-in-wait'), '?wait=10');
+    const id = (ids.expiredInWait = await pendingFor('name', 'expires-in-wait'));
+    const answer = (await (await expiringWait).json()) as DecisionBody;
+    expect(answer).toMatchObject({
+      outcome: 'deny',
+      code: 'approval_denied',
+      approval: { id, status: 'expired' },
+    });
+  });
+
   it('the kill switch and posture act on the next request', async () => {
     const small = transfer(100);
     expect((await decide(small)).outcome).toBe('allow');
@@ -378,21 +422,34 @@ describe('approvals end to end (portcullis serve)', () => {
       code: 'kill_switch',
       reasons: [expect.stringContaining('runaway loop')],
     });
-    const unfreeze = await cli(['admin', 'unfreeze', '--agent', 'pay-bot', '--url', gw.url], asOperator('adam'));
+    const unfreeze = await cli(
+      ['admin', 'unfreeze', '--agent', 'pay-bot', '--url', gw.url],
+      asOperator('adam'),
+    );
     expect(unfreeze.stdout).toBe('unfrozen\n');
     expect((await decide(small)).outcome).toBe('allow');
 
-    await cli(['admin', 'freeze', '--tool', 'payments.*', '--reason', 'fraud alert', '--url', gw.url], asOperator('adam'));
+    await cli(
+      ['admin', 'freeze', '--tool', 'payments.*', '--reason', 'fraud alert', '--url', gw.url],
+      asOperator('adam'),
+    );
     expect((await decide(small)).code).toBe('kill_switch');
-    await cli(['admin', 'unfreeze', '--tool', 'payments.*', '--url', gw.url], asOperator('adam'));
+    expect(
+      (await api('POST', '/v1/admin/unfreeze', 'adam', { target: 'tool', id: 'payments.*' })).status,
+    ).toBe(200);
     expect((await decide(small)).outcome).toBe('allow');
 
-    await cli(['admin', 'freeze', '--all', '--reason', 'incident 41', '--url', gw.url], asOperator('adam'));
+    expect(
+      (await api('POST', '/v1/admin/freeze', 'adam', { target: 'all', reason: 'incident 41' })).status,
+    ).toBe(200);
     expect(await decide(exportReport('any'))).toMatchObject({ outcome: 'deny', code: 'kill_switch' });
-    await cli(['admin', 'unfreeze', '--all', '--url', gw.url], asOperator('adam'));
+    expect((await api('POST', '/v1/admin/unfreeze', 'adam', { target: 'all' })).status).toBe(200);
 
     // Wrong role: an approver cannot freeze.
-    const refused = await cli(['admin', 'freeze', '--all', '--reason', 'x', '--url', gw.url], asOperator('alice'));
+    const refused = await cli(
+      ['admin', 'freeze', '--all', '--reason', 'x', '--url', gw.url],
+      asOperator('alice'),
+    );
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain('error[forbidden]');
 
@@ -405,10 +462,9 @@ describe('approvals end to end (portcullis serve)', () => {
       outcome: 'deny',
       matched: expect.arrayContaining([expect.objectContaining({ rule_id: 'lockdown-denies' })]),
     });
-    const status = JSON.parse((await cli(['admin', 'status', '--url', gw.url], asOperator('audrey'))).stdout) as Record<
-      string,
-      unknown
-    >;
+    const status = JSON.parse(
+      (await cli(['admin', 'status', '--url', gw.url], asOperator('audrey'))).stdout,
+    ) as Record<string, unknown>;
     expect(status).toMatchObject({
       posture: 'lockdown',
       frozen: { all: null, agents: {}, tools: {} },
@@ -416,13 +472,19 @@ describe('approvals end to end (portcullis serve)', () => {
     });
     expect((status.approvals as { expired: number }).expired).toBeGreaterThanOrEqual(1);
     // Elevated posture: even a confident CRM action is reviewed by a person.
-    await cli(['admin', 'posture', 'elevated', '--reason', 'watching', '--url', gw.url], asOperator('adam'));
+    expect(
+      (await api('PUT', '/v1/admin/posture', 'adam', { posture: 'elevated', reason: 'watching' })).status,
+    ).toBe(200);
     const crm = { action: { kind: 'tool_call', tool: 'crm.read', args: {} }, context: { confidence: 0.99 } };
     expect(await decide(crm)).toMatchObject({
       outcome: 'escalate',
-      matched: expect.arrayContaining([expect.objectContaining({ rule_id: 'elevated-posture-reviews-everything' })]),
+      matched: expect.arrayContaining([
+        expect.objectContaining({ rule_id: 'elevated-posture-reviews-everything' }),
+      ]),
     });
-    await cli(['admin', 'posture', 'normal', '--reason', 'resolved', '--url', gw.url], asOperator('adam'));
+    expect(
+      (await api('PUT', '/v1/admin/posture', 'adam', { posture: 'normal', reason: 'resolved' })).status,
+    ).toBe(200);
     expect((await decide(crm)).outcome).toBe('allow');
   });
 
@@ -435,13 +497,19 @@ describe('approvals end to end (portcullis serve)', () => {
       asOperator('adam'),
     );
     expect(await gw.stop('SIGTERM')).toBe(0);
+    // Approvals hold action arguments: the store is readable by its owner only.
+    expect(statSync(join(dir, 'approvals.db')).mode & 0o077).toBe(0);
 
     await start();
-    const status = JSON.parse((await cli(['admin', 'status', '--url', gw.url], asOperator('adam'))).stdout) as {
+    const status = JSON.parse(
+      (await cli(['admin', 'status', '--url', gw.url], asOperator('adam'))).stdout,
+    ) as {
       frozen: { tools: Record<string, { reason: string; by: string }> };
     };
     expect(status.frozen.tools['crm.delete_contact']).toMatchObject({ reason: 'audit', by: 'adam' });
-    expect(await decide({ action: { kind: 'tool_call', tool: 'crm.delete_contact', args: { id: 7 } } })).toMatchObject({
+    expect(
+      await decide({ action: { kind: 'tool_call', tool: 'crm.delete_contact', args: { id: 7 } } }),
+    ).toMatchObject({
       outcome: 'deny',
       code: 'kill_switch',
       reasons: [expect.stringContaining('audit')],
@@ -450,12 +518,14 @@ describe('approvals end to end (portcullis serve)', () => {
     // Alice's vote was kept: she cannot count twice; Bob completes the quorum.
     expect(await codeOf(api('POST', `/v1/approvals/${id}/approve`, 'alice'))).toBe('duplicate_vote');
     expect((await api('POST', `/v1/approvals/${id}/approve`, 'bob')).status).toBe(200);
-    expect(await decide(transfer(40_000))).toMatchObject({ outcome: 'allow', approval: { id, status: 'approved' } });
+    expect(await decide(transfer(40_000))).toMatchObject({
+      outcome: 'allow',
+      approval: { id, status: 'approved' },
+    });
   });
 
   it('every approval state change and operator action is in the ledger', async () => {
-    expect(await gw.stop('SIGTERM')).toBe(0);
-    const events: LedgerEvent[] = readLedger(dir);
+    events = await loadLedger();
 
     expect(stateChanges(events, ids.main!)).toEqual(['created', 'vote', 'vote', 'consumed']);
     expect(stateChanges(events, ids.replay!)).toEqual(['created']);
@@ -463,6 +533,7 @@ describe('approvals end to end (portcullis serve)', () => {
     expect(stateChanges(events, ids.expired!)).toEqual(['created', 'expired']);
     expect(stateChanges(events, ids.concurrent!)).toEqual(['created', 'vote', 'vote', 'consumed']);
     expect(stateChanges(events, ids.longPoll!)).toEqual(['created', 'vote', 'vote', 'consumed']);
+    expect(stateChanges(events, ids.expiredInWait!)).toEqual(['created', 'expired']);
     // Across the restart: created and Alice's vote before it, Bob's vote and the use after it.
     expect(stateChanges(events, ids.restart!)).toEqual(['created', 'vote', 'vote', 'consumed']);
 
@@ -485,22 +556,94 @@ describe('approvals end to end (portcullis serve)', () => {
     const has = (want: Record<string, unknown>) =>
       expect(calls, JSON.stringify(want)).toContainEqual(expect.objectContaining(want));
     // Approval API uses, refused ones included.
-    has({ type: 'approval', method: 'POST', operator: 'carol', result: 'separation_of_duties', approval_id: ids.main });
-    has({ type: 'approval', method: 'POST', operator: 'alice', result: 'duplicate_vote', approval_id: ids.main });
+    has({
+      type: 'approval',
+      method: 'POST',
+      operator: 'carol',
+      result: 'separation_of_duties',
+      approval_id: ids.main,
+    });
+    has({
+      type: 'approval',
+      method: 'POST',
+      operator: 'alice',
+      result: 'duplicate_vote',
+      approval_id: ids.main,
+    });
     has({ type: 'approval', method: 'POST', operator: 'erin', result: 'forbidden', approval_id: ids.main });
     has({ type: 'approval', method: 'POST', operator: 'audrey', result: 'forbidden' });
     has({ type: 'approval', method: 'POST', operator: null, result: 'unauthenticated' });
     has({ type: 'approval', method: 'GET', path: '/v1/approvals', operator: 'alice', result: 'ok' });
     has({ type: 'approval', method: 'POST', operator: 'alice', result: 'not_found' });
     // Admin actions, with who and why.
-    has({ type: 'admin_action', path: '/v1/admin/freeze', operator: 'adam', result: 'ok', target: 'agent', id: 'pay-bot', reason: 'runaway loop' });
-    has({ type: 'admin_action', path: '/v1/admin/unfreeze', operator: 'adam', result: 'ok', target: 'agent', id: 'pay-bot' });
-    has({ type: 'admin_action', path: '/v1/admin/freeze', operator: 'adam', result: 'ok', target: 'tool', id: 'payments.*' });
+    has({
+      type: 'admin_action',
+      path: '/v1/admin/freeze',
+      operator: 'adam',
+      result: 'ok',
+      target: 'agent',
+      id: 'pay-bot',
+      reason: 'runaway loop',
+    });
+    has({
+      type: 'admin_action',
+      path: '/v1/admin/unfreeze',
+      operator: 'adam',
+      result: 'ok',
+      target: 'agent',
+      id: 'pay-bot',
+    });
+    has({
+      type: 'admin_action',
+      path: '/v1/admin/freeze',
+      operator: 'adam',
+      result: 'ok',
+      target: 'tool',
+      id: 'payments.*',
+    });
     has({ type: 'admin_action', path: '/v1/admin/freeze', operator: 'adam', result: 'ok', target: 'all' });
     has({ type: 'admin_action', path: '/v1/admin/freeze', operator: 'alice', result: 'forbidden' });
-    has({ type: 'admin_action', path: '/v1/admin/posture', operator: 'adam', result: 'ok', posture: 'lockdown', previous: 'normal', reason: 'incident 12' });
-    has({ type: 'admin_action', path: '/v1/admin/posture', operator: 'adam', result: 'ok', posture: 'normal', previous: 'elevated' });
+    has({
+      type: 'admin_action',
+      path: '/v1/admin/posture',
+      operator: 'adam',
+      result: 'ok',
+      posture: 'lockdown',
+      previous: 'normal',
+      reason: 'incident 12',
+    });
+    has({
+      type: 'admin_action',
+      path: '/v1/admin/posture',
+      operator: 'adam',
+      result: 'ok',
+      posture: 'normal',
+      previous: 'elevated',
+    });
     has({ type: 'admin_action', path: '/v1/admin/status', operator: 'audrey', result: 'ok' });
-    has({ type: 'admin_action', path: '/v1/admin/freeze', operator: 'adam', result: 'ok', target: 'tool', id: 'crm.delete_contact' });
+    has({
+      type: 'admin_action',
+      path: '/v1/admin/freeze',
+      operator: 'adam',
+      result: 'ok',
+      target: 'tool',
+      id: 'crm.delete_contact',
+    });
+  });
+
+  // The ledger's own fields (not only free-form details) say who acted and which decision an
+  // approval belongs to: `action.actor` ("who caused it: an admin identity") and `decision_id`
+  // ("links approval events to their decision"), as the audit API's own records already do.
+  it('ledger events about people name the person as actor and link approvals to their decision', () => {
+    const votes = events.filter((e) => e.type === 'approval' && e.inputs.details?.event === 'vote');
+    expect(votes.length).toBeGreaterThan(0);
+    for (const e of votes) expect(e.action.actor).toBe(e.inputs.details!.by);
+    const admin = events.filter(
+      (e) => e.type === 'admin_action' && typeof e.inputs.details?.operator === 'string',
+    );
+    expect(admin.length).toBeGreaterThan(0);
+    for (const e of admin) expect(e.action.actor).toBe(e.inputs.details!.operator);
+    const created = events.filter((e) => e.type === 'approval' && e.inputs.details?.event === 'created');
+    for (const e of created) expect(e.decision_id).toBe(e.inputs.details!.decision_id);
   });
 });

@@ -69,7 +69,13 @@ export function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliOut
 export const asOperator = (who: string): NodeJS.ProcessEnv => ({ PORTCULLIS_OPERATOR_KEY: opKey(who) });
 
 /** An operator's call to the approval or admin API. */
-export function operatorApi(url: string, method: string, path: string, who: string, body?: unknown): Promise<Response> {
+export function operatorApi(
+  url: string,
+  method: string,
+  path: string,
+  who: string,
+  body?: unknown,
+): Promise<Response> {
   return fetch(`${url}${path}`, {
     method,
     headers: {
@@ -90,7 +96,11 @@ export function agentDecide(url: string, body: unknown, query = ''): Promise<Res
 }
 
 /** Polls `cond` every 50 ms until it holds; fails after `ms`. */
-export async function until(cond: () => boolean | Promise<boolean>, ms = 10_000, what = 'condition'): Promise<void> {
+export async function until(
+  cond: () => boolean | Promise<boolean>,
+  ms = 10_000,
+  what = 'condition',
+): Promise<void> {
   const end = Date.now() + ms;
   while (!(await cond())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
@@ -127,6 +137,35 @@ export function readLedger(dir: string): LedgerEvent[] {
   }
 }
 
+/**
+ * Every event through the audit API (`GET /v1/audit/events`, auditor role), page by page; null
+ * when this gateway has no such route.
+ */
+export async function readLedgerOverHttp(url: string, auditor: string): Promise<LedgerEvent[] | null> {
+  const out: LedgerEvent[] = [];
+  let cursor: string | null = null;
+  do {
+    const res = await operatorApi(
+      url,
+      'GET',
+      `/v1/audit/events?limit=1000${cursor === null ? '' : `&cursor=${cursor}`}`,
+      auditor,
+    );
+    if (res.status === 404 && out.length === 0) {
+      const body = (await res.json()) as { detail?: string };
+      if (body.detail?.startsWith('no route') === true) return null;
+    }
+    if (res.status !== 200) throw new Error(`GET /v1/audit/events: ${res.status} ${await res.text()}`);
+    const page = (await res.json()) as {
+      events: Array<{ index: number; event: LedgerEvent }>;
+      next_cursor: string | null;
+    };
+    out.push(...page.events.map((e) => e.event));
+    cursor = page.next_cursor;
+  } while (cursor !== null);
+  return out;
+}
+
 /** Approval state changes of one approval, in order (`created`, `vote`, `consumed`, `expired`). */
 export function stateChanges(events: readonly LedgerEvent[], approvalId: string): string[] {
   return events
@@ -142,6 +181,8 @@ export function stateChanges(events: readonly LedgerEvent[], approvalId: string)
 /** Uses of the approval and admin APIs (`details.kind: api_call`). */
 export function apiCalls(events: readonly LedgerEvent[]): Array<Record<string, unknown>> {
   return events
-    .filter((e) => (e.type === 'approval' || e.type === 'admin_action') && e.inputs.details?.kind === 'api_call')
+    .filter(
+      (e) => (e.type === 'approval' || e.type === 'admin_action') && e.inputs.details?.kind === 'api_call',
+    )
     .map((e) => ({ type: e.type, ...e.inputs.details }));
 }

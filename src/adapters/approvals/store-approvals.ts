@@ -65,6 +65,8 @@ export class StoreApprovals implements ApprovalPort {
     const { store, clock, ids, settings } = this.options;
     const onBehalfOf = req.onBehalfOf ?? null;
     const hash = actionHash({ agentId: req.agent.id, onBehalfOf, action: req.action, context: req.context });
+    const expired = await this.awaitedExpiry(req.awaitedApprovalId, req.agent.id, hash);
+    if (expired !== null) return expired;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const now = clock.now();
       const latest = await store.latestFor(req.agent.id, hash);
@@ -134,6 +136,17 @@ export class StoreApprovals implements ApprovalPort {
       if (await this.transition(rec, result.value, 'vote', voter.id)) return ok(result.value);
     }
     throw new GatewayError('approval_store_unavailable', 'the approval kept changing while voting');
+  }
+
+  /** The awaited approval for this very action, when it has expired: answered as expired. */
+  private async awaitedExpiry(id: string | undefined, agentId: string, hash: string): Promise<ApprovalTicket | null> {
+    if (id === undefined) return null;
+    const rec = await this.options.store.get(id);
+    if (rec === null || rec.agent_id !== agentId || rec.action_hash !== hash) return null;
+    const now = this.options.clock.now();
+    if (statusAt(rec, now) !== 'expired') return null;
+    if (rec.status === 'pending') await this.transition(rec, expireApproval(rec, now), 'expired', null);
+    return { id: rec.id, status: 'expired' };
   }
 
   /**

@@ -13,6 +13,8 @@ import { problemFromError, problemResponse } from './problem.js';
 import { readJsonBody, type BodyLimits } from './read-json.js';
 import { applyGuardrails, applyRequestSchema } from '../guard/guardrails-apply.js';
 import { createMemoryVault } from '../../core/guardrails/index.js';
+import { createAuditRoutes } from './routes/audit.js';
+import { createOutcomeRoutes } from './routes/outcome.js';
 
 export function credentialFrom(c: Context): Credential {
   const header = c.req.header('authorization');
@@ -29,7 +31,10 @@ function decisionResponse(c: Context, decision: DecisionV1): Response {
   }
   if (decision.code === 'rate_limited') {
     // Still a decision (deny), with the standard signal for clients to back off.
-    const seconds = Math.max(1, Math.ceil((decision.retry_after_ms ?? 1000) / 1000));
+    // No Retry-After when the action can never fit (bigger than the budget, or a spent quota
+    // that does not refill): retrying would never help.
+    if (decision.retry_after_ms === undefined) return c.json(decision, 429);
+    const seconds = Math.max(1, Math.ceil(decision.retry_after_ms / 1000));
     return c.json(decision, 429, { 'retry-after': String(seconds) });
   }
   return c.json(decision, 200);
@@ -79,7 +84,7 @@ export function createHttpApp(gateway: Gateway): Hono {
     if (waitMs > 0 && result.decision.outcome === 'escalate' && pending?.status === 'pending') {
       const settled = await gateway.access.approvals.waitFor(pending.id, waitMs, c.req.raw.signal);
       if (settled !== null && settled.status !== 'pending') {
-        result = await gateway.run({ credential, request: parsed.value, adapter: 'http' });
+        result = await gateway.run({ credential, request: parsed.value, adapter: 'http', awaitedApprovalId: pending.id });
       }
     }
     return decisionResponse(c, result.decision);
@@ -135,6 +140,8 @@ export function createHttpApp(gateway: Gateway): Hono {
 
   app.route('/', gateway.access.approvalRoutes(gateway.agentAuthenticator));
   app.route('/', gateway.access.adminRoutes(() => ({ policy_version: gateway.policies.current()?.version ?? null })));
+  app.route('/', createAuditRoutes(gateway));
+  app.route('/', createOutcomeRoutes(gateway));
   mountMcp(app, gateway); // MCP gateway at /mcp when the config has an `mcp:` section (docs/mcp.md)
 
   return app;

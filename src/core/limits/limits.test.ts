@@ -305,7 +305,13 @@ describe('limit specs', () => {
 
   it('the breach reason tells a spent quota that never refills from an action too large to ever fit', () => {
     const compiled = compileLimits([
-      { id: 'quota', target: { kinds: [], tools: [] }, kind: 'token_bucket', capacity: 2, refill_per_second: 0 },
+      {
+        id: 'quota',
+        target: { kinds: [], tools: [] },
+        kind: 'token_bucket',
+        capacity: 2,
+        refill_per_second: 0,
+      },
     ]);
     if (!compiled.ok) throw new Error('should compile');
     const spent = { admitted: false, used: 2, limit: 2, remaining: 0, reset_ms: -1, retry_after_ms: null };
