@@ -160,7 +160,13 @@ async function measure(
   );
   const seconds = (performance.now() - t0) / 1000;
   const cpu = pids.map((p, i) => ((cpuSeconds(p) - cpu0[i]!) * 1e6) / (sessions * calls));
-  await Promise.all(clients.map((c) => c.close()));
+  // End the sessions (DELETE) so neither server accumulates them between runs.
+  await Promise.all(
+    clients.map(async (c) => {
+      await (c.transport as StreamableHTTPClientTransport).terminateSession().catch(() => undefined);
+      await c.close();
+    }),
+  );
   return { latencies, rps: (sessions * calls) / seconds, errors, cpuUs: cpu };
 }
 

@@ -1,17 +1,12 @@
 import { z } from 'zod';
 import { UPSTREAM_NAME_PATTERN } from '../core/mcp/names.js';
-import { secretRefSchema } from './config-schema.js';
+import { secretRefSchema } from './config-secret.js';
 
 /**
  * The `mcp:` section: upstream MCP servers the gateway fronts, limits, pins and how the
  * downstream Streamable HTTP endpoint (/mcp) behaves. docs/mcp.md explains each field.
- *
- * config-schema.ts imports this module and this module reuses its `secretRefSchema`: the import
- * cycle is safe only because the secret schema is reached lazily (z.lazy) and because values are
- * imported from here only by config-schema.ts (elsewhere, import types, or go through
- * config-schema.ts). Moving secretRefSchema into its own module would remove the cycle.
  */
-const secretRef = z.lazy(() => secretRefSchema);
+const secretRef = secretRefSchema;
 
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name');
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { guardrailsConfigSchema } from '../core/guardrails/config.js';
 import { approvalsSchema, jwtSchema, killSwitchSchema, limitsConfigSchema, operatorSchema } from './config-access.js';
 import { mcpConfigSchema } from './config-mcp.js';
+import { secretRefSchema } from './config-secret.js';
 
 /**
  * The one configuration schema. It is the source of truth: the loader validates with it, and
@@ -9,12 +10,7 @@ import { mcpConfigSchema } from './config-mcp.js';
  * Relative paths are resolved against the config file's directory.
  */
 
-/** A secret comes from an environment variable or a file (0600 recommended), never inline. */
-export const secretRefSchema = z.union([
-  z.strictObject({ env: z.string().min(1).describe('Environment variable holding the secret') }),
-  z.strictObject({ file: z.string().min(1).describe('File holding the secret; trailing newline ignored') }),
-]);
-export type SecretRef = z.infer<typeof secretRefSchema>;
+export { secretRefSchema, type SecretRef } from './config-secret.js';
 
 const sha256Hex = z
   .string()

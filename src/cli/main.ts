@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerAdmin } from './commands/admin.js';
 import { registerApprovals } from './commands/approvals.js';
+import { registerAudit } from './commands/audit.js';
 import { registerCheck } from './commands/check.js';
 import { registerConfig } from './commands/config.js';
 import { registerEval } from './commands/eval.js';
@@ -32,6 +33,7 @@ registerConfig(program);
 registerApprovals(program);
 registerAdmin(program);
 registerMcp(program);
+registerAudit(program);
 
 try {
   await program.parseAsync(process.argv);

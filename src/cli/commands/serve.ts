@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadConfigFile } from '../../app/config-loader.js';
 import { createGateway } from '../../app/create-gateway.js';
 import { createHttpApp } from '../../adapters/http/app.js';
-import { listen } from '../../adapters/http/server.js';
+import { listen, type RunningServer } from '../../adapters/http/server.js';
 import { closeMcp, startMcp } from '../../adapters/mcp/runtime.js';
 import { reportError } from '../output.js';
 
@@ -19,8 +19,16 @@ export function registerServe(program: Command): void {
         if (opts.host !== undefined) config.server.host = opts.host;
         if (opts.port !== undefined) config.server.port = opts.port;
         const gateway = await createGateway(config, { baseDir });
-        await startMcp(gateway, { baseDir }); // MCP: connect upstreams before serving /mcp (no-op without `mcp:`)
-        const server = await listen(createHttpApp(gateway), config.server.host, config.server.port);
+        let server: RunningServer;
+        try {
+          await startMcp(gateway, { baseDir }); // MCP: connect upstreams before serving /mcp (no-op without `mcp:`)
+          server = await listen(createHttpApp(gateway), config.server.host, config.server.port);
+        } catch (e) {
+          // Nothing may keep running (watchers, upstream processes, the ledger) after a failed start.
+          await closeMcp(gateway).catch(() => undefined);
+          await gateway.close().catch(() => undefined);
+          throw e;
+        }
         gateway.logger.info({ url: server.url, instance: gateway.instanceId, policy_version: gateway.policies.current()?.version }, 'portcullis listening');
         process.stderr.write(`portcullis listening on ${server.url}\n`);
         process.on('SIGHUP', () => {

@@ -31,6 +31,7 @@ export const AUDIT_EVENT_TYPES: readonly AuditEventType[] = [
   'admin_action',
   'key_rotation',
   'approval',
+  'mcp',
 ];
 
 const LAYERS = ['inputs', 'policy', 'decision', 'action', 'outcome', 'impact'] as const;

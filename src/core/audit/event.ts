@@ -9,7 +9,15 @@ import type { ScanCoverage } from '../../ports/guard.js';
  * never changes meaning: add a V2 instead.
  */
 export type AuditEventType =
-  'decision' | 'outcome' | 'policy_reload' | 'config_change' | 'admin_action' | 'key_rotation' | 'approval';
+  | 'decision'
+  | 'outcome'
+  | 'policy_reload'
+  | 'config_change'
+  | 'admin_action'
+  | 'key_rotation'
+  | 'approval'
+  /** MCP gateway changes: upstream connected or restarted, tool definition held back. */
+  | 'mcp';
 
 export interface AuditEventV1 {
   v: 1;
