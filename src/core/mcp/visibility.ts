@@ -14,8 +14,8 @@
  * denies), or no allow/escalate rule can hold (each one is static and false). Otherwise it is
  * listed. Escalate counts as "may use": the call will ask for approval.
  */
+import { buildPolicyInput } from '../policy/input.js';
 import type { ActionV1, AgentIdentity } from '../action.js';
-import type { JsonObject } from '../json.js';
 import type { CompiledPolicySet, PolicyInput } from '../policy/types.js';
 import {
   LISTING_STATIC_FIELDS,
@@ -56,29 +56,7 @@ export class ConditionClassCache {
 }
 
 function probeInput(agent: AgentIdentity, action: ActionV1, now: number): PolicyInput {
-  const empty: JsonObject = {};
-  return {
-    agent: {
-      id: agent.id,
-      roles: agent.roles,
-      permissions: agent.permissions,
-      attributes: agent.attributes,
-      on_behalf_of: null,
-    },
-    action: {
-      kind: action.kind,
-      tool: action.tool ?? '',
-      server: action.server ?? '',
-      args: action.args,
-      prompt: action.prompt ?? '',
-    },
-    context: empty,
-    findings: empty,
-    risk: empty,
-    usage: empty,
-    posture: 'normal',
-    now,
-  };
+  return buildPolicyInput({ agent, onBehalfOf: null, action, context: undefined, now });
 }
 
 export function visibilityOf(
