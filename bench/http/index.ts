@@ -13,7 +13,11 @@ import { median, printTable, type TargetCheck } from '../lib/stats.js';
 
 const KEY = 'pcs_bench_key_not_secret';
 const BODY = JSON.stringify({
-  action: { kind: 'tool_call', tool: 'payments.transfer', args: { amount: 2500.5, currency: 'EUR', country: 'DE', beneficiary: 'ACME GmbH' } },
+  action: {
+    kind: 'tool_call',
+    tool: 'payments.transfer',
+    args: { amount: 2500.5, currency: 'EUR', country: 'DE', beneficiary: 'ACME GmbH' },
+  },
   context: { environment: 'production', region: 'eu-west-1', purpose: 'vendor-payment' },
 });
 
@@ -38,7 +42,10 @@ function stop(proc: ChildProcess): Promise<void> {
   });
 }
 
-async function load(url: string, seconds: number): Promise<{ rps: number; p50: number; p99: number; errors: number; non2xx: number }> {
+async function load(
+  url: string,
+  seconds: number,
+): Promise<{ rps: number; p50: number; p99: number; errors: number; non2xx: number }> {
   const r = await autocannon({
     url: `${url}/v1/decide`,
     method: 'POST',
@@ -47,7 +54,13 @@ async function load(url: string, seconds: number): Promise<{ rps: number; p50: n
     headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
     body: BODY,
   });
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx };
+  return {
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.errors,
+    non2xx: r.non2xx,
+  };
 }
 
 export async function run(): Promise<TargetCheck[]> {
@@ -79,25 +92,45 @@ export async function run(): Promise<TargetCheck[]> {
   const ratios: number[] = [];
   const p99s: number[] = [];
   for (let i = 0; i < rounds; i++) {
-    const bare = await start(['--import', 'tsx', resolve('bench/http/bare-server.ts')], /bare listening on (\S+)/);
+    const bare = await start(
+      ['--import', 'tsx', resolve('bench/http/bare-server.ts')],
+      /bare listening on (\S+)/,
+    );
     await load(bare.url, 1);
     const b = await load(bare.url, seconds);
     await stop(bare.proc);
-    const gw = await start([resolve('dist/cli/main.js'), 'serve', '--config', config, '--port', '0'], /portcullis listening on (\S+)/);
+    const gw = await start(
+      [resolve('dist/cli/main.js'), 'serve', '--config', config, '--port', '0'],
+      /portcullis listening on (\S+)/,
+    );
     await load(gw.url, 1);
     const g = await load(gw.url, seconds);
     await stop(gw.proc);
-    if (g.non2xx > 0 || g.errors > 0) throw new Error(`gateway answered ${g.non2xx} non-2xx and ${g.errors} errors`);
+    if (g.non2xx > 0 || g.errors > 0)
+      throw new Error(`gateway answered ${g.non2xx} non-2xx and ${g.errors} errors`);
     ratios.push(g.rps / b.rps);
     p99s.push(g.p99);
-    rows.push({ round: i + 1, 'bare req/s': b.rps.toFixed(0), 'bare p99 ms': b.p99, 'gateway req/s': g.rps.toFixed(0), 'gateway p50 ms': g.p50, 'gateway p99 ms': g.p99, ratio: (g.rps / b.rps).toFixed(2) });
+    rows.push({
+      round: i + 1,
+      'bare req/s': b.rps.toFixed(0),
+      'bare p99 ms': b.p99,
+      'gateway req/s': g.rps.toFixed(0),
+      'gateway p50 ms': g.p50,
+      'gateway p99 ms': g.p99,
+      ratio: (g.rps / b.rps).toFixed(2),
+    });
   }
   printTable('/v1/decide vs bare Hono, 50 connections, durable SQLite ledger', rows);
   const ratio = median(ratios);
   const p99 = median(p99s);
   console.log(`\nmedian throughput ratio gateway/bare: ${ratio.toFixed(2)}; median gateway p99: ${p99} ms`);
   return [
-    { name: 'http: throughput vs bare Hono (median ratio)', value: ratio, target: '>= 0.50', ok: ratio >= 0.5 },
+    {
+      name: 'http: throughput vs bare Hono (median ratio)',
+      value: ratio,
+      target: '>= 0.50',
+      ok: ratio >= 0.5,
+    },
     { name: 'http: p99 latency at 50 connections (ms, median)', value: p99, target: '<= 5', ok: p99 <= 5 },
   ];
 }

@@ -9,7 +9,11 @@ import { openAuditLedger } from './audit-ledger.js';
 import type { GatewayConfig } from './config-schema.js';
 import type { Logger } from './logger.js';
 
-export async function openAuditSink(config: GatewayConfig, baseDir: string, logger: Logger): Promise<AuditStore> {
+export async function openAuditSink(
+  config: GatewayConfig,
+  baseDir: string,
+  logger: Logger,
+): Promise<AuditStore> {
   const a = config.audit;
   if (a.path === ':memory:') return createMemoryAuditStore();
   const { store } = await openAuditLedger({

@@ -20,7 +20,13 @@ describe('config loader', () => {
   it('fills safe defaults: loopback, durable ledger, limits', () => {
     const { config, baseDir } = parseConfigText(minimal, '/cfg/portcullis.yaml');
     expect(baseDir).toBe('/cfg');
-    expect(config.server).toEqual({ host: '127.0.0.1', port: 8787, body_limit_bytes: 1048576, max_json_depth: 32, batch_max: 100 });
+    expect(config.server).toEqual({
+      host: '127.0.0.1',
+      port: 8787,
+      body_limit_bytes: 1048576,
+      max_json_depth: 32,
+      batch_max: 100,
+    });
     expect(config.audit.durability).toBe('durable');
   });
 
@@ -40,7 +46,12 @@ describe('config loader', () => {
   });
 
   it('refuses alias bombs', () => {
-    const bomb = ['a: &a [x,x,x,x,x,x,x,x,x,x]', 'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]', 'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]', 'd: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]'].join('\n');
+    const bomb = [
+      'a: &a [x,x,x,x,x,x,x,x,x,x]',
+      'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]',
+      'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]',
+      'd: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]',
+    ].join('\n');
     expect(() => parseConfigText(bomb, '/cfg/x.yaml')).toThrow(/alias/i);
   });
 

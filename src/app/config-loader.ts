@@ -30,21 +30,33 @@ export function parseConfigText(text: string, file: string): LoadedConfig {
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     const pos = e.linePos?.[0];
-    throw new GatewayError('config_invalid', `${file}:${pos?.line ?? 1}:${pos?.col ?? 1}: ${e.message.split('\n')[0]}`, {
-      location: { file, line: pos?.line ?? 1, column: pos?.col ?? 1 },
-    });
+    throw new GatewayError(
+      'config_invalid',
+      `${file}:${pos?.line ?? 1}:${pos?.col ?? 1}: ${e.message.split('\n')[0]}`,
+      {
+        location: { file, line: pos?.line ?? 1, column: pos?.col ?? 1 },
+      },
+    );
   }
   let raw: unknown;
   try {
     raw = doc.toJS({ maxAliasCount: 100 });
   } catch (cause) {
-    throw new GatewayError('config_invalid', `${file}: ${(cause as Error).message}`, { cause, location: { file } });
+    throw new GatewayError('config_invalid', `${file}: ${(cause as Error).message}`, {
+      cause,
+      location: { file },
+    });
   }
   return { config: validateConfig(raw, file, doc, lines), file, baseDir: dirname(file) };
 }
 
 /** Validates an in-memory config object (library use). */
-export function validateConfig(raw: unknown, file = '<config>', doc?: Document, lines?: LineCounter): GatewayConfig {
+export function validateConfig(
+  raw: unknown,
+  file = '<config>',
+  doc?: Document,
+  lines?: LineCounter,
+): GatewayConfig {
   const parsed = configSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
   const messages = parsed.error.issues.map((issue) => {
@@ -85,7 +97,8 @@ export function resolvePath(baseDir: string, p: string): string {
 export function readSecret(ref: SecretRef, baseDir: string, env: NodeJS.ProcessEnv = process.env): string {
   if ('env' in ref) {
     const v = env[ref.env];
-    if (v === undefined || v === '') throw new GatewayError('config_invalid', `environment variable ${ref.env} is not set`);
+    if (v === undefined || v === '')
+      throw new GatewayError('config_invalid', `environment variable ${ref.env} is not set`);
     return v;
   }
   const file = resolvePath(baseDir, ref.file);

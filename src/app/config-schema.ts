@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { guardrailsConfigSchema } from '../core/guardrails/config.js';
-import { approvalsSchema, jwtSchema, killSwitchSchema, limitsConfigSchema, operatorSchema } from './config-access.js';
+import {
+  approvalsSchema,
+  jwtSchema,
+  killSwitchSchema,
+  limitsConfigSchema,
+  operatorSchema,
+} from './config-access.js';
 import { mcpConfigSchema } from './config-mcp.js';
 import { secretRefSchema } from './config-secret.js';
 
@@ -44,7 +50,12 @@ export type AgentConfig = z.infer<typeof agentSchema>;
 export const serverSchema = z.strictObject({
   host: z.string().default('127.0.0.1'),
   port: z.number().int().min(0).max(65535).default(8787),
-  body_limit_bytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+  body_limit_bytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(1024 * 1024),
   max_json_depth: z.number().int().min(2).max(512).default(32),
   batch_max: z.number().int().min(1).max(10_000).default(100),
 });

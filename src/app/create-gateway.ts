@@ -14,7 +14,11 @@ import { PassthroughGuard } from '../adapters/guard/passthrough-guard.js';
 import { GuardrailsGuard } from '../adapters/guard/guardrails-guard.js';
 import { createGuardrails, createMemoryVault, type Guardrails } from '../core/guardrails/index.js';
 import { loadOrCreateSecretKey } from './key-file.js';
-import { ApiKeyAuthenticator, hashApiKey, type ApiKeyEntry } from '../adapters/identity/api-key-authenticator.js';
+import {
+  ApiKeyAuthenticator,
+  hashApiKey,
+  type ApiKeyEntry,
+} from '../adapters/identity/api-key-authenticator.js';
 import type { ApprovalPort } from '../ports/approvals.js';
 import type { AuditStore } from '../ports/audit-store.js';
 import type { Authenticator } from '../ports/authenticator.js';
@@ -87,7 +91,10 @@ export interface Gateway {
   /** The one pipeline, for adapters. */
   run(input: PipelineInput): Promise<PipelineResult>;
   /** In-process use: the same pipeline the HTTP API runs. */
-  decide(request: DecideRequestV1, auth: { apiKey: string } | { credential: Credential }): Promise<DecisionV1>;
+  decide(
+    request: DecideRequestV1,
+    auth: { apiKey: string } | { credential: Credential },
+  ): Promise<DecisionV1>;
   /** Approvals, kill switch, limits, operators (issue 6). */
   readonly access: AccessControls;
   /** The guardrails engine, or null when `guardrails.enabled` is false. */
@@ -95,7 +102,12 @@ export interface Gateway {
   /** The agent authenticator (JWT issuers in front of API keys), for adapters that need it. */
   readonly agentAuthenticator: Authenticator;
   /** Writes an event that changes what the gateway does (reload, admin action, approval, pin) to the ledger. */
-  recordSystemEvent(type: SystemEventType, details: JsonObject, actor?: string, decisionId?: string): Promise<void>;
+  recordSystemEvent(
+    type: SystemEventType,
+    details: JsonObject,
+    actor?: string,
+    decisionId?: string,
+  ): Promise<void>;
   /** Appends the outcome of an executed action to the ledger, linked to its decision. */
   recordOutcome(report: OutcomeReport): Promise<void>;
   /** Scans and redacts output before it reaches the agent. */
@@ -118,7 +130,11 @@ export function sequenceIds(start = 1): IdGen {
   };
 }
 
-function buildAuthenticator(config: GatewayConfig, baseDir: string, env: NodeJS.ProcessEnv): ApiKeyAuthenticator {
+function buildAuthenticator(
+  config: GatewayConfig,
+  baseDir: string,
+  env: NodeJS.ProcessEnv,
+): ApiKeyAuthenticator {
   const entries: ApiKeyEntry[] = config.agents.map((a) => {
     const keyHash =
       a.api_key_sha256 !== undefined
@@ -136,7 +152,8 @@ function buildAuthenticator(config: GatewayConfig, baseDir: string, env: NodeJS.
   const seen = new Set<string>();
   for (const e of entries) {
     const h = e.keyHash.toString('hex');
-    if (seen.has(h)) throw new GatewayError('config_invalid', `two agents share one API key (agent ${e.identity.id})`);
+    if (seen.has(h))
+      throw new GatewayError('config_invalid', `two agents share one API key (agent ${e.identity.id})`);
     seen.add(h);
   }
   return new ApiKeyAuthenticator(entries);
@@ -163,7 +180,12 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const audit = options.auditStore ?? (await openAuditSink(config, baseDir, logger));
   // Sequences continue after a restart: every sequence a durable decision used is a committed event.
   const ids = sequenceIds(audit.status().size + 1);
-  const recordSystemEvent = async (type: SystemEventType, details: JsonObject, actor?: string, decisionId?: string): Promise<void> => {
+  const recordSystemEvent = async (
+    type: SystemEventType,
+    details: JsonObject,
+    actor?: string,
+    decisionId?: string,
+  ): Promise<void> => {
     const event = buildSystemEvent(
       type,
       {
@@ -184,7 +206,13 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       baseDir,
       clock,
       ids,
-      record: (e) => recordSystemEvent(e.type, e.details, e.actor ?? personIn(e.details), e.decision_id ?? textIn(e.details, 'decision_id')),
+      record: (e) =>
+        recordSystemEvent(
+          e.type,
+          e.details,
+          e.actor ?? personIn(e.details),
+          e.decision_id ?? textIn(e.details, 'decision_id'),
+        ),
       readSecret: (ref) => readSecret(ref, baseDir, env),
       resolvePath: (p) => resolvePath(baseDir, p),
       log: logger,
@@ -200,9 +228,14 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   let guardrailsGuard: GuardrailsGuard | null = null;
   try {
     if (config.guardrails.enabled) {
-      const hmacKey = options.guardrailsKey ?? loadOrCreateSecretKey(resolvePath(baseDir, config.keys.guardrails));
+      const hmacKey =
+        options.guardrailsKey ?? loadOrCreateSecretKey(resolvePath(baseDir, config.keys.guardrails));
       guardrails = createGuardrails(config.guardrails, { hmacKey, now: () => performance.now() });
-      guardrailsGuard = new GuardrailsGuard({ guardrails, vault: createMemoryVault(), deadlineMs: GUARD_DEADLINE_MS });
+      guardrailsGuard = new GuardrailsGuard({
+        guardrails,
+        vault: createMemoryVault(),
+        deadlineMs: GUARD_DEADLINE_MS,
+      });
     }
   } catch (e) {
     await access.close();
@@ -217,11 +250,22 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       metrics.recordReload(e.ok, e.version);
       if (e.ok) {
         access.setLimits(policies.current()?.limits ?? []);
-        logger.info({ trigger: e.trigger, version: e.version, previous: e.previousVersion }, 'policy set loaded');
+        logger.info(
+          { trigger: e.trigger, version: e.version, previous: e.previousVersion },
+          'policy set loaded',
+        );
       } else {
-        logger.error({ trigger: e.trigger, active: e.version, error: e.error?.detail }, 'policy reload failed; previous set stays active');
+        logger.error(
+          { trigger: e.trigger, active: e.version, error: e.error?.detail },
+          'policy reload failed; previous set stays active',
+        );
       }
-      const details: JsonObject = { trigger: e.trigger, ok: e.ok, version: e.version, previous_version: e.previousVersion };
+      const details: JsonObject = {
+        trigger: e.trigger,
+        ok: e.ok,
+        version: e.version,
+        previous_version: e.previousVersion,
+      };
       if (e.error) details.error_code = e.error.code;
       recordSystemEvent('policy_reload', details, e.trigger).catch((err: unknown) =>
         logger.error({ err: String(err) }, 'could not record the policy reload in the ledger'),
@@ -248,7 +292,11 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     instanceId: config.instance_id,
     durability: config.audit.durability,
     explainAlways: config.policies.explain_always,
-    onError: (step, error) => logger.error({ step, err: error instanceof GatewayError ? error.code : String(error) }, 'pipeline step failed'),
+    onError: (step, error) =>
+      logger.error(
+        { step, err: error instanceof GatewayError ? error.code : String(error) },
+        'pipeline step failed',
+      ),
   };
 
   const run = async (input: PipelineInput): Promise<PipelineResult> => {
@@ -270,7 +318,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     policies,
     run,
     async decide(request, auth) {
-      const credential: Credential = 'apiKey' in auth ? { type: 'api_key', key: auth.apiKey } : auth.credential;
+      const credential: Credential =
+        'apiKey' in auth ? { type: 'api_key', key: auth.apiKey } : auth.credential;
       return (await run({ credential, request, adapter: 'sdk' })).decision;
     },
     // Filled in by the ledger and guardrail work; until then they record nothing and pass text through.
@@ -294,11 +343,18 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     },
     guardOutput(parts, session = 'default') {
       if (guardrailsGuard === null) {
-        return Promise.resolve({ parts: parts.map((p) => p.text), findings: {}, blocked: false, reasons: [] });
+        return Promise.resolve({
+          parts: parts.map((p) => p.text),
+          findings: {},
+          blocked: false,
+          reasons: [],
+        });
       }
       const r = guardrailsGuard.scanOutput(parts, session);
       const reasons = r.failed
-        ? r.coverage.filter((c) => c.status === 'failed').map((c) => `scanner ${c.scanner} failed on ${c.part}`)
+        ? r.coverage
+            .filter((c) => c.status === 'failed')
+            .map((c) => `scanner ${c.scanner} failed on ${c.part}`)
         : r.blockReasons;
       return Promise.resolve({
         parts: r.parts.map((p) => p.text),
@@ -309,7 +365,11 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     },
     reloadPolicies: (trigger) => policies.reload(trigger),
     ready() {
-      const checks = { policy: policies.current() !== null, audit: audit.ready(), counters: access.ready().counters };
+      const checks = {
+        policy: policies.current() !== null,
+        audit: audit.ready(),
+        counters: access.ready().counters,
+      };
       return { ready: checks.policy && checks.audit && checks.counters, checks };
     },
     async close() {

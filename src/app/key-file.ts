@@ -14,7 +14,8 @@ export function loadOrCreateSecretKey(path: string, bytes = 32): Buffer {
       throw new GatewayError('config_invalid', `key file ${path} is readable by others: chmod 600 it`);
     }
     const key = Buffer.from(readFileSync(path, 'utf8').trim(), 'hex');
-    if (key.length < 16) throw new GatewayError('config_invalid', `key file ${path} does not hold a hex key of 16+ bytes`);
+    if (key.length < 16)
+      throw new GatewayError('config_invalid', `key file ${path} does not hold a hex key of 16+ bytes`);
     return key;
   } catch (e) {
     if (e instanceof GatewayError) throw e;

@@ -11,7 +11,10 @@ export function createLogger(level: string, destination: NodeJS.WritableStream =
     {
       level,
       base: { service: 'portcullis' },
-      redact: { paths: ['*.api_key', '*.authorization', '*.password', '*.token', 'req.headers.authorization'], censor: '[REDACTED]' },
+      redact: {
+        paths: ['*.api_key', '*.authorization', '*.password', '*.token', 'req.headers.authorization'],
+        censor: '[REDACTED]',
+      },
     },
     destination,
   );

@@ -38,7 +38,8 @@ export class GatewayMetrics {
 
   recordDecision(d: DecisionV1, adapter: string): void {
     this.decisions.inc({ outcome: d.outcome, code: d.code, adapter });
-    for (const m of d.matched) this.ruleMatches.inc({ policy: m.policy_id, rule: m.rule_id, effect: m.effect });
+    for (const m of d.matched)
+      this.ruleMatches.inc({ policy: m.policy_id, rule: m.rule_id, effect: m.effect });
     this.latency.observe({ outcome: d.outcome }, d.timings.total_us / 1e6);
   }
 

@@ -12,7 +12,10 @@ export function readPolicyFiles(paths: string[], baseDir: string): PolicyFile[] 
     try {
       st = statSync(p);
     } catch (cause) {
-      throw new GatewayError('policy_parse_error', `policy path ${p} does not exist`, { cause, location: { file: p } });
+      throw new GatewayError('policy_parse_error', `policy path ${p} does not exist`, {
+        cause,
+        location: { file: p },
+      });
     }
     if (st.isDirectory()) {
       for (const name of readdirSync(p).sort()) {
@@ -23,7 +26,9 @@ export function readPolicyFiles(paths: string[], baseDir: string): PolicyFile[] 
     } else found.add(p);
   };
   for (const p of paths) visit(p);
-  return [...found].sort().map((file) => ({ path: relative(baseDir, file) || file, content: readFileSync(file, 'utf8') }));
+  return [...found]
+    .sort()
+    .map((file) => ({ path: relative(baseDir, file) || file, content: readFileSync(file, 'utf8') }));
 }
 
 export function formatDiagnostics(diags: PolicyDiagnostic[]): string {
@@ -43,12 +48,18 @@ export function formatDiagnostics(diags: PolicyDiagnostic[]): string {
 /** Compiles the files under `paths`; throws a GatewayError naming file:line:column on failure. */
 export function compilePolicyPaths(paths: string[], baseDir: string): CompiledPolicySet {
   const files = readPolicyFiles(paths, baseDir);
-  if (files.length === 0) throw new GatewayError('policy_parse_error', `no policy files (*.yaml) under ${paths.join(', ')}`);
+  if (files.length === 0)
+    throw new GatewayError('policy_parse_error', `no policy files (*.yaml) under ${paths.join(', ')}`);
   const result = loadPolicySet(files);
   if (!result.ok) {
     const first = result.error[0]!;
     throw new GatewayError(first.code, formatDiagnostics(result.error), {
-      location: { file: first.position.file, line: first.position.line, column: first.position.column, ...(first.rule_id ? { rule: first.rule_id } : {}) },
+      location: {
+        file: first.position.file,
+        line: first.position.line,
+        column: first.position.column,
+        ...(first.rule_id ? { rule: first.rule_id } : {}),
+      },
       extra: { diagnostics: result.error },
     });
   }
@@ -90,7 +101,8 @@ export class PolicyHolder {
       this.active = next;
       event = { ok: true, previousVersion, version: next.version, trigger };
     } catch (e) {
-      const error = e instanceof GatewayError ? e : new GatewayError('policy_parse_error', String(e), { cause: e });
+      const error =
+        e instanceof GatewayError ? e : new GatewayError('policy_parse_error', String(e), { cause: e });
       event = { ok: false, previousVersion, version: previousVersion, trigger, error };
     }
     this.onReload(event);
@@ -101,7 +113,9 @@ export class PolicyHolder {
   watch(): void {
     for (const p of this.paths) {
       try {
-        const w = watch(p, { recursive: statSync(p).isDirectory(), persistent: false }, () => this.schedule());
+        const w = watch(p, { recursive: statSync(p).isDirectory(), persistent: false }, () =>
+          this.schedule(),
+        );
         w.on('error', () => undefined);
         this.watchers.push(w);
       } catch {

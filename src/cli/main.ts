@@ -17,7 +17,9 @@ import { EXIT } from './exit-codes.js';
 const program = new Command();
 program
   .name('portcullis')
-  .description('Compliance gateway for AI agents: policy decisions, guardrails, approvals, verifiable audit ledger.')
+  .description(
+    'Compliance gateway for AI agents: policy decisions, guardrails, approvals, verifiable audit ledger.',
+  )
   .version('0.1.0')
   .showHelpAfterError()
   .exitOverride();
@@ -39,7 +41,8 @@ try {
   await program.parseAsync(process.argv);
 } catch (e) {
   if (e instanceof CommanderError) {
-    const benign = e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help';
+    const benign =
+      e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help';
     process.exitCode = benign ? EXIT.ok : EXIT.usage;
   } else {
     throw e;

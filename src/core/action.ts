@@ -54,7 +54,8 @@ export interface AgentIdentity {
 }
 
 /** How the caller proved who it is. Adapters build it from transport headers. */
-export type Credential = { type: 'api_key'; key: string } | { type: 'bearer'; token: string } | { type: 'none' };
+export type Credential =
+  { type: 'api_key'; key: string } | { type: 'bearer'; token: string } | { type: 'none' };
 
 export type Adapter = 'http' | 'sdk' | 'mcp' | 'llm' | 'cli';
 

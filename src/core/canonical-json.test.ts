@@ -4,7 +4,9 @@ import { GatewayError } from './errors.js';
 
 describe('canonicalJson', () => {
   it('sorts keys by UTF-16 code units and serialises numbers as ES6', () => {
-    expect(canonicalJson({ b: 1, a: [1e21, 0.1, -0], é: true, A: null })).toBe('{"A":null,"a":[1e+21,0.1,0],"b":1,"é":true}');
+    expect(canonicalJson({ b: 1, a: [1e21, 0.1, -0], é: true, A: null })).toBe(
+      '{"A":null,"a":[1e+21,0.1,0],"b":1,"é":true}',
+    );
   });
 
   it('rejects lone surrogates in values and keys', () => {

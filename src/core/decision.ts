@@ -46,13 +46,7 @@ export interface StepRecord {
 }
 
 export type PipelineStep =
-  | 'authenticate'
-  | 'guard_input'
-  | 'enrich_context'
-  | 'evaluate_policy'
-  | 'approval'
-  | 'respond'
-  | 'audit';
+  'authenticate' | 'guard_input' | 'enrich_context' | 'evaluate_policy' | 'approval' | 'respond' | 'audit';
 
 /**
  * Why a decision came out as it did, as a stable code: a rule matched, nothing matched, a step

@@ -25,7 +25,8 @@ export function jsonTextDepthExceeds(text: string, limit: number): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip escaped char
+      if (c === 0x5c)
+        i++; // backslash: skip escaped char
       else if (c === 0x22) inString = false;
       continue;
     }

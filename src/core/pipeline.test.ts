@@ -11,7 +11,11 @@ import type { GuardVerdict } from '../ports/guard.js';
 
 const agent: AgentIdentity = { id: 'bot', roles: ['r'], permissions: ['p'], attributes: {} };
 const request: DecideRequestV1 = {
-  action: { kind: 'tool_call', tool: 'payments.transfer', args: { amount: 20000, iban: 'DE89370400440532013000' } },
+  action: {
+    kind: 'tool_call',
+    tool: 'payments.transfer',
+    args: { amount: 20000, iban: 'DE89370400440532013000' },
+  },
   context: { purpose: 'vendor-payment' },
 };
 
@@ -28,7 +32,15 @@ function evaluation(outcome: Effect, extra: Partial<PolicyEvaluation> = {}): Pol
 }
 
 function policySet(evaluate: (input: PolicyInput) => PolicyEvaluation): CompiledPolicySet {
-  return { version: 'sha256:test', policies: [], ruleCount: 1, rules: [], limits: [], evaluate, lint: () => [] };
+  return {
+    version: 'sha256:test',
+    policies: [],
+    ruleCount: 1,
+    rules: [],
+    limits: [],
+    evaluate,
+    lint: () => [],
+  };
 }
 
 class RecordingSink implements AuditSink {
@@ -64,9 +76,15 @@ function deps(overrides: Partial<PipelineDeps> = {}): PipelineDeps & { audit: Re
     auditArgs: args,
   });
   return {
-    authenticator: { name: 'fake-auth', authenticate: (c) => Promise.resolve(c.type === 'api_key' && c.key === 'good' ? agent : null) },
+    authenticator: {
+      name: 'fake-auth',
+      authenticate: (c) => Promise.resolve(c.type === 'api_key' && c.key === 'good' ? agent : null),
+    },
     guard: { name: 'fake-guard', scanInput: (a) => Promise.resolve(passVerdict(a.args)) },
-    enricher: { name: 'fake-enricher', enrich: () => Promise.resolve({ usage: {}, risk: {}, posture: 'normal', frozen: null }) },
+    enricher: {
+      name: 'fake-enricher',
+      enrich: () => Promise.resolve({ usage: {}, risk: {}, posture: 'normal', frozen: null }),
+    },
     policies: { current: () => policySet(() => evaluation('allow')) },
     approvals: { name: 'fake-approvals', request: () => Promise.resolve({ id: 'apr_1', status: 'pending' }) },
     audit: new RecordingSink(),
@@ -106,9 +124,25 @@ describe('runPipeline', () => {
   it('passes the documented input to policy', async () => {
     let seen: PolicyInput | undefined;
     const d = deps({ policies: { current: () => policySet((i) => ((seen = i), evaluation('allow'))) } });
-    await runPipeline(d, { credential: good, request: { ...request, on_behalf_of: 'alice' }, adapter: 'sdk' });
-    expect(seen?.agent).toEqual({ id: 'bot', roles: ['r'], permissions: ['p'], attributes: {}, on_behalf_of: 'alice' });
-    expect(seen?.action).toEqual({ kind: 'tool_call', tool: 'payments.transfer', server: '', args: request.action.args, prompt: '' });
+    await runPipeline(d, {
+      credential: good,
+      request: { ...request, on_behalf_of: 'alice' },
+      adapter: 'sdk',
+    });
+    expect(seen?.agent).toEqual({
+      id: 'bot',
+      roles: ['r'],
+      permissions: ['p'],
+      attributes: {},
+      on_behalf_of: 'alice',
+    });
+    expect(seen?.action).toEqual({
+      kind: 'tool_call',
+      tool: 'payments.transfer',
+      server: '',
+      args: request.action.args,
+      prompt: '',
+    });
     expect(seen?.context).toEqual({ purpose: 'vendor-payment' });
     expect(seen?.now).toBe(Date.UTC(2026, 10, 21));
     expect(seen?.posture).toBe('normal');
@@ -116,7 +150,11 @@ describe('runPipeline', () => {
 
   it('denies and audits an unknown credential without running later steps', async () => {
     const d = deps();
-    const { decision } = await runPipeline(d, { credential: { type: 'api_key', key: 'bad' }, request, adapter: 'http' });
+    const { decision } = await runPipeline(d, {
+      credential: { type: 'api_key', key: 'bad' },
+      request,
+      adapter: 'http',
+    });
     expect(decision.outcome).toBe('deny');
     expect(decision.code).toBe('unauthenticated');
     expect(decision.agent_id).toBeNull();
@@ -137,7 +175,14 @@ describe('runPipeline', () => {
       { guard: { name: 'g', scanInput: () => Promise.reject(new Error('scanner crashed')) } },
       { enricher: { name: 'e', enrich: () => Promise.reject(new Error('redis down')) } },
       { authenticator: { name: 'a', authenticate: () => Promise.reject(new Error('jwks down')) } },
-      { policies: { current: () => policySet(() => { throw new Error('engine bug'); }) } },
+      {
+        policies: {
+          current: () =>
+            policySet(() => {
+              throw new Error('engine bug');
+            }),
+        },
+      },
     ] as Array<Partial<PipelineDeps>>) {
       const { decision } = await runPipeline(deps(broken), { credential: good, request, adapter: 'sdk' });
       expect(decision.outcome).toBe('deny');
@@ -147,7 +192,11 @@ describe('runPipeline', () => {
   });
 
   it('denies with policy_not_loaded when no set is active', async () => {
-    const { decision } = await runPipeline(deps({ policies: { current: () => null } }), { credential: good, request, adapter: 'sdk' });
+    const { decision } = await runPipeline(deps({ policies: { current: () => null } }), {
+      credential: good,
+      request,
+      adapter: 'sdk',
+    });
     expect([decision.outcome, decision.code]).toEqual(['deny', 'policy_not_loaded']);
   });
 
@@ -164,12 +213,30 @@ describe('runPipeline', () => {
       guard: {
         name: 'g',
         scanInput: (a) =>
-          Promise.resolve({ findings: {}, coverage: [], blocked: true, blockReasons: ['secret in args'], failed: false, redactedArgs: a.args, auditArgs: a.args }),
+          Promise.resolve({
+            findings: {},
+            coverage: [],
+            blocked: true,
+            blockReasons: ['secret in args'],
+            failed: false,
+            redactedArgs: a.args,
+            auditArgs: a.args,
+          }),
       },
     });
     const r1 = await runPipeline(blocked, { credential: good, request, adapter: 'sdk' });
-    expect([r1.decision.outcome, r1.decision.code, r1.decision.reasons]).toEqual(['deny', 'guardrail_blocked', ['secret in args']]);
-    const frozen = deps({ enricher: { name: 'e', enrich: () => Promise.resolve({ usage: {}, risk: {}, posture: 'lockdown', frozen: 'agent bot is frozen' }) } });
+    expect([r1.decision.outcome, r1.decision.code, r1.decision.reasons]).toEqual([
+      'deny',
+      'guardrail_blocked',
+      ['secret in args'],
+    ]);
+    const frozen = deps({
+      enricher: {
+        name: 'e',
+        enrich: () =>
+          Promise.resolve({ usage: {}, risk: {}, posture: 'lockdown', frozen: 'agent bot is frozen' }),
+      },
+    });
     const r2 = await runPipeline(frozen, { credential: good, request, adapter: 'sdk' });
     expect([r2.decision.outcome, r2.decision.code]).toEqual(['deny', 'kill_switch']);
   });
@@ -192,10 +259,12 @@ describe('runPipeline', () => {
     });
     const { decision } = await runPipeline(d, { credential: good, request, adapter: 'sdk' });
     expect([decision.outcome, decision.code]).toEqual(['deny', 'guardrail_failed']);
-    expect(decision.coverage).toEqual([{ scanner: 'pii', part: 'args.iban', status: 'failed', reason: 'budget' }]);
+    expect(decision.coverage).toEqual([
+      { scanner: 'pii', part: 'args.iban', status: 'failed', reason: 'budget' },
+    ]);
   });
 
-  it('writes the guard\'s ledger copy to the audit event, and executes the redacted copy', async () => {
+  it("writes the guard's ledger copy to the audit event, and executes the redacted copy", async () => {
     const d = deps({
       guard: {
         name: 'g',
@@ -225,7 +294,16 @@ describe('runPipeline', () => {
   });
 
   it('opens an approval for an escalation and keeps it escalated while pending', async () => {
-    const d = deps({ policies: { current: () => policySet(() => evaluation('escalate', { obligations: { redact: [], approvals: [{ roles: ['treasury'], count: 2 }] } })) } });
+    const d = deps({
+      policies: {
+        current: () =>
+          policySet(() =>
+            evaluation('escalate', {
+              obligations: { redact: [], approvals: [{ roles: ['treasury'], count: 2 }] },
+            }),
+          ),
+      },
+    });
     const { decision } = await runPipeline(d, { credential: good, request, adapter: 'sdk' });
     expect(decision.outcome).toBe('escalate');
     expect(decision.approval).toEqual({ id: 'apr_1', status: 'pending' });
@@ -233,7 +311,14 @@ describe('runPipeline', () => {
   });
 
   it('applies redact obligations to the executable action and the audit event', async () => {
-    const d = deps({ policies: { current: () => policySet(() => evaluation('allow', { obligations: { redact: ['action.args.iban'], approvals: [] } })) } });
+    const d = deps({
+      policies: {
+        current: () =>
+          policySet(() =>
+            evaluation('allow', { obligations: { redact: ['action.args.iban'], approvals: [] } }),
+          ),
+      },
+    });
     const r = await runPipeline(d, { credential: good, request, adapter: 'sdk' });
     expect(r.action.args).toEqual({ amount: 20000, iban: '[REDACTED]' });
     expect(JSON.stringify(d.audit.events[0])).not.toContain('DE89370400440532013000');

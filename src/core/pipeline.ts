@@ -60,7 +60,13 @@ export interface PipelineResult {
 const NO_POLICY_VERSION = 'none';
 
 /** Deterministic decision id: canonical request, policy version, instance and sequence. */
-export function decisionId(request: DecideRequestV1, agentId: string | null, policyVersion: string, instance: string, sequence: number): string {
+export function decisionId(
+  request: DecideRequestV1,
+  agentId: string | null,
+  policyVersion: string,
+  instance: string,
+  sequence: number,
+): string {
   const h = createHash('sha256');
   h.update(canonicalJson({ request, agent: agentId }));
   h.update('\n');
@@ -88,9 +94,19 @@ class StepTimer {
     this.records.push({ step, port, status: 'skipped', detail, duration_us: 0 });
   }
 
-  private push(step: PipelineStep, port: string, status: StepRecord['status'], start: bigint, detail?: string): void {
+  private push(
+    step: PipelineStep,
+    port: string,
+    status: StepRecord['status'],
+    start: bigint,
+    detail?: string,
+  ): void {
     const duration_us = Number((this.clock.monotonicNs() - start) / 1000n);
-    this.records.push(detail === undefined ? { step, port, status, duration_us } : { step, port, status, detail, duration_us });
+    this.records.push(
+      detail === undefined
+        ? { step, port, status, duration_us }
+        : { step, port, status, detail, duration_us },
+    );
   }
 }
 
@@ -135,15 +151,22 @@ export async function runPipeline(deps: PipelineDeps, input: PipelineInput): Pro
   };
 
   try {
-    agent = await steps.run('authenticate', deps.authenticator.name, () => deps.authenticator.authenticate(input.credential));
+    agent = await steps.run('authenticate', deps.authenticator.name, () =>
+      deps.authenticator.authenticate(input.credential),
+    );
     if (agent === null) {
       failClosed('unauthenticated', 'missing, unknown or revoked credential');
     } else {
       const who = agent;
       const session = req.context?.session_id ?? who.id;
-      verdict = await steps.run('guard_input', deps.guard.name, () => deps.guard.scanInput(req.action, req.context, session));
+      verdict = await steps.run('guard_input', deps.guard.name, () =>
+        deps.guard.scanInput(req.action, req.context, session),
+      );
       enrichment = await steps.run('enrich_context', deps.enricher.name, () =>
-        deps.enricher.enrich(who, req.action, req.context, { on_behalf_of: req.on_behalf_of, impact: req.impact }),
+        deps.enricher.enrich(who, req.action, req.context, {
+          on_behalf_of: req.on_behalf_of,
+          impact: req.impact,
+        }),
       );
       const enriched = enrichment;
       if (verdict.failed) {
@@ -175,15 +198,17 @@ export async function runPipeline(deps: PipelineDeps, input: PipelineInput): Pro
               now: nowMs,
             }),
             {
-            explain: req.explain === true || deps.explainAlways,
-          }),
+              explain: req.explain === true || deps.explainAlways,
+            },
+          ),
         );
         policyUs = Number((clock.monotonicNs() - p0) / 1000n);
         outcome = evaluation.outcome;
         code = evaluation.code;
-        reasons = evaluation.errors.length > 0
-          ? evaluation.errors.map((e) => `rule ${e.policy_id}/${e.rule_id} failed: ${e.message}`)
-          : evaluation.matched.filter((m) => m.effect === outcome).map((m) => m.reason);
+        reasons =
+          evaluation.errors.length > 0
+            ? evaluation.errors.map((e) => `rule ${e.policy_id}/${e.rule_id} failed: ${e.message}`)
+            : evaluation.matched.filter((m) => m.effect === outcome).map((m) => m.reason);
         if (code === 'no_rule_matched') reasons = ['no rule allows this action'];
       }
     }
@@ -199,7 +224,8 @@ export async function runPipeline(deps: PipelineDeps, input: PipelineInput): Pro
     ['evaluate_policy', 'policy-engine'],
   ];
   for (const [step, port] of ports) {
-    if (!steps.records.some((r) => r.step === step)) steps.skip(step, port, `decided before this step: ${code}`);
+    if (!steps.records.some((r) => r.step === step))
+      steps.skip(step, port, `decided before this step: ${code}`);
   }
 
   const id = decisionId(req, agent?.id ?? null, policyVersion, deps.instanceId, sequence);
@@ -221,17 +247,26 @@ export async function runPipeline(deps: PipelineDeps, input: PipelineInput): Pro
         }),
       );
       if (ticket.status === 'approved') outcome = 'allow';
-      else if (ticket.status !== 'pending') failClosed('approval_denied', `approval ${ticket.id} is ${ticket.status}`);
+      else if (ticket.status !== 'pending')
+        failClosed('approval_denied', `approval ${ticket.id} is ${ticket.status}`);
     } catch (e) {
       deps.onError?.('approval', e);
       failClosed(toGatewayError(e, 'approval_store_unavailable').code, 'approval could not be requested');
     }
   } else {
-    steps.skip('approval', deps.approvals.name, outcome === 'escalate' ? 'no agent or evaluation' : `outcome is ${outcome}`);
+    steps.skip(
+      'approval',
+      deps.approvals.name,
+      outcome === 'escalate' ? 'no agent or evaluation' : `outcome is ${outcome}`,
+    );
   }
 
   const obligations = evaluation?.obligations ?? emptyObligations();
-  const redactedArgs = redactPaths(verdict?.redactedArgs ?? req.action.args, obligations.redact, 'action.args.');
+  const redactedArgs = redactPaths(
+    verdict?.redactedArgs ?? req.action.args,
+    obligations.redact,
+    'action.args.',
+  );
   const executable: ActionV1 = { ...req.action, args: redactedArgs };
   if (verdict?.redactedPrompt !== undefined) executable.prompt = verdict.redactedPrompt;
   // What the ledger keeps: every PII/secret finding masked, and the policy's redactions applied.
@@ -293,11 +328,23 @@ export async function runPipeline(deps: PipelineDeps, input: PipelineInput): Pro
       decision.steps.push(stepDone('audit', deps.audit.name, clock, auditStart));
     } else {
       deps.audit.append(event).catch((e: unknown) => deps.onError?.('audit', e));
-      decision.steps.push({ step: 'audit', port: deps.audit.name, status: 'ran', detail: 'async', duration_us: 0 });
+      decision.steps.push({
+        step: 'audit',
+        port: deps.audit.name,
+        status: 'ran',
+        detail: 'async',
+        duration_us: 0,
+      });
     }
   } catch (e) {
     deps.onError?.('audit', e);
-    decision.steps.push({ step: 'audit', port: deps.audit.name, status: 'failed', detail: 'audit_store_unavailable', duration_us: 0 });
+    decision.steps.push({
+      step: 'audit',
+      port: deps.audit.name,
+      status: 'failed',
+      detail: 'audit_store_unavailable',
+      duration_us: 0,
+    });
     if (decision.outcome !== 'deny') {
       decision.outcome = 'deny';
       decision.code = 'audit_store_unavailable';

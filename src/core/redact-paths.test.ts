@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { REDACTED, redactPaths } from './redact-paths.js';
 
 describe('redactPaths', () => {
-  const args = { account: 'DE89370400440532013000', nested: { pin: 1234, keep: 'x' }, list: [{ ssn: 'a' }, { ssn: 'b' }] };
+  const args = {
+    account: 'DE89370400440532013000',
+    nested: { pin: 1234, keep: 'x' },
+    list: [{ ssn: 'a' }, { ssn: 'b' }],
+  };
 
   it('redacts the named paths and leaves the rest', () => {
     const out = redactPaths(args, ['action.args.account', 'action.args.nested.pin'], 'action.args.');
@@ -15,7 +19,10 @@ describe('redactPaths', () => {
   });
 
   it('supports * over arrays and objects', () => {
-    expect(redactPaths(args, ['action.args.list.*.ssn'], 'action.args.').list).toEqual([{ ssn: REDACTED }, { ssn: REDACTED }]);
+    expect(redactPaths(args, ['action.args.list.*.ssn'], 'action.args.').list).toEqual([
+      { ssn: REDACTED },
+      { ssn: REDACTED },
+    ]);
     expect(redactPaths({ a: { x: 1, y: 2 } }, ['a.*'])).toEqual({ a: { x: REDACTED, y: REDACTED } });
   });
 

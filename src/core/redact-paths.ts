@@ -13,7 +13,10 @@ export function redactPaths(root: JsonObject, paths: readonly string[], prefix =
   let out: JsonValue = root;
   for (const full of paths) {
     if (prefix !== '' && !full.startsWith(prefix)) continue;
-    const segments = full.slice(prefix.length).split('.').filter((s) => s !== '');
+    const segments = full
+      .slice(prefix.length)
+      .split('.')
+      .filter((s) => s !== '');
     if (segments.length > 0) out = redactAt(out, segments, 0);
   }
   return out as JsonObject;

@@ -8,11 +8,18 @@ import type { DecideRequestV1 } from './action.js';
 const name = z.string().min(1).max(256);
 
 export const actionSchema = z.strictObject({
-  kind: z.string().min(1).max(128).regex(/^[a-z][a-z0-9_.\-/]*$/, 'lower-case letters, digits and . _ - /'),
+  kind: z
+    .string()
+    .min(1)
+    .max(128)
+    .regex(/^[a-z][a-z0-9_.\-/]*$/, 'lower-case letters, digits and . _ - /'),
   tool: name.optional(),
   server: name.optional(),
   args: z.record(z.string(), z.json()).default({}),
-  prompt: z.string().max(1024 * 1024).optional(),
+  prompt: z
+    .string()
+    .max(1024 * 1024)
+    .optional(),
 });
 
 export const contextSchema = z.strictObject({
@@ -46,14 +53,19 @@ export interface SchemaIssue {
   message: string;
 }
 
-export function parseDecideRequest(value: unknown): { ok: true; value: DecideRequestV1 } | { ok: false; issues: SchemaIssue[] } {
+export function parseDecideRequest(
+  value: unknown,
+): { ok: true; value: DecideRequestV1 } | { ok: false; issues: SchemaIssue[] } {
   const r = decideRequestSchema.safeParse(value);
   if (r.success) return { ok: true, value: r.data as DecideRequestV1 };
   return {
     ok: false,
     issues: r.error.issues.slice(0, 20).map((i) => ({
       path: i.path.map(String).join('.') || '(root)',
-      message: i.code === 'unrecognized_keys' ? `unknown field(s): ${(i as { keys: string[] }).keys.join(', ')}` : i.message,
+      message:
+        i.code === 'unrecognized_keys'
+          ? `unknown field(s): ${(i as { keys: string[] }).keys.join(', ')}`
+          : i.message,
     })),
   };
 }

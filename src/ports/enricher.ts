@@ -22,7 +22,12 @@ export interface EnrichRequestFacts {
 /** Rate counters, budgets, risk, posture and kill switch. */
 export interface ContextEnricher {
   readonly name: string;
-  enrich(agent: AgentIdentity, action: ActionV1, context: ContextV1 | undefined, request?: EnrichRequestFacts): Promise<Enrichment>;
+  enrich(
+    agent: AgentIdentity,
+    action: ActionV1,
+    context: ContextV1 | undefined,
+    request?: EnrichRequestFacts,
+  ): Promise<Enrichment>;
   /** Called once the final outcome is known; e.g. gives limit charges back when it is not an allow. */
   settle?(enrichment: Enrichment, outcome: Effect): Promise<void>;
 }

@@ -16,7 +16,10 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: string[], opts: { input?: string; cwd?: string; env?: NodeJS.ProcessEnv } = {}): CliResult {
+export function runCli(
+  args: string[],
+  opts: { input?: string; cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): CliResult {
   const r = spawnSync(process.execPath, [CLI, ...args], {
     encoding: 'utf8',
     input: opts.input,
@@ -35,7 +38,11 @@ export interface RunningGateway {
 }
 
 /** `portcullis serve --config <file> --port 0`; resolves once it prints its URL. */
-export function startGateway(config: string, extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<RunningGateway> {
+export function startGateway(
+  config: string,
+  extraArgs: string[] = [],
+  env: NodeJS.ProcessEnv = {},
+): Promise<RunningGateway> {
   const proc = spawn(process.execPath, [CLI, 'serve', '--config', config, '--port', '0', ...extraArgs], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],

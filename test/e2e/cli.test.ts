@@ -12,7 +12,20 @@ beforeAll(() => {
 });
 
 describe('portcullis CLI', () => {
-  const commands = [[], ['serve'], ['check'], ['eval'], ['policy'], ['policy', 'test'], ['init'], ['keys'], ['keys', 'new'], ['keys', 'hash'], ['config'], ['config', 'schema']];
+  const commands = [
+    [],
+    ['serve'],
+    ['check'],
+    ['eval'],
+    ['policy'],
+    ['policy', 'test'],
+    ['init'],
+    ['keys'],
+    ['keys', 'new'],
+    ['keys', 'hash'],
+    ['config'],
+    ['config', 'schema'],
+  ];
   for (const c of commands) {
     it(`prints --help for "${c.join(' ') || '(root)'}"`, () => {
       const r = runCli([...c, '--help']);
@@ -41,7 +54,13 @@ describe('portcullis CLI', () => {
     const broken = join(tempDir(), 'b');
     expect(runCli(['init', broken]).status).toBe(0);
     const file = join(broken, 'policies', 'example.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace(`when: '"tickets:write" in agent.permissions'`, `when: '"tickets:write" in in agent'`));
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(
+        `when: '"tickets:write" in agent.permissions'`,
+        `when: '"tickets:write" in in agent'`,
+      ),
+    );
     const r = runCli(['check', '--config', join(broken, 'portcullis.yaml')]);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/policies\/example\.yaml:\d+:\d+/);
@@ -64,11 +83,19 @@ describe('portcullis CLI', () => {
   it('eval decides offline with exit codes 0 / 3 / 4', () => {
     const input = (tool: string) => JSON.stringify({ action: { kind: 'tool_call', tool, args: {} } });
     const cfg = join(project, 'portcullis.yaml');
-    const allow = runCli(['eval', '--config', cfg, '--agent', 'example-agent', '--input', '-'], { input: input('tickets.get') });
+    const allow = runCli(['eval', '--config', cfg, '--agent', 'example-agent', '--input', '-'], {
+      input: input('tickets.get'),
+    });
     expect(allow.status).toBe(0);
     expect(JSON.parse(allow.stdout).outcome).toBe('allow');
-    expect(runCli(['eval', '--config', cfg, '--agent', 'example-agent', '--input', '-'], { input: input('tickets.drop') }).status).toBe(3);
-    const esc = runCli(['eval', '--config', cfg, '--input', '-', '--explain'], { input: input('tickets.delete') });
+    expect(
+      runCli(['eval', '--config', cfg, '--agent', 'example-agent', '--input', '-'], {
+        input: input('tickets.drop'),
+      }).status,
+    ).toBe(3);
+    const esc = runCli(['eval', '--config', cfg, '--input', '-', '--explain'], {
+      input: input('tickets.delete'),
+    });
     expect(esc.status).toBe(4);
     expect(JSON.parse(esc.stdout).explanation).toHaveLength(1);
     const bad = runCli(['eval', '--config', cfg, '--input', '-'], { input: '{"action":' });
@@ -85,7 +112,10 @@ describe('portcullis CLI', () => {
     const broken = join(tempDir(), 'c');
     expect(runCli(['init', broken]).status).toBe(0);
     const tests = join(broken, 'tests', 'example.test.yaml');
-    writeFileSync(tests, readFileSync(tests, 'utf8').replace('expect: { outcome: escalate', 'expect: { outcome: allow'));
+    writeFileSync(
+      tests,
+      readFileSync(tests, 'utf8').replace('expect: { outcome: escalate', 'expect: { outcome: allow'),
+    );
     const r = runCli(['policy', 'test', broken]);
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('FAIL  deleting escalates');

@@ -15,7 +15,9 @@ let dir: string;
 let gw: RunningGateway;
 let key: string;
 
-const transfer = (tool: string, args: Record<string, unknown> = { id: 42 }) => ({ action: { kind: 'tool_call', tool, args } });
+const transfer = (tool: string, args: Record<string, unknown> = { id: 42 }) => ({
+  action: { kind: 'tool_call', tool, args },
+});
 
 async function post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(`${gw.url}${path}`, {
@@ -62,7 +64,10 @@ describe('portcullis serve: decision API', () => {
     expect(a.agent_id).toBe('example-agent');
     expect(a.timings.total_us).toBeGreaterThanOrEqual(0);
 
-    const deny = (await (await post('/v1/decide', transfer('payments.transfer'))).json()) as Record<string, Any>;
+    const deny = (await (await post('/v1/decide', transfer('payments.transfer'))).json()) as Record<
+      string,
+      Any
+    >;
     expect([deny.outcome, deny.code]).toEqual(['deny', 'no_rule_matched']);
 
     const esc = (await (await post('/v1/decide', transfer('tickets.delete'))).json()) as Record<string, Any>;
@@ -72,12 +77,16 @@ describe('portcullis serve: decision API', () => {
   });
 
   it('explains candidate rules when asked', async () => {
-    const r = (await (await post('/v1/decide', { ...transfer('tickets.get'), explain: true })).json()) as Record<string, Any>;
+    const r = (await (
+      await post('/v1/decide', { ...transfer('tickets.get'), explain: true })
+    ).json()) as Record<string, Any>;
     expect(r.explanation).toEqual([expect.objectContaining({ rule_id: 'read-tickets', result: true })]);
   });
 
   it('decides batches', async () => {
-    const r = await post('/v1/decide/batch', { requests: [transfer('tickets.get'), transfer('tickets.delete')] });
+    const r = await post('/v1/decide/batch', {
+      requests: [transfer('tickets.get'), transfer('tickets.delete')],
+    });
     expect(r.status).toBe(200);
     const body = (await r.json()) as { decisions: Array<{ outcome: string }> };
     expect(body.decisions.map((d) => d.outcome)).toEqual(['allow', 'escalate']);
@@ -112,14 +121,47 @@ describe('portcullis serve: decision API', () => {
     ['malformed JSON', () => post('/v1/decide', '{"action": {'), 400, 'invalid_json'],
     ['not UTF-8', () => post('/v1/decide', Buffer.from([0x7b, 0xff, 0x7d])), 400, 'invalid_json'],
     ['wrong types', () => post('/v1/decide', { action: { kind: 7, args: [] } }), 400, 'invalid_request'],
-    ['unknown field', () => post('/v1/decide', { ...transfer('tickets.get'), contxt: {} }), 400, 'invalid_request'],
+    [
+      'unknown field',
+      () => post('/v1/decide', { ...transfer('tickets.get'), contxt: {} }),
+      400,
+      'invalid_request',
+    ],
     ['missing action', () => post('/v1/decide', {}), 400, 'invalid_request'],
     ['array body', () => post('/v1/decide', []), 400, 'invalid_request'],
-    ['deep nesting', () => post('/v1/decide', `{"action":{"kind":"tool_call","args":{"a":${'['.repeat(5000)}${']'.repeat(5000)}}}}`), 400, 'nesting_too_deep'],
-    ['oversized body', () => post('/v1/decide', JSON.stringify({ action: { kind: 'tool_call', args: { x: 'a'.repeat(2 * 1024 * 1024) } } })), 413, 'payload_too_large'],
-    ['wrong content type', () => post('/v1/decide', 'x', { 'content-type': 'text/plain' }), 415, 'unsupported_media_type'],
+    [
+      'deep nesting',
+      () =>
+        post(
+          '/v1/decide',
+          `{"action":{"kind":"tool_call","args":{"a":${'['.repeat(5000)}${']'.repeat(5000)}}}}`,
+        ),
+      400,
+      'nesting_too_deep',
+    ],
+    [
+      'oversized body',
+      () =>
+        post(
+          '/v1/decide',
+          JSON.stringify({ action: { kind: 'tool_call', args: { x: 'a'.repeat(2 * 1024 * 1024) } } }),
+        ),
+      413,
+      'payload_too_large',
+    ],
+    [
+      'wrong content type',
+      () => post('/v1/decide', 'x', { 'content-type': 'text/plain' }),
+      415,
+      'unsupported_media_type',
+    ],
     ['empty batch', () => post('/v1/decide/batch', { requests: [] }), 400, 'invalid_request'],
-    ['bad batch item', () => post('/v1/decide/batch', { requests: [transfer('a'), { action: 1 }] }), 400, 'invalid_request'],
+    [
+      'bad batch item',
+      () => post('/v1/decide/batch', { requests: [transfer('a'), { action: 1 }] }),
+      400,
+      'invalid_request',
+    ],
     ['unknown route', () => post('/v1/nope', {}), 404, 'not_found'],
   ];
   for (const [name, send, status, code] of bad) {
@@ -142,11 +184,15 @@ describe('portcullis serve: decision API', () => {
   });
 
   it('reloads policies on SIGHUP, and a broken set never goes live', async () => {
-    const versionOf = async () => ((await (await fetch(`${gw.url}/readyz`)).json()) as { policy_version: string }).policy_version;
+    const versionOf = async () =>
+      ((await (await fetch(`${gw.url}/readyz`)).json()) as { policy_version: string }).policy_version;
     const before = await versionOf();
     const policyFile = join(dir, 'policies', 'example.yaml');
     const original = readFileSync(policyFile, 'utf8');
-    writeFileSync(policyFile, `${original}\n  - id: broken\n    when: 'this is not CEL ((('\n    effect: allow\n    reason: x\n`);
+    writeFileSync(
+      policyFile,
+      `${original}\n  - id: broken\n    when: 'this is not CEL ((('\n    effect: allow\n    reason: x\n`,
+    );
     gw.proc.kill('SIGHUP');
     await new Promise((r) => setTimeout(r, 500));
     expect(await versionOf()).toBe(before);
@@ -157,7 +203,10 @@ describe('portcullis serve: decision API', () => {
     writeFileSync(policyFile, original.replace('tickets.search', 'tickets.list'));
     gw.proc.kill('SIGHUP');
     await expect.poll(versionOf, { timeout: 5_000 }).not.toBe(before);
-    const listed = (await (await post('/v1/decide', transfer('tickets.list'))).json()) as { outcome: string; policy_version: string };
+    const listed = (await (await post('/v1/decide', transfer('tickets.list'))).json()) as {
+      outcome: string;
+      policy_version: string;
+    };
     expect(listed.outcome).toBe('allow');
     expect(listed.policy_version).toBe(await versionOf());
   });

@@ -139,7 +139,11 @@ export class StoreApprovals implements ApprovalPort {
   }
 
   /** The awaited approval for this very action, when it has expired: answered as expired. */
-  private async awaitedExpiry(id: string | undefined, agentId: string, hash: string): Promise<ApprovalTicket | null> {
+  private async awaitedExpiry(
+    id: string | undefined,
+    agentId: string,
+    hash: string,
+  ): Promise<ApprovalTicket | null> {
     if (id === undefined) return null;
     const rec = await this.options.store.get(id);
     if (rec === null || rec.agent_id !== agentId || rec.action_hash !== hash) return null;

@@ -42,7 +42,10 @@ export interface ApplyResponse {
 }
 
 export function applyGuardrails(g: Guardrails, req: ApplyRequest, vault: TokenVault): ApplyResponse {
-  const parts = req.content.map((c, i) => ({ part: `content[${i}]`, text: typeof c === 'string' ? c : c.text }));
+  const parts = req.content.map((c, i) => ({
+    part: `content[${i}]`,
+    text: typeof c === 'string' ? c : c.text,
+  }));
   const direction = req.source === 'INPUT' ? 'input' : 'output';
   const r = g.scan(parts, direction, { session: req.session_id ?? 'default', vault });
   const index = new Map(parts.map((p, i) => [p.part, i]));

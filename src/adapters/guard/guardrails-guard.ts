@@ -6,7 +6,13 @@
  * the action), so raw values never reach the ledger.
  */
 import type { ActionV1 } from '../../core/action.js';
-import { applyParts, collectParts, scanJson, type Guardrails, type TokenVault } from '../../core/guardrails/index.js';
+import {
+  applyParts,
+  collectParts,
+  scanJson,
+  type Guardrails,
+  type TokenVault,
+} from '../../core/guardrails/index.js';
 import type { Finding, PartResult, ScanResult } from '../../core/guardrails/types.js';
 import type { JsonObject } from '../../core/json.js';
 import type { GuardPort, GuardVerdict } from '../../ports/guard.js';
@@ -37,7 +43,10 @@ export function maskFindings(text: string, findings: readonly Finding[]): string
   return out;
 }
 
-function auditCopies(action: ActionV1, scanned: readonly PartResult[]): { args: JsonObject; prompt?: string } {
+function auditCopies(
+  action: ActionV1,
+  scanned: readonly PartResult[],
+): { args: JsonObject; prompt?: string } {
   const originals = new Map(collectParts(action.args, 'args').map((p) => [p.part, p.text]));
   const replaced = new Map<string, string>();
   let prompt: string | undefined;
@@ -55,7 +64,9 @@ function auditCopies(action: ActionV1, scanned: readonly PartResult[]): { args: 
 
 function reasonsOf(result: ScanResult): string[] {
   if (result.blockReasons.length > 0) return result.blockReasons;
-  return result.coverage.filter((c) => c.status === 'failed').map((c) => `scanner ${c.scanner} failed on ${c.part}: ${c.reason ?? 'error'}`);
+  return result.coverage
+    .filter((c) => c.status === 'failed')
+    .map((c) => `scanner ${c.scanner} failed on ${c.part}: ${c.reason ?? 'error'}`);
 }
 
 export class GuardrailsGuard implements GuardPort {
@@ -64,7 +75,11 @@ export class GuardrailsGuard implements GuardPort {
 
   scanInput(action: ActionV1, _context: unknown, session: string): Promise<GuardVerdict> {
     const { guardrails, vault, deadlineMs } = this.options;
-    const scan = scanJson(guardrails, { prompt: action.prompt, args: action.args }, 'input', { session, vault, deadlineMs });
+    const scan = scanJson(guardrails, { prompt: action.prompt, args: action.args }, 'input', {
+      session,
+      vault,
+      deadlineMs,
+    });
     const audit = auditCopies(action, scan.result.parts);
     const verdict: GuardVerdict = {
       findings: scan.result.findings as unknown as JsonObject,

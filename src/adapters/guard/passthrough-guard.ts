@@ -9,10 +9,18 @@ export class PassthroughGuard implements GuardPort {
   readonly name = 'passthrough-guard';
 
   scanInput(action: ActionV1): Promise<GuardVerdict> {
-    const parts = [...(action.prompt === undefined ? [] : ['prompt']), ...Object.keys(action.args).map((k) => `args.${k}`)];
+    const parts = [
+      ...(action.prompt === undefined ? [] : ['prompt']),
+      ...Object.keys(action.args).map((k) => `args.${k}`),
+    ];
     return Promise.resolve({
       findings: {},
-      coverage: parts.map((part) => ({ scanner: '*', part, status: 'skipped', reason: 'no guardrails configured' })),
+      coverage: parts.map((part) => ({
+        scanner: '*',
+        part,
+        status: 'skipped',
+        reason: 'no guardrails configured',
+      })),
       blocked: false,
       blockReasons: [],
       failed: false,

@@ -25,9 +25,15 @@ export function credentialFrom(c: Context): Credential {
 
 function decisionResponse(c: Context, decision: DecisionV1): Response {
   if (decision.code === 'unauthenticated') {
-    return problemResponse(c, 'unauthenticated', 'missing, unknown or revoked credential', { decision_id: decision.id }, {
-      'www-authenticate': 'Bearer realm="portcullis"',
-    });
+    return problemResponse(
+      c,
+      'unauthenticated',
+      'missing, unknown or revoked credential',
+      { decision_id: decision.id },
+      {
+        'www-authenticate': 'Bearer realm="portcullis"',
+      },
+    );
   }
   if (decision.code === 'rate_limited') {
     // Still a decision (deny), with the standard signal for clients to back off.
@@ -54,7 +60,10 @@ export function createHttpApp(gateway: Gateway): Hono {
 
   app.onError((err, c) => {
     if (!(err instanceof GatewayError) || err.status >= 500) {
-      gateway.logger.error({ err: err instanceof GatewayError ? err.code : err.name, path: c.req.path }, 'request failed');
+      gateway.logger.error(
+        { err: err instanceof GatewayError ? err.code : err.name, path: c.req.path },
+        'request failed',
+      );
     }
     return problemFromError(c, err);
   });
@@ -63,7 +72,14 @@ export function createHttpApp(gateway: Gateway): Hono {
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', (c) => {
     const r = gateway.ready();
-    return c.json({ status: r.ready ? 'ready' : 'not_ready', checks: r.checks, policy_version: gateway.policies.current()?.version ?? null }, r.ready ? 200 : 503);
+    return c.json(
+      {
+        status: r.ready ? 'ready' : 'not_ready',
+        checks: r.checks,
+        policy_version: gateway.policies.current()?.version ?? null,
+      },
+      r.ready ? 200 : 503,
+    );
   });
   app.get('/metrics', async (c) => {
     const text = await gateway.metrics.registry.metrics();
@@ -73,10 +89,14 @@ export function createHttpApp(gateway: Gateway): Hono {
   app.post('/v1/decide', async (c) => {
     const body = await readJsonBody(c, limits);
     const parsed = parseDecideRequest(body);
-    if (!parsed.ok) return problemResponse(c, 'invalid_request', 'request does not match the schema', { errors: parsed.issues });
+    if (!parsed.ok)
+      return problemResponse(c, 'invalid_request', 'request does not match the schema', {
+        errors: parsed.issues,
+      });
     const credential = credentialFrom(c);
     const waitMs = waitParam(c.req.query('wait'), gateway.config.approvals.max_wait_seconds);
-    if (waitMs === null) return problemResponse(c, 'invalid_request', 'wait must be a whole number of seconds');
+    if (waitMs === null)
+      return problemResponse(c, 'invalid_request', 'wait must be a whole number of seconds');
     let result = await gateway.run({ credential, request: parsed.value, adapter: 'http' });
     // Long-poll: hold an escalation until its approval is decided (or the wait ends), then decide
     // the identical request again, which uses the approval or is denied.
@@ -84,7 +104,12 @@ export function createHttpApp(gateway: Gateway): Hono {
     if (waitMs > 0 && result.decision.outcome === 'escalate' && pending?.status === 'pending') {
       const settled = await gateway.access.approvals.waitFor(pending.id, waitMs, c.req.raw.signal);
       if (settled !== null && settled.status !== 'pending') {
-        result = await gateway.run({ credential, request: parsed.value, adapter: 'http', awaitedApprovalId: pending.id });
+        result = await gateway.run({
+          credential,
+          request: parsed.value,
+          adapter: 'http',
+          awaitedApprovalId: pending.id,
+        });
       }
     }
     return decisionResponse(c, result.decision);
@@ -92,11 +117,17 @@ export function createHttpApp(gateway: Gateway): Hono {
 
   app.post('/v1/decide/batch', async (c) => {
     const body = await readJsonBody(c, limits);
-    if (typeof body !== 'object' || body === null || Array.isArray(body) || !Array.isArray((body as { requests?: unknown }).requests)) {
+    if (
+      typeof body !== 'object' ||
+      body === null ||
+      Array.isArray(body) ||
+      !Array.isArray((body as { requests?: unknown }).requests)
+    ) {
       return problemResponse(c, 'invalid_request', 'body must be {"requests": [ ... ]}');
     }
     const extra = Object.keys(body).filter((k) => k !== 'requests');
-    if (extra.length > 0) return problemResponse(c, 'invalid_request', `unknown field(s): ${extra.join(', ')}`);
+    if (extra.length > 0)
+      return problemResponse(c, 'invalid_request', `unknown field(s): ${extra.join(', ')}`);
     const items = (body as { requests: unknown[] }).requests;
     if (items.length === 0 || items.length > server.batch_max) {
       return problemResponse(c, 'invalid_request', `requests must hold 1 to ${server.batch_max} items`);
@@ -126,20 +157,32 @@ export function createHttpApp(gateway: Gateway): Hono {
     const body = await readJsonBody(c, limits);
     const who = await gateway.agentAuthenticator.authenticate(credentialFrom(c));
     if (who === null) {
-      return problemResponse(c, 'unauthenticated', 'missing, unknown or revoked credential', {}, { 'www-authenticate': 'Bearer realm="portcullis"' });
+      return problemResponse(
+        c,
+        'unauthenticated',
+        'missing, unknown or revoked credential',
+        {},
+        { 'www-authenticate': 'Bearer realm="portcullis"' },
+      );
     }
     const parsed = applyRequestSchema.safeParse(body);
     if (!parsed.success) {
       return problemResponse(c, 'invalid_request', 'request does not match the schema', {
-        errors: parsed.error.issues.slice(0, 20).map((i) => ({ path: i.path.join('.') || '(root)', message: i.message })),
+        errors: parsed.error.issues
+          .slice(0, 20)
+          .map((i) => ({ path: i.path.join('.') || '(root)', message: i.message })),
       });
     }
-    if (gateway.guardrails === null) return problemResponse(c, 'guardrails_disabled', 'guardrails are turned off in the config');
+    if (gateway.guardrails === null)
+      return problemResponse(c, 'guardrails_disabled', 'guardrails are turned off in the config');
     return c.json(applyGuardrails(gateway.guardrails, parsed.data, applyVault), 200);
   });
 
   app.route('/', gateway.access.approvalRoutes(gateway.agentAuthenticator));
-  app.route('/', gateway.access.adminRoutes(() => ({ policy_version: gateway.policies.current()?.version ?? null })));
+  app.route(
+    '/',
+    gateway.access.adminRoutes(() => ({ policy_version: gateway.policies.current()?.version ?? null })),
+  );
   app.route('/', createAuditRoutes(gateway));
   app.route('/', createOutcomeRoutes(gateway));
   mountMcp(app, gateway); // MCP gateway at /mcp when the config has an `mcp:` section (docs/mcp.md)

@@ -11,14 +11,34 @@ export interface ProblemDetails {
   [extension: string]: unknown;
 }
 
-export function problemOf(code: ErrorCode, detail: string, extra: Record<string, unknown> = {}): ProblemDetails {
+export function problemOf(
+  code: ErrorCode,
+  detail: string,
+  extra: Record<string, unknown> = {},
+): ProblemDetails {
   const entry = ERROR_REGISTRY[code];
-  return { type: `urn:portcullis:error:${code}`, title: entry.title, status: entry.status, detail, code, ...extra };
+  return {
+    type: `urn:portcullis:error:${code}`,
+    title: entry.title,
+    status: entry.status,
+    detail,
+    code,
+    ...extra,
+  };
 }
 
-export function problemResponse(c: Context, code: ErrorCode, detail: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): Response {
+export function problemResponse(
+  c: Context,
+  code: ErrorCode,
+  detail: string,
+  extra: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Response {
   const body = problemOf(code, detail, extra);
-  return c.body(JSON.stringify(body), body.status as 400, { 'content-type': 'application/problem+json', ...headers });
+  return c.body(JSON.stringify(body), body.status as 400, {
+    'content-type': 'application/problem+json',
+    ...headers,
+  });
 }
 
 /** Internal errors never leak their message: the client gets the code and the registry title. */

@@ -14,15 +14,28 @@ export function registerCheck(program: Command): void {
     .action((opts: { config: string; json?: boolean; strict?: boolean }) => {
       try {
         const { config, baseDir } = loadConfigFile(opts.config);
-        const set = compilePolicyPaths(config.policies.paths.map((p) => resolvePath(baseDir, p)), baseDir);
+        const set = compilePolicyPaths(
+          config.policies.paths.map((p) => resolvePath(baseDir, p)),
+          baseDir,
+        );
         const warnings = set.lint(Date.now());
         if (opts.json) {
-          printJson({ ok: true, policy_version: set.version, policies: set.policies.length, rules: set.ruleCount, warnings });
+          printJson({
+            ok: true,
+            policy_version: set.version,
+            policies: set.policies.length,
+            rules: set.ruleCount,
+            warnings,
+          });
         } else {
           for (const w of warnings) {
-            process.stdout.write(`${w.position.file}:${w.position.line}:${w.position.column}: warning[${w.kind}]: ${w.message}\n`);
+            process.stdout.write(
+              `${w.position.file}:${w.position.line}:${w.position.column}: warning[${w.kind}]: ${w.message}\n`,
+            );
           }
-          process.stdout.write(`ok: ${set.policies.length} policies, ${set.ruleCount} rules, version ${set.version}\n`);
+          process.stdout.write(
+            `ok: ${set.policies.length} policies, ${set.ruleCount} rules, version ${set.version}\n`,
+          );
         }
         process.exitCode = opts.strict && warnings.length > 0 ? EXIT.failure : EXIT.ok;
       } catch (e) {

@@ -29,7 +29,10 @@ export function registerEval(program: Command): void {
     .command('eval')
     .description('decide one action offline with the configured policies (nothing is written to the ledger)')
     .requiredOption('-c, --config <file>', 'gateway config (YAML)')
-    .requiredOption('-i, --input <file>', 'decision request as JSON: {action, context?, agent?, on_behalf_of?}; - for stdin')
+    .requiredOption(
+      '-i, --input <file>',
+      'decision request as JSON: {action, context?, agent?, on_behalf_of?}; - for stdin',
+    )
     .option('--agent <id>', 'decide as this configured agent (roles and permissions from the config)')
     .option('--explain', 'show every candidate rule and what its condition evaluated to')
     .addHelpText('after', '\nExit codes: 0 allow, 3 deny, 4 escalate, 1 error, 2 usage.')
@@ -42,10 +45,13 @@ export function registerEval(program: Command): void {
         } catch {
           throw new GatewayError('invalid_json', `${opts.input} is not valid JSON`);
         }
-        if (jsonDepthExceeds(raw, 64)) throw new GatewayError('nesting_too_deep', `${opts.input} nests deeper than 64 levels`);
+        if (jsonDepthExceeds(raw, 64))
+          throw new GatewayError('nesting_too_deep', `${opts.input} nests deeper than 64 levels`);
         const parsed = evalInputSchema.safeParse(raw);
         if (!parsed.success) {
-          const msg = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('\n');
+          const msg = parsed.error.issues
+            .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+            .join('\n');
           throw new GatewayError('invalid_request', msg);
         }
         const { agent: declared, ...request } = parsed.data;
@@ -71,7 +77,9 @@ export function registerEval(program: Command): void {
         });
         const result = await gateway.run({
           credential: { type: 'none' },
-          request: { ...request, ...(opts.explain ? { explain: true } : {}) } as Parameters<typeof gateway.decide>[0],
+          request: { ...request, ...(opts.explain ? { explain: true } : {}) } as Parameters<
+            typeof gateway.decide
+          >[0],
           adapter: 'cli',
         });
         await gateway.close();

@@ -78,7 +78,9 @@ const TESTS = `tests:
 export function registerInit(program: Command): void {
   program
     .command('init')
-    .description('scaffold a config, an example policy set and its tests that serve and policy test accept as they are')
+    .description(
+      'scaffold a config, an example policy set and its tests that serve and policy test accept as they are',
+    )
     .argument('<dir>', 'directory to create (must be empty or absent)')
     .action((dirArg: string) => {
       try {
@@ -88,7 +90,8 @@ export function registerInit(program: Command): void {
           process.exitCode = EXIT.failure;
           return;
         }
-        for (const sub of ['policies', 'tests', 'secrets', 'data']) mkdirSync(join(dir, sub), { recursive: true });
+        for (const sub of ['policies', 'tests', 'secrets', 'data'])
+          mkdirSync(join(dir, sub), { recursive: true });
         chmodSync(join(dir, 'secrets'), 0o700);
         chmodSync(join(dir, 'data'), 0o700);
         writeFileSync(join(dir, 'portcullis.yaml'), CONFIG);

@@ -12,7 +12,9 @@ export function registerKeys(program: Command): void {
   const keys = program.command('keys').description('agent API keys');
   keys
     .command('new')
-    .description('generate an agent API key; put its sha256 in the config as api_key_sha256 and give the key to the agent')
+    .description(
+      'generate an agent API key; put its sha256 in the config as api_key_sha256 and give the key to the agent',
+    )
     .option('--json', 'print as JSON')
     .action((opts: { json?: boolean }) => {
       const k = newApiKey();
@@ -25,7 +27,9 @@ export function registerKeys(program: Command): void {
     .action(async () => {
       const chunks: Buffer[] = [];
       for await (const c of process.stdin) chunks.push(c as Buffer);
-      const key = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+      const key = Buffer.concat(chunks)
+        .toString('utf8')
+        .replace(/\r?\n$/, '');
       process.stdout.write(`${createHash('sha256').update(key).digest('hex')}\n`);
     });
 }

@@ -16,7 +16,10 @@ interface TestOptions {
 }
 
 /** Runs a directory's policy tests: <dir>/policies and <dir>/tests unless told otherwise. */
-export function runPolicyTestCommand(dir: string, opts: TestOptions): { report: PolicyTestReport; exitCode: number } {
+export function runPolicyTestCommand(
+  dir: string,
+  opts: TestOptions,
+): { report: PolicyTestReport; exitCode: number } {
   const base = resolve(dir);
   const policiesDir = resolve(opts.policies ?? join(base, 'policies'));
   const testsDir = resolve(opts.tests ?? join(base, 'tests'));
@@ -26,7 +29,8 @@ export function runPolicyTestCommand(dir: string, opts: TestOptions): { report: 
   if (!parsed.ok) throw new GatewayError('policy_parse_error', formatDiagnostics(parsed.error));
   if (parsed.value.length === 0) throw new GatewayError('invalid_request', `no test cases under ${testsDir}`);
   const report = runPolicyTests(set, parsed.value);
-  const belowThreshold = opts.coverageThreshold !== undefined && report.coverage.percent < opts.coverageThreshold;
+  const belowThreshold =
+    opts.coverageThreshold !== undefined && report.coverage.percent < opts.coverageThreshold;
   return { report, exitCode: report.failed > 0 || belowThreshold ? EXIT.failure : EXIT.ok };
 }
 
@@ -39,7 +43,9 @@ function printReport(report: PolicyTestReport, threshold: number | undefined): v
   out.push('');
   out.push(`${report.passed} passed, ${report.failed} failed`);
   const c = report.coverage;
-  out.push(`rule coverage: ${c.covered}/${c.total} (${c.percent.toFixed(1)}%)${threshold === undefined ? '' : `, threshold ${threshold}%`}`);
+  out.push(
+    `rule coverage: ${c.covered}/${c.total} (${c.percent.toFixed(1)}%)${threshold === undefined ? '' : `, threshold ${threshold}%`}`,
+  );
   for (const r of c.rules.filter((x) => x.hits === 0)) {
     out.push(`  not covered: ${r.policy_id}/${r.rule_id} (${r.position.file}:${r.position.line})`);
   }
@@ -54,7 +60,9 @@ export function registerPolicy(program: Command): void {
     .argument('[dir]', 'directory holding policies/ and tests/', '.')
     .option('--policies <dir>', 'policy directory (default <dir>/policies)')
     .option('--tests <dir>', 'test directory (default <dir>/tests)')
-    .option('--coverage-threshold <percent>', 'fail when rule coverage is below this percentage', (v) => Number.parseFloat(v))
+    .option('--coverage-threshold <percent>', 'fail when rule coverage is below this percentage', (v) =>
+      Number.parseFloat(v),
+    )
     .option('--json', 'print the report as JSON')
     .addHelpText('after', '\nExit codes: 0 all passed (and coverage at or above the threshold), 1 otherwise.')
     .action((dir: string, opts: TestOptions) => {

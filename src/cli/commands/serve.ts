@@ -12,7 +12,9 @@ export function registerServe(program: Command): void {
     .description('start the gateway (HTTP decision API, health and metrics) on 127.0.0.1:8787 by default')
     .requiredOption('-c, --config <file>', 'gateway config (YAML)')
     .option('--host <host>', 'address to bind (overrides server.host)')
-    .option('--port <port>', 'port to bind, 0 for any free port (overrides server.port)', (v) => Number.parseInt(v, 10))
+    .option('--port <port>', 'port to bind, 0 for any free port (overrides server.port)', (v) =>
+      Number.parseInt(v, 10),
+    )
     .action(async (opts: { config: string; host?: string; port?: number }) => {
       try {
         const { config, baseDir } = loadConfigFile(opts.config);
@@ -29,7 +31,14 @@ export function registerServe(program: Command): void {
           await gateway.close().catch(() => undefined);
           throw e;
         }
-        gateway.logger.info({ url: server.url, instance: gateway.instanceId, policy_version: gateway.policies.current()?.version }, 'portcullis listening');
+        gateway.logger.info(
+          {
+            url: server.url,
+            instance: gateway.instanceId,
+            policy_version: gateway.policies.current()?.version,
+          },
+          'portcullis listening',
+        );
         process.stderr.write(`portcullis listening on ${server.url}\n`);
         process.on('SIGHUP', () => {
           gateway.reloadPolicies('signal');
