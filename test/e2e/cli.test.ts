@@ -1,5 +1,5 @@
 /** End to end: every CLI command as a user runs it, with its exit codes and messages. */
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from './cli-harness.js';
@@ -66,6 +66,18 @@ describe('portcullis CLI', () => {
     expect(r.stderr).toMatch(/policies\/example\.yaml:\d+:\d+/);
     expect(r.stderr).toContain('write-tickets');
     expect(r.stderr).toContain('policy_compile_error');
+  });
+
+  it('check accepts every example configuration as shipped (the README quick start included)', () => {
+    const configs = readdirSync('examples')
+      .map((d) => join('examples', d, 'portcullis.yaml'))
+      .filter((f) => existsSync(f));
+    expect(configs).toContain(join('examples', 'quickstart', 'portcullis.yaml'));
+    for (const cfg of configs) {
+      const r = runCli(['check', '--config', cfg]);
+      expect(r.stderr, cfg).toBe('');
+      expect(r.status, cfg).toBe(0);
+    }
   });
 
   it('check reports config errors with file:line:column', () => {
