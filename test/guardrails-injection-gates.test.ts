@@ -5,7 +5,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { gatePasses, wordSet } from '../src/core/guardrails/scanners/injection/index.js';
+import {
+  gateMasks,
+  gatePasses,
+  gatePassesMasked,
+  wordSet,
+} from '../src/core/guardrails/scanners/injection/index.js';
 import { SIGNALS } from '../src/core/guardrails/scanners/injection/signals.js';
 
 const DEV = resolve(import.meta.dirname, '..', '..', 'shared', 'corpora', 'injection-dev.jsonl');
@@ -32,5 +37,20 @@ describe.skipIf(!existsSync(DEV))('injection signal gates', () => {
       }
     }
     expect(hidden).toEqual([]);
+  });
+
+  it('evaluated all at once from the word list, answer as each gate alone', () => {
+    const texts = readFileSync(DEV, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => (JSON.parse(l) as { text: string }).text.toLowerCase().replace(/[_\\*`]/g, ' '));
+    const differ: string[] = [];
+    for (const text of texts) {
+      const words = wordSet(text);
+      const masks = gateMasks(text);
+      for (const [k, sig] of SIGNALS.entries())
+        if (gatePassesMasked(k, text, masks) !== gatePasses(sig.gate, text, words)) differ.push(`${k}:${sig.name}`);
+    }
+    expect(differ).toEqual([]);
   });
 });

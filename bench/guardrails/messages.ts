@@ -22,3 +22,21 @@ export function message(size: number, seed = 0): string {
   for (let i = seed; out.length < size; i++) out += PARAGRAPHS[i % PARAGRAPHS.length]! + '\n\n';
   return out.slice(0, size);
 }
+
+/**
+ * The same message with phone numbers no other message has (deterministic from `seed`), so that
+ * nothing is remembered from an earlier scan.
+ */
+export function freshMessage(size: number, seed: number): string {
+  let x = (seed * 2654435761) >>> 0;
+  const next = (n: number): number => {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    return x % n;
+  };
+  const digits = (n: number): string => Array.from({ length: n }, () => String(next(10))).join('');
+  const us = `+1 ${['212', '415', '646', '718'][next(4)]} ${200 + next(800)} ${digits(4)}`;
+  const uk = `020 7${digits(3)} ${digits(4)}`;
+  return message(size, seed % PARAGRAPHS.length)
+    .replace(/\+1 415 555 0132/g, () => us)
+    .replace(/020 7946 0958/g, () => uk);
+}

@@ -6,6 +6,8 @@
  *    as a whole onto the encoded span, and only when the result is readable text.
  * Every function is a single left-to-right pass with bounded patterns, so cost is linear.
  */
+import { wordHash } from './gram-index.js';
+import type { TextIndex } from './text-index.js';
 import { ViewBuilder, toOriginal, type TextView } from './text-view.js';
 import { bytesToText, hexBytes, type Encoding } from './unescape.js';
 
@@ -35,11 +37,12 @@ function base64Shaped(run: string): boolean {
 
 function decodeBase64(run: string): string | undefined {
   if (!base64Shaped(run)) return undefined;
-  const clean = run
-    .replace(/[\r\n]/g, '')
-    .replace(/-/g, '+')
-    .replace(/_/g, '/')
-    .replace(/=+$/, '');
+  // Line breaks out, URL-safe alphabet to the standard one, padding off (each only when present).
+  let clean = run;
+  if (clean.indexOf('\n') >= 0 || clean.indexOf('\r') >= 0) clean = clean.replace(/[\r\n]/g, '');
+  if (clean.indexOf('-') >= 0) clean = clean.replace(/-/g, '+');
+  if (clean.indexOf('_') >= 0) clean = clean.replace(/_/g, '/');
+  if (clean.charCodeAt(clean.length - 1) === 61) clean = clean.replace(/=+$/, '');
   if (clean.length % 4 === 1) return undefined;
   return bytesToText(Buffer.from(clean, 'base64'));
 }
@@ -191,29 +194,58 @@ interface Run {
   flags: number;
 }
 
+const isPairSep = (c: number): boolean => c === 32 || c === 58; // ' ' or ':'
+
 /**
  * Maximal runs (16+ characters) of the base64 alphabet with trailing '=' padding, and which
  * narrower alphabets (hex, base32) the whole run fits; MIME-wrapped base64 lines are joined. One
- * pass over the text, instead of one regex per encoding.
+ * pass over the text, instead of one regex per encoding. `hexPairs` tells whether two hex pairs
+ * stand one after the other between ' ' or ':' separators ("ab cd "), which every separated hex
+ * dump has (so HEX_SEPARATED runs only then). With `regions` (the runs of 10+ token characters,
+ * from the text's index) only those are read, and `hexPairs` is left unknown.
  */
-function encodedRuns(text: string): Run[] {
+function encodedRuns(
+  text: string,
+  regions?: readonly number[],
+): { runs: Run[]; hexPairs: boolean | undefined } {
   const runs: Run[] = [];
   const n = text.length;
+  let hexPairs = false;
+  let pairEnd = -1; // just after the separator that follows the last separated hex pair
   let i = 0;
+  let r = 0;
   while (i < n) {
+    if (regions) {
+      // Outside the regions no run reaches 16 characters: only separated hex pairs can be there.
+      while (r < regions.length && regions[r + 1]! <= i) r += 2;
+      if (r >= regions.length) break;
+      if (i < regions[r]!) i = regions[r]!;
+    }
     const c = text.charCodeAt(i);
     if (c >= 128 || (CLASS[c]! & B64) === 0) {
       i++;
       continue;
     }
     const start = i;
-    let flags = B64 | HEX | B32U | B32L;
+    i++;
     while (i < n) {
       const d = text.charCodeAt(i);
       if (d >= 128 || (CLASS[d]! & B64) === 0) break;
-      flags &= CLASS[d]!;
       i++;
     }
+    if (
+      i - start === 2 &&
+      start > 0 &&
+      isPairSep(text.charCodeAt(start - 1)) &&
+      isPairSep(text.charCodeAt(i)) &&
+      CLASS[text.charCodeAt(start)]! & CLASS[text.charCodeAt(start + 1)]! & HEX
+    ) {
+      if (start === pairEnd) hexPairs = true;
+      pairEnd = i + 1;
+    }
+    if (i - start < 10) continue; // even with six '=' of padding, shorter than 16
+    let flags = B64 | HEX | B32U | B32L;
+    for (let k = start; k < i; k++) flags &= CLASS[text.charCodeAt(k)]!;
     let end = i;
     while (end < n && end - i < 6 && text.charCodeAt(end) === 61) end++; // '=' padding
     if (end - start < 16) continue;
@@ -232,11 +264,15 @@ function encodedRuns(text: string): Run[] {
     runs.push({ start, end, flags });
     i = end;
   }
-  return runs;
+  return { runs, hexPairs: regions ? undefined : hexPairs };
 }
 
 /** Finds block-encoded spans of the view that decode to readable text. */
-export function findEncodedSpans(view: TextView, enabled: ReadonlySet<Encoding>): DecodedSpan[] {
+export function findEncodedSpans(
+  view: TextView,
+  enabled: ReadonlySet<Encoding>,
+  index?: TextIndex,
+): DecodedSpan[] {
   const text = view.text;
   const out: DecodedSpan[] = [];
   const accept = (start: number, end: number, encoding: Encoding, decoded: string | undefined): boolean => {
@@ -244,7 +280,8 @@ export function findEncodedSpans(view: TextView, enabled: ReadonlySet<Encoding>)
     out.push({ start, end, encoding, text: decoded });
     return true;
   };
-  for (const r of encodedRuns(text)) {
+  const { runs, hexPairs } = encodedRuns(text, index?.grams.longRuns);
+  for (const r of runs) {
     const run = text.slice(r.start, r.end);
     if (enabled.has('hex') && r.flags & HEX && accept(r.start, r.end, 'hex', decodeHex(run))) continue;
     if (
@@ -264,14 +301,28 @@ export function findEncodedSpans(view: TextView, enabled: ReadonlySet<Encoding>)
       if (free(m.index, m.index + run.length)) accept(m.index, m.index + run.length, encoding, decode(run));
     }
   };
-  if (enabled.has('hex') && HEX_SEPARATED_PROBE.test(text)) tryRegex(HEX_SEPARATED, 'hex', decodeHex);
+  const pairs = hexPairs ?? index?.grams.hexPairs ?? true;
+  if (enabled.has('hex') && pairs && HEX_SEPARATED_PROBE.test(text))
+    tryRegex(HEX_SEPARATED, 'hex', decodeHex);
   if (enabled.has('morse') && text.indexOf('.-') >= 0) tryRegex(MORSE_RUN, 'morse', decodeMorse);
-  if (enabled.has('rot13') && ROT13_MARKER.test(text)) findRot13(text, out);
+  if (enabled.has('rot13') && (!index || hasRot13Word(index)) && ROT13_MARKER.test(text)) findRot13(text, out);
   return out;
 }
 
 /** ROT13 of the, and, you, is, it, are, for, with, this, your: English ROT13 text has some of them. */
 const ROT13_MARKER = /\b(?:gur|naq|lbh|vf|vg|ner|sbe|jvgu|guvf|lbhe)\b/i;
+const ROT13_WORDS = new Set('gur naq lbh vf vg ner sbe jvgu guvf lbhe'.split(' '));
+const ROT13_HASHES = new Set([...ROT13_WORDS].map(wordHash));
+
+/** Is one of the marker words a word of the text (from its index)? Needed for the marker to match. */
+function hasRot13Word(index: TextIndex): boolean {
+  const { words, wordCount } = index.grams;
+  for (let w = 0; w < wordCount; w++) {
+    if (!ROT13_HASHES.has(words[3 * w]!)) continue;
+    if (ROT13_WORDS.has(index.lower.slice(words[3 * w + 1], words[3 * w + 2]))) return true;
+  }
+  return false;
+}
 
 /** Lines (bounded chunks) that are far more English after ROT13 than before. */
 function findRot13(text: string, out: DecodedSpan[]): void {

@@ -1,303 +1,31 @@
 /**
  * Regex prefilters: from a pattern's source, the literal strings any match must contain (an AND/OR
- * formula, as in RE2's prefilter and Russ Cox's trigram index), checked against a bitset of the
- * character trigrams of the text built in one pass. A prefilter never rejects a text the pattern
- * matches: it only lets the scanners skip patterns that cannot match, so a text with no key words
- * costs one pass instead of one regex scan per pattern.
+ * formula, as in RE2's prefilter and Russ Cox's trigram index), checked against the character
+ * trigrams and pairs of the text, collected in one pass. A prefilter never rejects a text the
+ * pattern matches: it only lets the scanners skip patterns that cannot match, so a text without
+ * their key words costs one pass instead of one regex scan per pattern.
  *
- * Both sides see characters through one mapping: ASCII letters folded to lower case, whitespace and
- * the markup characters the injection scanner blanks (_ \ * `) to a space, other ASCII as itself,
- * every non-ASCII UTF-16 unit to one "other" symbol. The index is built over the lower-cased text,
- * which holds every ASCII letter any view of the text (original or lower-cased) can show.
+ * Both sides see characters through one mapping to 32 symbols (gram-index.ts). The index is built
+ * over the lower-cased text, which holds every ASCII letter any view of the text (original or
+ * lower-cased) can show.
  */
+import { gramsOf, type GramIndex } from './gram-index.js';
+import { RegexParser, Unsupported, type Node } from './regex-ast.js';
+
 
 /** A formula over literals (strings of mapped symbols) that a text must satisfy. */
 export type Query = true | { and: Query[] } | { or: Query[] } | { lit: string };
 
-const OTHER = 0;
-const SPACE = 32;
-
-/** Symbol of one UTF-16 unit (see the module comment). */
-export function symbolOf(c: number): number {
-  if (c >= 128) return OTHER;
-  if (c >= 65 && c <= 90) return c + 32;
-  if (c === 9 || c === 10 || c === 11 || c === 12 || c === 13 || c === 95 || c === 92 || c === 42 || c === 96)
-    return SPACE;
-  return c;
-}
-
-const SYMBOL = new Uint8Array(128);
-for (let c = 0; c < 128; c++) SYMBOL[c] = symbolOf(c);
-
-const BITS = 1 << 15;
-const MASK = BITS - 1;
-/** Bit of a trigram (a, b, c); bigrams and single symbols use 128/129 as the missing symbols. */
-const gram = (a: number, b: number, c: number): number => (Math.imul((a << 16) | (b << 8) | c, 0x9e3779b1) >>> 17) & MASK;
-
-/** The trigrams (and bigrams and symbols) present in a text, as a 32 Kbit set. */
-export class GramIndex {
-  readonly bits = new Uint32Array(BITS >>> 5);
-
-  constructor(lower: string) {
-    const bits = this.bits;
-    let a = 128;
-    let b = 128;
-    for (let i = 0; i < lower.length; i++) {
-      const u = lower.charCodeAt(i);
-      const c = u < 128 ? SYMBOL[u]! : OTHER;
-      let g = gram(a, b, c);
-      bits[g >>> 5]! |= 1 << (g & 31);
-      g = gram(129, b, c);
-      bits[g >>> 5]! |= 1 << (g & 31);
-      g = gram(129, 129, c);
-      bits[g >>> 5]! |= 1 << (g & 31);
-      a = b;
-      b = c;
-    }
-  }
-
-  private has(g: number): boolean {
-    return (this.bits[g >>> 5]! & (1 << (g & 31))) !== 0;
-  }
-
-  /** False only when the literal (already mapped) cannot occur in the text. */
-  mayContain(lit: string): boolean {
-    const n = lit.length;
-    if (n === 0) return true;
-    if (n === 1) return this.has(gram(129, 129, lit.charCodeAt(0)));
-    if (n === 2) return this.has(gram(129, lit.charCodeAt(0), lit.charCodeAt(1)));
-    for (let i = 2; i < n; i++)
-      if (!this.has(gram(lit.charCodeAt(i - 2), lit.charCodeAt(i - 1), lit.charCodeAt(i)))) return false;
-    return true;
-  }
-}
-
-/** Maps a string to symbols (for literals written by hand, e.g. anchors). */
-export function mapLiteral(s: string): string {
-  let out = '';
-  for (let i = 0; i < s.length; i++) out += String.fromCharCode(symbolOf(s.charCodeAt(i)));
-  return out;
-}
-
-// ------------------------------------------------------------------ parsing (a JS regex subset)
-
-type Node =
-  | { t: 'set'; syms: number[] | undefined } // one character from a set of symbols (undefined: too many)
-  | { t: 'empty' } // assertions, lookaround: consume nothing
-  | { t: 'cat'; items: Node[] }
-  | { t: 'alt'; items: Node[] }
-  | { t: 'rep'; node: Node; min: number; max: number };
-
-class Unsupported extends Error {}
-
-const MAX_CLASS = 6;
-const DIGITS = [...'0123456789'].map((c) => c.charCodeAt(0));
-
-function symSet(codes: Iterable<number>): number[] | undefined {
-  const s = new Set<number>();
-  for (const c of codes) {
-    s.add(symbolOf(c));
-    if (s.size > MAX_CLASS) return undefined;
-  }
-  return [...s];
-}
-
-class RegexParser {
-  private i = 0;
-  constructor(private readonly src: string) {}
-
-  parse(): Node {
-    const n = this.alt();
-    if (this.i !== this.src.length) throw new Unsupported();
-    return n;
-  }
-
-  private alt(): Node {
-    const items = [this.cat()];
-    while (this.src[this.i] === '|') {
-      this.i++;
-      items.push(this.cat());
-    }
-    return items.length === 1 ? items[0]! : { t: 'alt', items };
-  }
-
-  private cat(): Node {
-    const items: Node[] = [];
-    while (this.i < this.src.length && this.src[this.i] !== '|' && this.src[this.i] !== ')') {
-      items.push(this.quantified(this.atom()));
-    }
-    return items.length === 1 ? items[0]! : { t: 'cat', items };
-  }
-
-  private quantified(node: Node): Node {
-    const s = this.src;
-    for (;;) {
-      const c = s[this.i];
-      let min: number;
-      let max: number;
-      if (c === '*' || c === '+' || c === '?') {
-        this.i++;
-        min = c === '+' ? 1 : 0;
-        max = c === '?' ? 1 : Infinity;
-      } else if (c === '{') {
-        const m = /^\{(\d+)(,(\d*))?\}/.exec(s.slice(this.i));
-        if (!m) return node; // a literal '{' (handled as an atom next)
-        this.i += m[0].length;
-        min = Number(m[1]);
-        max = m[2] === undefined ? min : m[3] === '' ? Infinity : Number(m[3]);
-      } else return node;
-      if (s[this.i] === '?') this.i++; // lazy
-      node = { t: 'rep', node, min, max };
-    }
-  }
-
-  private atom(): Node {
-    const s = this.src;
-    const c = s[this.i]!;
-    if (c === '(') {
-      this.i++;
-      let look = false;
-      if (s[this.i] === '?') {
-        const rest = s.slice(this.i, this.i + 3);
-        if (rest.startsWith('?:')) this.i += 2;
-        else if (rest.startsWith('?=') || rest.startsWith('?!')) {
-          this.i += 2;
-          look = true;
-        } else if (rest === '?<=' || rest === '?<!') {
-          this.i += 3;
-          look = true;
-        } else if (rest.startsWith('?<')) {
-          const close = s.indexOf('>', this.i);
-          if (close < 0) throw new Unsupported();
-          this.i = close + 1;
-        } else throw new Unsupported();
-      }
-      const inner = this.alt();
-      if (s[this.i] !== ')') throw new Unsupported();
-      this.i++;
-      return look ? { t: 'empty' } : inner;
-    }
-    if (c === '[') return this.cls();
-    if (c === '.') {
-      this.i++;
-      return { t: 'set', syms: undefined };
-    }
-    if (c === '^' || c === '$') {
-      this.i++;
-      return { t: 'empty' };
-    }
-    if (c === '\\') return this.escape();
-    if (c === ')' || c === '*' || c === '+' || c === '?') throw new Unsupported();
-    this.i++;
-    return { t: 'set', syms: [symbolOf(c.charCodeAt(0))] };
-  }
-
-  private escape(): Node {
-    const s = this.src;
-    const e = s[this.i + 1];
-    if (e === undefined) throw new Unsupported();
-    this.i += 2;
-    if (e === 'b' || e === 'B') return { t: 'empty' };
-    if (/[dDwWsS]/.test(e)) return { t: 'set', syms: e === 'd' ? symSet(DIGITS) : undefined };
-    if (e === 'k') throw new Unsupported();
-    if (/[1-9]/.test(e)) return { t: 'set', syms: undefined }; // backreference: text unknown here
-    const code = this.escapedCode(e);
-    return { t: 'set', syms: [symbolOf(code)] };
-  }
-
-  /** The code unit of a character escape whose letter (after the backslash) is `e`. */
-  private escapedCode(e: string): number {
-    const s = this.src;
-    const hex = (len: number): number => {
-      const h = s.slice(this.i, this.i + len);
-      if (!/^[0-9A-Fa-f]+$/.test(h) || h.length !== len) throw new Unsupported();
-      this.i += len;
-      return parseInt(h, 16);
-    };
-    switch (e) {
-      case 'n':
-        return 10;
-      case 'r':
-        return 13;
-      case 't':
-        return 9;
-      case 'f':
-        return 12;
-      case 'v':
-        return 11;
-      case '0':
-        return 0;
-      case 'x':
-        return hex(2);
-      case 'u':
-        if (s[this.i] === '{') throw new Unsupported();
-        return hex(4);
-      case 'c':
-        throw new Unsupported();
-      default:
-        if (/[A-Za-z0-9]/.test(e)) throw new Unsupported();
-        return e.charCodeAt(0);
-    }
-  }
-
-  private cls(): Node {
-    const s = this.src;
-    this.i++;
-    let negated = false;
-    if (s[this.i] === '^') {
-      negated = true;
-      this.i++;
-    }
-    const codes: number[] = [];
-    let big = false;
-    while (this.i < s.length && s[this.i] !== ']') {
-      let lo: number;
-      if (s[this.i] === '\\') {
-        const e = s[this.i + 1]!;
-        this.i += 2;
-        if (/[dDwWsS]/.test(e)) {
-          if (e === 'd') codes.push(...DIGITS);
-          else big = true;
-          continue;
-        }
-        lo = e === 'b' ? 8 : e === '-' ? 45 : this.escapedCode(e);
-      } else {
-        lo = s.charCodeAt(this.i);
-        this.i++;
-      }
-      if (s[this.i] === '-' && s[this.i + 1] !== ']' && this.i + 1 < s.length) {
-        this.i++;
-        let hi: number;
-        if (s[this.i] === '\\') {
-          const e = s[this.i + 1]!;
-          this.i += 2;
-          if (/[dDwWsS]/.test(e)) throw new Unsupported();
-          hi = e === 'b' ? 8 : e === '-' ? 45 : this.escapedCode(e);
-        } else {
-          hi = s.charCodeAt(this.i);
-          this.i++;
-        }
-        if (hi - lo > 64) big = true;
-        else for (let k = lo; k <= hi; k++) codes.push(k);
-      } else codes.push(lo);
-    }
-    if (s[this.i] !== ']') throw new Unsupported();
-    this.i++;
-    if (negated || big) return { t: 'set', syms: undefined };
-    return { t: 'set', syms: symSet(codes) };
-  }
-}
-
 // ------------------------------------------------------------------ literal analysis
 
-interface Info {
+export interface Info {
   /** Every string the node can match, when few (mapped symbols); undefined when unknown or many. */
   exact: string[] | undefined;
-  /** What the text must contain besides (already accounted for by) `exact`. */
+  /** What the text must contain besides what `exact` says. */
   q: Query;
 }
 
-const MAX_EXACT = 256;
+export const MAX_EXACT = 256;
 
 const and = (qs: Query[]): Query => {
   const items: Query[] = [];
@@ -327,12 +55,14 @@ function ofExact(exact: readonly string[]): Query {
 
 const full = (x: Info): Query => (x.exact ? and([x.q, ofExact(x.exact)]) : x.q);
 
-function analyse(n: Node): Info {
+export function analyse(n: Node): Info {
   switch (n.t) {
     case 'empty':
       return { exact: [''], q: true };
     case 'set':
-      return n.syms ? { exact: n.syms.map((c) => String.fromCharCode(c)), q: true } : { exact: undefined, q: true };
+      return n.syms
+        ? { exact: n.syms.map((c) => String.fromCharCode(c)), q: true }
+        : { exact: undefined, q: true };
     case 'cat': {
       // `strs`: the strings the match so far is (whole) or ends with (after an unknown part).
       let whole = true;
@@ -371,12 +101,84 @@ function analyse(n: Node): Info {
   }
 }
 
-/** Drops literals too short to say anything (one symbol is nearly always present). */
+interface Runs {
+  /** Shortest match. */
+  min: number;
+  /** Every character of every match is a token character. */
+  all: boolean;
+  /** Token characters every match starts / ends with, and holds in a row somewhere. */
+  pre: number;
+  suf: number;
+  best: number;
+}
+
+/** The run of token characters every match of the node contains (lower bounds throughout). */
+function runs(n: Node): Runs {
+  switch (n.t) {
+    case 'empty':
+      return { min: 0, all: true, pre: 0, suf: 0, best: 0 };
+    case 'set':
+      return n.tok ? { min: 1, all: true, pre: 1, suf: 1, best: 1 } : { min: 1, all: false, pre: 0, suf: 0, best: 0 };
+    case 'cat': {
+      let acc: Runs = { min: 0, all: true, pre: 0, suf: 0, best: 0 };
+      for (const item of n.items) {
+        const b = runs(item);
+        acc = {
+          min: acc.min + b.min,
+          all: acc.all && b.all,
+          pre: acc.all ? acc.min + b.pre : acc.pre,
+          suf: b.all ? acc.suf + b.min : b.suf,
+          best: Math.max(acc.best, b.best, acc.suf + b.pre),
+        };
+      }
+      return acc;
+    }
+    case 'alt': {
+      const xs = n.items.map(runs);
+      return {
+        min: Math.min(...xs.map((x) => x.min)),
+        all: xs.every((x) => x.all),
+        pre: Math.min(...xs.map((x) => x.pre)),
+        suf: Math.min(...xs.map((x) => x.suf)),
+        best: Math.min(...xs.map((x) => x.best)),
+      };
+    }
+    case 'rep': {
+      const x = runs(n.node);
+      if (n.min === 0) return { min: 0, all: x.all, pre: 0, suf: 0, best: 0 };
+      const min = n.min * x.min;
+      if (x.all) return { min, all: true, pre: min, suf: min, best: min };
+      return { min, all: false, pre: x.pre, suf: x.suf, best: Math.max(x.best, n.min >= 2 ? x.suf + x.pre : 0) };
+    }
+  }
+}
+
+/** The longest run of token characters (letters, digits, _ + / = -) every match of `re` contains. */
+export function tokenRunOf(re: RegExp): number {
+  if (re.flags.includes('u') || re.flags.includes('v')) return 0;
+  try {
+    return runs(new RegexParser(re.source).parse()).best;
+  } catch (e) {
+    if (e instanceof Unsupported) return 0;
+    throw e;
+  }
+}
+
+/** Drops one-symbol literals (nearly always present, and not in the index). */
 function prune(q: Query): Query {
   if (q === true) return true;
   if ('lit' in q) return q.lit.length >= 2 ? q : true;
   if ('and' in q) return and(q.and.map(prune));
-  return or(q.or.map(prune));
+  const items = or(q.or.map(prune));
+  if (items === true || !('or' in items)) return items;
+  // In an OR, a literal that contains another literal of it adds nothing ("ignores" when "ignore"
+  // is there): drop it, so evaluation checks fewer literals.
+  const lits = items.or.flatMap((x) => (x !== true && 'lit' in x ? [x.lit] : []));
+  return or(
+    items.or.filter(
+      (x) => x === true || !('lit' in x) || !lits.some((l) => l !== x.lit && x.lit.includes(l)),
+    ),
+  );
 }
 
 /** The condition any text matched by `re` satisfies (true when nothing useful is known). */
@@ -390,14 +192,70 @@ export function queryOf(re: RegExp): Query {
   }
 }
 
-/** Evaluates a query against a text's gram index. */
-export function queryPasses(q: Query, index: GramIndex): boolean {
-  if (q === true) return true;
-  if ('lit' in q) return index.mayContain(q.lit);
-  if ('and' in q) {
-    for (const x of q.and) if (!queryPasses(x, index)) return false;
-    return true;
+/**
+ * A query ready to evaluate: every node has one shape (so evaluation stays monomorphic), and an OR
+ * of literals, the common case, is one node whose literals' grams sit in one array.
+ */
+export interface CompiledQuery {
+  /** 0: always true; 1: one of the literals (grams[ends[i-1]..ends[i]) all present); 2: AND; 3: OR. */
+  kind: 0 | 1 | 2 | 3;
+  grams: Int32Array;
+  ends: Int32Array;
+  items: CompiledQuery[];
+}
+
+const NONE = new Int32Array(0);
+
+function literals(lits: string[]): CompiledQuery {
+  const parts = lits.map(gramsOf);
+  const grams = new Int32Array(parts.reduce((n, p) => n + p.length, 0));
+  const ends = new Int32Array(parts.length);
+  let at = 0;
+  parts.forEach((p, i) => {
+    grams.set(p, at);
+    ends[i] = at += p.length;
+  });
+  return { kind: 1, grams, ends, items: [] };
+}
+
+export function compileQuery(q: Query): CompiledQuery {
+  if (q === true) return { kind: 0, grams: NONE, ends: NONE, items: [] };
+  if ('lit' in q) return literals([q.lit]);
+  if ('and' in q) return { kind: 2, grams: NONE, ends: NONE, items: q.and.map(compileQuery) };
+  const lits = q.or.flatMap((x) => (x !== true && 'lit' in x ? [x.lit] : []));
+  if (lits.length === q.or.length) return literals(lits);
+  return { kind: 3, grams: NONE, ends: NONE, items: q.or.map(compileQuery) };
+}
+
+/** Evaluates a compiled query against a text's gram index. */
+export function queryPasses(q: CompiledQuery, index: GramIndex): boolean {
+  switch (q.kind) {
+    case 0:
+      return true;
+    case 1: {
+      const bits = index.bits;
+      const { grams, ends } = q;
+      let from = 0;
+      for (let i = 0; i < ends.length; i++) {
+        const to = ends[i]!;
+        let all = true;
+        for (let j = from; j < to; j++) {
+          const g = grams[j]!;
+          if (g < 0 ? !index.has(g) : (bits[g >>> 5]! & (1 << (g & 31))) === 0) {
+            all = false;
+            break;
+          }
+        }
+        if (all) return true;
+        from = to;
+      }
+      return false;
+    }
+    case 2:
+      for (let i = 0; i < q.items.length; i++) if (!queryPasses(q.items[i]!, index)) return false;
+      return true;
+    case 3:
+      for (let i = 0; i < q.items.length; i++) if (queryPasses(q.items[i]!, index)) return true;
+      return false;
   }
-  for (const x of q.or) if (queryPasses(x, index)) return true;
-  return false;
 }

@@ -6,6 +6,7 @@
  */
 import { decodedView, findEncodedSpans, unescapeInline, type Encoding } from './decode.js';
 import { normaliseView, type NormaliseOptions, type NormaliseStats } from './normalise.js';
+import { indexText } from './text-index.js';
 import { identityView, type TextView } from './text-view.js';
 
 export interface PrepareOptions extends NormaliseOptions {
@@ -71,7 +72,7 @@ export function prepareText(text: string, opts: PrepareOptions): PreparedText {
   const blockEncodings = opts.encodings;
   while (queue.length > 0) {
     const v = queue.shift()!;
-    const spans = findEncodedSpans(v, blockEncodings);
+    const spans = findEncodedSpans(v, blockEncodings, (v.index ??= indexText(v.text)));
     if (spans.length > 0 && v.depth >= opts.maxDepth) {
       stats.truncated = true;
       continue;

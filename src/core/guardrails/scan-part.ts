@@ -49,15 +49,24 @@ function enabled(config: GuardrailsConfig, s: ScannerName): boolean {
   }
 }
 
-/** Same type on the same original span seen in several views: keep the most confident. */
+/**
+ * Same type on the same original span seen in several views: keep the most confident (the first
+ * of equals), in order of span, equal spans in order of first appearance.
+ */
 function dedupe(findings: PartFinding[]): PartFinding[] {
-  const best = new Map<string, PartFinding>();
-  for (const f of findings) {
-    const k = `${f.detector}|${f.type}|${f.start}|${f.end}`;
-    const prev = best.get(k);
-    if (!prev || f.confidence > prev.confidence) best.set(k, f);
+  const sorted = [...findings].sort((a, b) => a.start - b.start || a.end - b.end); // stable
+  const out: PartFinding[] = [];
+  let group = 0; // index in `out` where the current span's findings begin
+  for (const f of sorted) {
+    const g = out[group];
+    if (!g || g.start !== f.start || g.end !== f.end) group = out.length;
+    let same = -1;
+    for (let i = group; i < out.length; i++)
+      if (out[i]!.detector === f.detector && out[i]!.type === f.type) same = i;
+    if (same < 0) out.push(f);
+    else if (f.confidence > out[same]!.confidence) out[same] = f;
   }
-  return [...best.values()].sort((a, b) => a.start - b.start || a.end - b.end);
+  return out;
 }
 
 export function scanPart(
@@ -106,9 +115,11 @@ export function scanPart(
     return { findings, coverage, injection };
   }
 
-  // One index per view, built on first use and shared by the scanners.
-  const indexes: Array<TextIndex | undefined> = [];
-  const indexAt = (i: number): TextIndex => (indexes[i] ??= indexText(prepared.views[i]!.text));
+  // One index per view (built while preparing, or on first use) shared by the scanners.
+  const indexAt = (i: number): TextIndex => {
+    const v = prepared.views[i]!;
+    return (v.index ??= indexText(v.text));
+  };
 
   for (const scanner of SCANNER_ORDER) {
     if (!enabled(config, scanner)) {

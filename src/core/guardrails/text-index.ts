@@ -2,7 +2,9 @@
  * What the scanners share about one view, computed once: the lower-cased text (same length, so
  * offsets carry over) and the trigram index the regex prefilters are checked against.
  */
-import { GramIndex, queryOf, queryPasses, type Query } from './prefilter.js';
+import { GramIndex } from './gram-index.js';
+import { compileQuery, queryOf, queryPasses, type Query } from './prefilter.js';
+import { literalPrefixes } from './regex-anchors.js';
 
 export interface TextIndex {
   text: string;
@@ -26,5 +28,56 @@ export type Probe = (index: TextIndex) => boolean;
 
 export function probeOf(re: RegExp): Probe {
   const q: Query = queryOf(re);
-  return q === true ? () => true : (index) => queryPasses(q, index.grams);
+  if (q === true) return () => true;
+  const compiled = compileQuery(q);
+  return (index) => queryPasses(compiled, index.grams);
+}
+
+/**
+ * The matches a global search with `re` would find, when no match can start anywhere but at the
+ * candidate positions (ascending): `sticky` (the same pattern with the y flag) is tried at each
+ * candidate not inside the previous match. Turns a scan of every position into a few anchored
+ * tries where cheap facts about the text (a separator, a run of digit groups) mark the candidates.
+ */
+export function* matchesAt(
+  sticky: RegExp,
+  text: string,
+  starts: Iterable<number>,
+): Generator<RegExpExecArray> {
+  let next = 0;
+  for (const p of starts) {
+    if (p < next) continue;
+    sticky.lastIndex = p;
+    const m = sticky.exec(text);
+    if (!m) continue;
+    yield m;
+    next = m.index + Math.max(1, m[0].length);
+  }
+}
+
+/** Every position where one of the literals occurs, ascending. */
+export function literalStarts(text: string, literals: readonly string[]): number[] {
+  const starts: number[] = [];
+  for (const lit of literals) for (let p = text.indexOf(lit); p >= 0; p = text.indexOf(lit, p + 1)) starts.push(p);
+  return literals.length > 1 ? starts.sort((a, b) => a - b) : starts;
+}
+
+/**
+ * The matches of a global `re` in a text, as `for (m = re.exec(text); m; m = re.exec(text))` finds
+ * them. When every match opens with one of a few literal strings (prefilter.ts `literalPrefixes`),
+ * they are found with indexOf and the pattern is tried only there.
+ */
+export function searcher(re: RegExp): (text: string) => Iterable<RegExpExecArray> {
+  const literals = literalPrefixes(re);
+  if (!literals) {
+    return function* (text) {
+      re.lastIndex = 0;
+      for (let m = re.exec(text); m; m = re.exec(text)) {
+        yield m;
+        if (m[0].length === 0) re.lastIndex++;
+      }
+    };
+  }
+  const sticky = new RegExp(re.source, re.flags.replace('g', '') + 'y');
+  return (text) => matchesAt(sticky, text, literalStarts(text, literals));
 }

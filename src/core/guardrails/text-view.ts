@@ -3,6 +3,8 @@
  * back to offsets in the ORIGINAL text. Every view character i covers the original range
  * [startOf(i), endOf(i)). Scanners work on views; the engine maps their spans back with `toOriginal`.
  */
+import type { TextIndex } from './text-index.js';
+
 export type OffsetMap =
   | { kind: 'identity'; base: number }
   | { kind: 'constant'; start: number; end: number }
@@ -14,6 +16,8 @@ export interface TextView {
   /** Encodings peeled off to reach this view, outermost first ([] for the part itself). */
   via: string[];
   depth: number;
+  /** The view's index for the scanners, built once when first needed (see text-index.ts). */
+  index?: TextIndex;
 }
 
 export function identityView(text: string, base = 0): TextView {

@@ -7,7 +7,29 @@
 import type { PrepareStats } from '../../prepare.js';
 import { indexText, probeOf, type TextIndex } from '../../text-index.js';
 import type { TextView } from '../../text-view.js';
-import { SIGNALS, type Gate } from './signals.js';
+import {
+  CASED,
+  GENERIC_MODEL_NAMES,
+  identityWeight,
+  PERSONA_KEY,
+  PERSONA_NAME,
+  personaSheetWeight,
+  RULE_STATEMENT,
+  ruleDensityWeight,
+} from './counted.js';
+import {
+  FULL_MASK,
+  finder,
+  gatePassesMasked,
+  IDENTITY_SLOT,
+  mayStart,
+  RULE_SLOT,
+  scanGates,
+  type GateScan,
+} from './gates.js';
+import { SIGNALS } from './signals.js';
+
+export { gateMasks, gatePasses, gatePassesMasked, scanGates, wordSet } from './gates.js';
 
 export type InjectionContext = 'prompt' | 'data';
 
@@ -25,17 +47,6 @@ export interface InjectionScore {
   hits: InjectionHit[];
 }
 
-/** Case-sensitive persona names: "DAN" is a jailbreak, "Dan" is a person. */
-const CASED = /\bDANs?\b|\bSTAN\b|\bDUDE\b|\bAIM\b(?= (?:stands|is|will))|\bDo Anything Now\b/g;
-
-/**
- * A persona given a made-up model name: "you are JAMES", "act as BG4", "called BasedGPT". Read on
- * the original casing; ordinary capitalised words are excluded.
- */
-const PERSONA_NAME =
-  /\b(?:[Aa]s(?= [A-Z][A-Za-z0-9]+,? you\b)|[Yy]ou are(?: now)?|[Yy]ou're(?: now)?|[Aa]ct as|[Cc]alled|[Nn]amed|known as|go by(?: the name)?|[Yy]our name is(?: now)?)\s+["'“«]?(?!(?:NOT|NOW|THE|AN?|ALWAYS|NEVER|ONLY|GOING|TO|ALLOWED|ABLE|FREE|ALL|NO|IN|ON|MY|AI|I|OK)\b)([A-Z][A-Z0-9^._-]{1,15}\b|[A-Z]?[a-z0-9]*(?:GPT|Gpt|GPt)[A-Za-z0-9]*)(?!['’]s)/g;
-const GENERIC_MODEL_NAMES = /^(?:chatgpt|gpt|gpt\d\w*)$/i;
-
 /** Lower case, with markdown/escape punctuation blanked out; same length, so spans still map. */
 const MARKUP = /[_\\*`]/g;
 function signalText(lower: string): string {
@@ -47,67 +58,6 @@ const NEGATION = /\b(?:not|never|without|no|don'?t|doesn'?t|won'?t|cannot|can'?t
 
 /** Matches of one signal counted up to this many (long jailbreaks repeat themselves). */
 const MAX_REPEATS = 4;
-
-/**
- * Behaviour rules laid down for the model: "you will...", "it must never...", "your responses...".
- * One or two are ordinary requests; many in one text are a persona or rule-set being installed.
- */
-const RULE_STATEMENT =
-  /\b(?:you|he|she|it|they)\s+(?:will|must|should|shall|can|cannot|can't|won't|will not|have to|need to|always|never|are not allowed|are allowed|do not|don't|does not|doesn't)\b|\byour (?:responses?|answers?|replies|reply|output|character|persona|goal|purpose|task|role|rules|instructions)\b/g;
-
-function ruleDensityWeight(count: number): number {
-  return count >= 10 ? 0.55 : count >= 6 ? 0.45 : count >= 3 ? 0.3 : 0;
-}
-
-/** Hash of a lower-case ASCII word, as computed incrementally by `wordSet`. */
-function wordHash(word: string): number {
-  let h = 0;
-  for (let i = 0; i < word.length; i++) h = (Math.imul(h, 31) + word.charCodeAt(i)) | 0;
-  return h;
-}
-
-/** Every gate word, by hash: scanning compares hashes and only slices on a hit. */
-const GATE_WORDS = new Map<number, string[]>();
-for (const sig of SIGNALS) {
-  for (const list of sig.gate.words ?? []) {
-    for (const word of list) {
-      const h = wordHash(word);
-      const bucket = GATE_WORDS.get(h) ?? [];
-      if (!bucket.includes(word)) bucket.push(word);
-      GATE_WORDS.set(h, bucket);
-    }
-  }
-}
-
-/** The gate words present in a lower-cased text, in one pass without allocating per word. */
-export function wordSet(text: string): Set<string> {
-  const found = new Set<string>();
-  const n = text.length;
-  let h = 0;
-  let start = -1;
-  for (let i = 0; i <= n; i++) {
-    const c = i < n ? text.charCodeAt(i) : 0;
-    if (c >= 97 && c <= 122) {
-      if (start < 0) {
-        start = i;
-        h = 0;
-      }
-      h = (Math.imul(h, 31) + c) | 0;
-    } else if (start >= 0) {
-      const bucket = GATE_WORDS.get(h);
-      if (bucket)
-        for (const w of bucket) if (w.length === i - start && text.startsWith(w, start)) found.add(w);
-      start = -1;
-    }
-  }
-  return found;
-}
-
-export function gatePasses(gate: Gate, text: string, words: ReadonlySet<string>): boolean {
-  if (gate.substrings?.some((s) => text.includes(s))) return true;
-  if (!gate.words) return gate.substrings === undefined;
-  return gate.words.every((list) => list.some((word) => words.has(word)));
-}
 
 const isSpaceCode = (c: number): boolean =>
   c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11;
@@ -135,6 +85,27 @@ const SIGNAL_PROBES = SIGNALS.map((sig) => probeOf(sig.re));
 const CASED_PROBE = probeOf(CASED);
 const PERSONA_PROBE = probeOf(PERSONA_NAME);
 const RULE_PROBE = probeOf(RULE_STATEMENT);
+const SHEET_PROBE = probeOf(/personality|persona|character|assistant|awareness/);
+
+/** Matches of counted slot k, up to `max`; `ok` may reject a match (the search goes on after it). */
+function countMatches(
+  k: number,
+  text: string,
+  gates: GateScan,
+  max: number,
+  ok: (m: RegExpExecArray) => boolean = () => true,
+): { count: number; first: number } {
+  let count = 0;
+  let first = -1;
+  if (!mayStart(k, gates)) return { count, first };
+  const find = finder(k, text, gates);
+  for (let m = find(0); m && count < max; m = find(m.index + Math.max(1, m[0].length))) {
+    if (!ok(m)) continue;
+    if (count === 0) first = m.index;
+    count++;
+  }
+  return { count, first };
+}
 
 /** Scores one view; hits are appended to `out`. */
 function scanView(
@@ -145,24 +116,29 @@ function scanView(
   out: InjectionHit[],
 ): void {
   const text = signalText(tindex.lower);
-  let words: Set<string> | undefined;
+  const gates = scanGates(text, tindex.grams);
+  const masks = gates.masks;
   for (let k = 0; k < SIGNALS.length; k++) {
     const sig = SIGNALS[k]!;
-    if (!SIGNAL_PROBES[k]!(tindex)) continue;
-    if (!gatePasses(sig.gate, text, (words ??= wordSet(text)))) continue;
-    sig.re.lastIndex = 0;
+    const gate = sig.gate;
+    // Cheapest first: the word gate's mask, the anchors, the prefilter, substring gates.
+    if (gate.words && masks[k] !== FULL_MASK[k] && !gate.substrings) continue;
+    if (!mayStart(k, gates) || !SIGNAL_PROBES[k]!(tindex)) continue;
+    if (!gatePassesMasked(k, text, masks)) continue;
+    const find = finder(k, text, gates);
     const weight = context === 'data' ? sig.indirect : sig.weight;
-    for (let k = 0, m = sig.re.exec(text); m && k < MAX_REPEATS; k++, m = sig.re.exec(text)) {
-      if (m[0].length === 0) sig.re.lastIndex++;
+    let from = 0;
+    for (let n = 0, m = find(0); m && n < MAX_REPEATS; n++, m = find(from)) {
+      from = m.index + Math.max(1, m[0].length);
       if (sig.start && !startsAt(text, m.index, sig.start)) {
-        sig.re.lastIndex = m.index + 1;
-        k--;
+        from = m.index + 1;
+        n--;
         continue;
       }
       if (sig.negatable && NEGATION.test(text.slice(Math.max(0, m.index - 24), m.index))) continue;
       const start = sig.verify ? sig.verify(text, m.index) : m.index;
       if (start === undefined) {
-        k--;
+        n--;
         continue;
       }
       out.push({ name: sig.name, weight, view: index, start, end: m.index + m[0].length });
@@ -178,27 +154,33 @@ function scanView(
       start: c.index,
       end: c.index + c[0].length,
     });
-  RULE_STATEMENT.lastIndex = 0;
-  let rules = 0;
-  let firstRule = -1;
-  const anyRule = RULE_PROBE(tindex);
-  for (let m = anyRule ? RULE_STATEMENT.exec(text) : null; m && rules < 12; m = RULE_STATEMENT.exec(text)) {
-    if (rules === 0) firstRule = m.index;
-    rules++;
+  // Counts are evidence about the whole text (view -1): they add to the signal of any one sentence.
+  const rules = RULE_PROBE(tindex) ? countMatches(RULE_SLOT, text, gates, 12) : { count: 0, first: -1 };
+  const rw = ruleDensityWeight(rules.count);
+  if (rw > 0) out.push({ name: 'behaviour_rules', weight: rw, view: -1, start: 0, end: 0 });
+  const ids = countMatches(IDENTITY_SLOT, text, gates, 8, (m) => startsAt(text, m.index, 'sentence'));
+  const iw = identityWeight(ids.count);
+  if (iw > 0) out.push({ name: 'identity_statements', weight: iw, view: -1, start: 0, end: 0 });
+  if (SHEET_PROBE(tindex)) {
+    const keys = new Set<string>();
+    PERSONA_KEY.lastIndex = 0;
+    for (let m = PERSONA_KEY.exec(text); m && keys.size < 8; m = PERSONA_KEY.exec(text)) keys.add(m[1]!);
+    const sw = personaSheetWeight(keys);
+    if (sw > 0) out.push({ name: 'persona_sheet', weight: sw, view: -1, start: 0, end: 0 });
   }
-  const rw = ruleDensityWeight(rules);
-  if (rw > 0)
-    out.push({ name: 'behaviour_rules', weight: rw, view: index, start: firstRule, end: firstRule + 1 });
   PERSONA_NAME.lastIndex = 0;
   const anyPersona = PERSONA_PROBE(tindex);
   for (let m = anyPersona ? PERSONA_NAME.exec(view.text) : null; m; m = PERSONA_NAME.exec(view.text)) {
-    if (GENERIC_MODEL_NAMES.test(m[1]!)) continue;
+    const name = m[1] ?? m[2] ?? m[3]!;
+    if (GENERIC_MODEL_NAMES.test(name)) continue;
+    // The span is the name itself: evidence of its own next to "you are now" or "act as".
+    const at = m.index + m[0].lastIndexOf(name);
     out.push({
       name: 'persona_name',
       weight: context === 'data' ? 0.45 : 0.35,
       view: index,
-      start: m.index,
-      end: m.index + m[0].length,
+      start: at,
+      end: at + name.length,
     });
     break;
   }
@@ -223,7 +205,8 @@ export function scoreInjection(
   const obfuscation = (name: string, weight: number): void => {
     hits.push({ name, weight, view: -1, start: 0, end: 0 });
   };
-  if (stats.mixedScript >= 2) obfuscation('homoglyph_obfuscation', 0.55);
+  // Mixed-script words also occur in stylised or multilingual text: evidence only with content.
+  if (stats.mixedScript >= 2) obfuscation('homoglyph_obfuscation', 0.5);
   if (stats.tags > 0) obfuscation('hidden_tag_text', 0.6);
   if (stats.bidi > 0) obfuscation('bidi_control', 0.3);
   if (stats.invisible - stats.tags - stats.bidi >= 3) obfuscation('invisible_characters', 0.3);

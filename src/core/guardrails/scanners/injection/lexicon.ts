@@ -9,14 +9,24 @@ const alt = (words: string): string =>
     .split(/\s*\|\s*/)
     .join('|')})`;
 
-/** Verbs that tell a model to drop what it was told. */
-export const IGNORE_VERB = alt(`
+/** Verbs that tell a model to stop heeding something: whatever they point at, they mean "do not obey". */
+export const DISREGARD_VERB = alt(`
   ignore | ignores | ignoring | disregard | disregards | disregarding | forget | forgets | forgetting |
-  forgotten | override | overrides | overrule | bypass | bypasses | skip |
-  drop | abandon | discard | dismiss | neglect | overlook | set aside | put aside | throw out | throw away |
-  erase | wipe | reset | cancel | nullify | void | unlearn | stop following | do not follow | don't follow |
-  dont follow | no longer follow | cease following | pay no attention to | do not listen to | don't listen to |
-  stop listening to | never mind | nevermind | delete | clear your`);
+  forgotten | override | overrides | overrule | bypass | bypasses | neglect | overlook | set aside |
+  put aside | unlearn | stop following | do not follow | don't follow | dont follow | no longer follow |
+  cease following | pay no attention to | do not listen to | don't listen to | stop listening to |
+  never mind | nevermind`);
+
+/**
+ * Verbs that remove things. Aimed at instructions they are an override; aimed at data ("delete the
+ * old messages", "discard old paperwork with sensitive information") they are ordinary requests.
+ */
+export const DISCARD_VERB = alt(`
+  skip | drop | abandon | discard | dismiss | throw out | throw away | erase | wipe | reset | cancel |
+  nullify | void | delete | clear your`);
+
+/** Both kinds. */
+export const IGNORE_VERB = `(?:${DISREGARD_VERB}|${DISCARD_VERB})`;
 
 /** Qualifiers that point at earlier or governing instructions. */
 export const PRIOR = alt(`

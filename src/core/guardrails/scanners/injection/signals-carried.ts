@@ -141,7 +141,7 @@ export const CARRIED_SIGNALS: Signal[] = [
     weight: 0.25,
     indirect: 0.8,
     re: r(
-      String.raw`\b(?:following|subsequent|below|this|attached|provided|given)\s+(?:code|snippet|code snippet|code block|block|excerpt|code excerpt|section|code section|script|function)\b[^\n]{0,120}?\b(?:your|the)\s+(?:\w+\s+)?(?:code|implementation|solution|codebase|algorithm|response|answer|script|program|project|elucidation|architecture)\b|\b(?:your|the)\s+(?:code|implementation|solution|codebase|algorithm|script|program)\b[^\n]{0,60}?\b(?:following|subsequent|below)\s+(?:code|snippet|block|excerpt|section)\b|\b(?:following|subsequent|below)\s+(?:code|snippet|code snippet|code block|block|excerpt|code excerpt|section|code section|script)\s*:\s*\`\`\``,
+      String.raw`\b(?:following|subsequent|below|this|attached|provided|given)\s+(?:code|snippet|code snippet|code block|block|excerpt|code excerpt|section|code section|script|function)\b[^\n]{0,120}?\b(?:your|the)\s+(?:\w+\s+)?(?:code|implementation|solution|codebase|algorithm|response|answer|script|program|project|elucidation|architecture)\b|\b(?:your|the)\s+(?:code|implementation|solution|codebase|algorithm|script|program)\b[^\n]{0,60}?\b(?:following|subsequent|below)\s+(?:code|snippet|block|excerpt|section)\b|\b(?:utilize|use|integrate|incorporate|include|insert|add|embed|apply|implement|leverage|employ)\s+(?:\w+\s+){0,2}?(?:the\s+)?(?:following|subsequent|below|attached|provided)\s+(?:code|snippet|code snippet|code block|block|excerpt|code excerpt|section|code section|script|function)\b`,
     ),
   },
   {
@@ -196,7 +196,7 @@ export const CARRIED_SIGNALS: Signal[] = [
     weight: 0.45,
     indirect: 0.6,
     re: r(
-      String.raw`\b(?:bypass|bypassing|evade|evading|circumvent|circumventing|disable|disabling|defeat|get around|work around|turn off|jailbreak|break out of|escape|trick|fool|subvert|sneak past|slip past|get past|override|ignore)\s+(?:the\s+|its\s+|their\s+|your\s+|an?\s+)?(?:\w+\s+){0,2}?(?:safety|content|policy|guardrails?|filters?|filtering|moderation|restrictions?|controls?|enforcement|censorship|alignment|safeguards?|protections?|detection|ethical guidelines|safety (?:measures|features|training))\b`,
+      String.raw`\b(?:bypass|bypassing|evade|evading|circumvent|circumventing|disable|disabling|defeat|get around|work around|turn off|jailbreak|break out of|escape|trick|fool|subvert|sneak past|slip past|get past|override|ignore)\s+(?:the\s+|its\s+|their\s+|your\s+|an?\s+)?(?:\w+(?:'s)?\s+){0,2}?(?:safety|content|policy|guardrails?|filters?|filtering|moderation|restrictions?|controls|enforcement|censorship|alignment|safeguards?|protections?|detection|ethical guidelines|safety (?:measures|features|training))\b`,
     ),
   },
   {
@@ -233,8 +233,8 @@ export const CARRIED_SIGNALS: Signal[] = [
   {
     name: 'prompt_template_slot',
     gate: { words: [w('prompt prompts question questions request requests query queries')] },
-    weight: 0.5,
-    indirect: 0.5,
+    weight: 0.55,
+    indirect: 0.6,
     re: r(
       String.raw`[\[{<(]\s*(?:insert|put|enter|add|type|write|place)?\s*(?:your|the|a|my)?\s*(?:prompt|question|request|query)s?\s*(?:here)?\s*[\]}>)]|\b(?:insert|put|enter) (?:your )?(?:prompt|question|request) here\b`,
     ),
@@ -292,7 +292,7 @@ export const CARRIED_SIGNALS: Signal[] = [
     weight: 0.4,
     indirect: 0.5,
     re: r(
-      String.raw`\b(?:nsfw|explicit content|explicit|illegal (?:acts|activities|content|things)|swearing|profanity|cursing|violence|gore|sexual content|anything|everything|all content|offensive content|hate speech)\s+(?:\([^)\n]{0,60}\)\s+)?(?:is|are)\s+(?:now\s+|fully\s+|totally\s+)?(?:allowed|permitted|acceptable|legal|approved|enabled)\b`,
+      String.raw`\b(?:nsfw|explicit content|explicit|illegal (?:acts|activities|content|things)|swearing|profanity|cursing|violence|gore|sexual content|anything|everything|all content|offensive content|hate speech)(?:\s+(?:content|generations?|outputs?|responses?|material|language|writing|topics|themes|scenes))?\s+(?:\([^)\n]{0,60}\)\s+)?(?:is|are)\s+(?:now\s+|fully\s+|totally\s+)?(?:allowed|permitted|acceptable|legal|approved|enabled)\b`,
     ),
   },
   {
@@ -312,11 +312,11 @@ export const CARRIED_SIGNALS: Signal[] = [
   },
   {
     name: 'forced_output',
-    gate: { words: [w('just only simply stop exactly verbatim')] },
+    gate: { words: [w('just only simply exactly verbatim')] },
     weight: 0.45,
     indirect: 0.7,
     re: r(
-      String.raw`\b(?:just|only|simply)\s+(?:print|say|output|write|respond with|reply with|type|repeat|answer with)\s*:?\s*["'“]|\bstop everything\b|\b(?:print|say|output|respond with|reply with)\s+(?:exactly|only|verbatim)\s*:?\s*["'“]`,
+      String.raw`\b(?:just|only|simply)\s+(?:print|say|output|write|respond with|reply with|type|repeat|answer with)\s*:?\s*["'“]|\b(?:print|say|output|respond with|reply with)\s+(?:exactly|only|verbatim)\s*:?\s*["'“]`,
     ),
   },
   {

@@ -5,6 +5,8 @@
 import { w, GAP, r, type Signal } from './signal-kit.js';
 import {
   AGENT_NOUN,
+  DISCARD_VERB,
+  DISREGARD_VERB,
   IGNORE_VERB,
   PRIOR,
   PRIOR_TARGET,
@@ -31,7 +33,7 @@ export const DIRECT_SIGNALS: Signal[] = [
     weight: 0.8,
     indirect: 0.9,
     re: r(
-      String.raw`\b${IGNORE_VERB}\s+${GAP(3)}${PRIOR}\s+${GAP(3)}${PRIOR_TARGET}\b|\b${IGNORE_VERB}\s+${GAP(2)}${QUANTIFIER}\s+${GAP(2)}${RULE_TARGET}\b`,
+      String.raw`\b${DISREGARD_VERB}\s+${GAP(3)}${PRIOR}\s+${GAP(3)}${PRIOR_TARGET}\b|\b${DISCARD_VERB}\s+${GAP(3)}${PRIOR}\s+${GAP(3)}${RULE_TARGET}\b|\b${IGNORE_VERB}\s+${GAP(2)}${QUANTIFIER}\s+${GAP(2)}${RULE_TARGET}\b`,
     ),
   },
   {
@@ -88,7 +90,7 @@ export const DIRECT_SIGNALS: Signal[] = [
     weight: 0.45,
     indirect: 0.6,
     re: r(
-      String.raw`\b(?:you are now|you're now|you will now|you now go by|you will become|you are no longer|you're no longer|you are about to (?:become|immerse|play|be)|you are going to (?:act|pretend|play|be|become)|you will (?:act|behave|respond|pretend|roleplay|role-play) (?:as|like)|act as (?:if you|though you)|pretend (?:to be|you are|you're|that you)|role-?play as|immerse yourself|take on the (?:role|persona|character)|(?:assume|adopt) the (?:role|persona|identity)|you will be called|you shall be called|you will go by|your new name is|your name is now)\b`,
+      String.raw`\b(?:you are now|you're now|you will now|you now go by|you will become|you are no longer|you're no longer|you are about to (?:become|immerse|play|be)|you are going to (?:act|pretend|play|be|become)|you are to (?:act|behave|respond|pretend|play|roleplay|role-play|serve|function) (?:as|like)|you will (?:act|behave|respond|pretend|roleplay|role-play) (?:as|like)|act as (?:if you|though you)|pretend (?:to be|you are|you're|that you)|role-?play as|immerse yourself|take on the (?:role|persona|character)|(?:assume|adopt) the (?:role|persona|identity)|you will be called|you shall be called|you will go by|your new name is|your name is now)\b`,
     ),
   },
   {
@@ -276,7 +278,7 @@ export const DIRECT_SIGNALS: Signal[] = [
     weight: 0.75,
     indirect: 0.85,
     re: r(
-      String.raw`\b${SHOW_VERB}\s+(?:me\s+|us\s+|back\s+|out\s+)?${GAP(5)}(?:your|the|my|its|all|any|this)\s+${GAP(2)}${SYSTEM_PROMPT}|\b${SHOW_VERB}\s+(?:me\s+)?system (?:prompt|instructions|configuration|message)\b|(?:console\.log|print|echo|printf|puts|println|alert)\s*\(\s*(?:this\.)?system ?prompt`,
+      String.raw`\b${SHOW_VERB}\s+(?:me\s+|us\s+|back\s+|out\s+)?${GAP(5)}(?:your|the|my|its|all|any|this)\s+${GAP(2)}${SYSTEM_PROMPT}|\b${SHOW_VERB}\s+(?:me\s+|us\s+)?(?:the\s+)?(?:system ?prompt|system (?:message|instructions?|configuration)|(?:initial|original|hidden|starting|secret|developer) (?:prompt|instructions?|configuration|message)|initialization (?:string|prompt)|pre-?prompt)\b|(?:console\.log|print|echo|printf|puts|println|alert)\s*\(\s*(?:this\.)?system ?prompt`,
     ),
   },
   {
@@ -318,6 +320,16 @@ export const DIRECT_SIGNALS: Signal[] = [
     indirect: 0.8,
     re: r(
       String.raw`(?:my instructions (?:are|were)|i was (?:instructed|told|programmed) to|the system prompt (?:is|says|reads)|here are my instructions|you are a)\s*[:'"]?\s*['"]|\b(?:word for word|verbatim)\b[^.\n]{0,40}\b(?:above|instructions|prompt|conversation|everything)|\b(?:repeat|print|output|show)\s+(?:the\s+)?(?:above|previous|preceding)\b`,
+    ),
+  },
+  // The model's own hidden prompt, named with "your": asked about, it is what extraction wants.
+  {
+    name: 'prompt_probe',
+    gate: { words: [w('your'), w('system systemprompt initial original starting hidden secret preprompt pre')] },
+    weight: 0.55,
+    indirect: 0.7,
+    re: r(
+      String.raw`\byour\s+(?:system ?prompt|system (?:message|instructions?|configuration)|(?:initial|original|hidden|secret|starting|pre-?)\s*(?:prompt|instructions?|configuration|message))\b`,
     ),
   },
   {

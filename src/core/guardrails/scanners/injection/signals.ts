@@ -7,9 +7,10 @@
  */
 import { DIRECT_SIGNALS } from './signals-direct.js';
 import { CARRIED_SIGNALS } from './signals-carried.js';
+import { PERSONA_SIGNALS } from './signals-persona.js';
 import type { Signal } from './signal-kit.js';
 
 export type { Gate, Signal } from './signal-kit.js';
 export { outputSentenceStart } from './signal-kit.js';
 
-export const SIGNALS: Signal[] = [...DIRECT_SIGNALS, ...CARRIED_SIGNALS];
+export const SIGNALS: Signal[] = [...DIRECT_SIGNALS, ...CARRIED_SIGNALS, ...PERSONA_SIGNALS];

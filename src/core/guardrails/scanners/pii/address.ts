@@ -3,7 +3,7 @@
  * Washington, DC 20500"), post-office and military boxes, and ZIP/postal codes next to their label.
  * Street names are free text, so this recognizer keys on the house number + street-type word.
  */
-import { probeOf } from '../../text-index.js';
+import { matchesAt, probeOf } from '../../text-index.js';
 import { push, type Recognizer } from './context.js';
 
 const STREET_TYPES =
@@ -30,6 +30,23 @@ const BOX_PROBE = probeOf(BOX);
 const MILITARY_PROBE = probeOf(MILITARY);
 const ZIP_PROBE = probeOf(ZIP);
 
+const STREET_AT = new RegExp(STREET.source, 'y');
+const isWordOrDash = (c: number): boolean =>
+  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45;
+
+/** Street lines start at a number not glued to a word or '-': only those positions are tried. */
+function* streetMatches(text: string, numberStarts: readonly number[]): Generator<RegExpExecArray> {
+  const starts = numberStarts.filter(
+    (p) => text.charCodeAt(p) !== 40 && (p === 0 || !isWordOrDash(text.charCodeAt(p - 1))),
+  );
+  yield* matchesAt(STREET_AT, text, starts);
+}
+
+function* globalMatches(re: RegExp, text: string): Generator<RegExpExecArray> {
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) yield m;
+}
+
 export const recognizeAddress: Recognizer = (input, out) => {
   const text = input.text;
   for (const re of [STREET, BOX, MILITARY]) {
@@ -41,8 +58,8 @@ export const recognizeAddress: Recognizer = (input, out) => {
           ? BOX_PROBE(input.index)
           : MILITARY_PROBE(input.index);
     if (!possible) continue;
-    re.lastIndex = 0;
-    for (let m = re.exec(text); m; m = re.exec(text)) {
+    const found = re === STREET ? streetMatches(text, input.index.grams.numberStarts) : globalMatches(re, text);
+    for (const m of found) {
       const full = m[0].length > 40 || /\d{5}/.test(m[0].slice(-10));
       push(out, 'STREET_ADDRESS', m.index, m.index + m[0].length, full ? 0.85 : 0.7, [
         re === STREET ? 'street-pattern' : 'box-pattern',

@@ -20,45 +20,11 @@ export interface PiiInput {
   claimed: RawFinding[];
   /** Entity types wanted; a recognizer may skip work whose findings would all be dropped. */
   entities: ReadonlySet<string>;
-  /** Shape of the text from one pass, so recognizers can tell at once that they cannot match. */
-  shape: TextShape;
-  /** Trigram index for the recognizers' prefilters (see prefilter.ts). */
+  /** Index for the recognizers' prefilters (see prefilter.ts), and the longest alphanumeric run. */
   index: TextIndex;
 }
 
 export type Recognizer = (input: PiiInput, out: RawFinding[]) => void;
-
-/** Longest runs of the alphabets some identifiers are written in. */
-export interface TextShape {
-  /** VIN alphabet: A-H J-N P R-Z 0-9. */
-  vinRun: number;
-  /** Base58 alphabet (Bitcoin legacy addresses): 1-9 A-H J-N P-Z a-k m-z. */
-  base58Run: number;
-}
-
-const VIN_CLASS = 1;
-const B58_CLASS = 2;
-const CHAR_CLASS = new Uint8Array(128);
-for (let c = 0; c < 128; c++) {
-  const ch = String.fromCharCode(c);
-  CHAR_CLASS[c] = (/[A-HJ-NPR-Z0-9]/.test(ch) ? VIN_CLASS : 0) | (/[1-9A-HJ-NP-Za-km-z]/.test(ch) ? B58_CLASS : 0);
-}
-
-export function textShape(text: string): TextShape {
-  let vin = 0;
-  let b58 = 0;
-  let vinRun = 0;
-  let base58Run = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    const k = c < 128 ? CHAR_CLASS[c]! : 0;
-    vin = k & VIN_CLASS ? vin + 1 : 0;
-    b58 = k & B58_CLASS ? b58 + 1 : 0;
-    if (vin > vinRun) vinRun = vin;
-    if (b58 > base58Run) base58Run = b58;
-  }
-  return { vinRun, base58Run };
-}
 
 export function makePiiInput(
   text: string,
@@ -70,12 +36,11 @@ export function makePiiInput(
   return {
     text,
     lower: index.lower,
-    runs: findNumberRuns(text),
+    runs: findNumberRuns(text, index.grams.numberStarts),
     checksums,
     phoneRegions,
     claimed: [],
     entities,
-    shape: textShape(text),
     index,
   };
 }
@@ -119,28 +84,6 @@ export function boundaryBefore(text: string, i: number, chars: string, word = tr
   if (i === 0) return true;
   const c = text.charCodeAt(i - 1);
   return !(word && isWordChar(c)) && !chars.includes(text[i - 1]!);
-}
-
-/**
- * The matches a global search with `re` would find, when no match can start anywhere but at the
- * candidate positions (ascending): `sticky` (the same pattern with the y flag) is tried at each
- * candidate not inside the previous match. Turns a scan of every position into a few anchored
- * tries where cheap facts about the text (a separator, a run of digit groups) mark the candidates.
- */
-export function* matchesAt(
-  sticky: RegExp,
-  text: string,
-  starts: Iterable<number>,
-): Generator<RegExpExecArray> {
-  let next = 0;
-  for (const p of starts) {
-    if (p < next) continue;
-    sticky.lastIndex = p;
-    const m = sticky.exec(text);
-    if (!m) continue;
-    yield m;
-    next = m.index + Math.max(1, m[0].length);
-  }
 }
 
 /**

@@ -3,7 +3,7 @@
  * plan / member numbers, Medicare MBIs, provider NPIs, device identifiers (IMEI, serial numbers),
  * vehicle identifiers (VIN, plates) and certificate/licence numbers.
  */
-import { probeOf } from '../../text-index.js';
+import { probeOf, searcher } from '../../text-index.js';
 import { imeiValid, mbiValid, npiValid, vinCheckDigitValid } from '../../validators.js';
 import {
   boundaryBefore,
@@ -22,10 +22,10 @@ const ID_TOKEN =
 /** A recognizer for a token after a context word (skipped when the text cannot hold the word). */
 function afterContext(type: string, context: RegExp, minDigits: number, confidence: number): Recognizer {
   const probe = probeOf(context);
+  const search = searcher(context);
   return (input: PiiInput, out) => {
     if (!probe(input.index)) return;
-    context.lastIndex = 0;
-    for (let m = context.exec(input.lower); m; m = context.exec(input.lower)) {
+    for (const m of search(input.lower)) {
       const from = m.index + m[0].length;
       const t = ID_TOKEN.exec(input.text.slice(from, from + 48));
       if (!t) continue;
@@ -122,7 +122,7 @@ const VIN_CONTEXT = /\b(?:vin|vehicle|chassis)\b/;
 
 export const recognizeVin: Recognizer = (input, out) => {
   const text = input.text;
-  if (input.shape.vinRun < 17) return;
+  if (input.index.grams.alnumRun < 17) return;
   for (const m of matchesWithBoundary(VIN, text, (i) => boundaryBefore(text, i, '') || text[i - 1] === '_')) {
     const v = m[0];
     if (!/\d/.test(v) || !/[A-Z]/.test(v)) continue;

@@ -80,6 +80,11 @@ export interface PiiOptions {
  */
 export function resolveOverlaps(findings: RawFinding[]): RawFinding[] {
   if (findings.length < 2) return findings;
+  // Usually nothing overlaps: then every non-empty finding is kept, in order of start.
+  const byStart = findings.filter((f) => f.end > f.start).sort((a, b) => a.start - b.start);
+  let disjoint = true;
+  for (let i = 1; i < byStart.length && disjoint; i++) disjoint = byStart[i]!.start >= byStart[i - 1]!.end;
+  if (disjoint) return byStart;
   const sorted = [...findings].sort(
     (a, b) => b.confidence - a.confidence || b.end - b.start - (a.end - a.start) || a.start - b.start,
   );
@@ -133,14 +138,24 @@ const ORDER: Recognizer[] = [
   recognizePhone,
 ];
 
+/** The recognizers an entity set needs, in ORDER; remembered per set (configurations reuse theirs). */
+const PLANS = new WeakMap<ReadonlySet<string>, Recognizer[]>();
+
+function planFor(entities: ReadonlySet<string>): Recognizer[] {
+  let plan = PLANS.get(entities);
+  if (!plan) {
+    const wanted = new Set<Recognizer>();
+    for (const entity of entities) for (const r of RECOGNIZERS[entity] ?? []) wanted.add(r);
+    PLANS.set(entities, (plan = ORDER.filter((r) => wanted.has(r))));
+  }
+  return plan;
+}
+
 export function scanPii(text: string, opts: PiiOptions, index?: TextIndex): RawFinding[] {
   if (text.length === 0) return [];
   const input = makePiiInput(text, opts.checksums, opts.phoneRegions, opts.entities, index ?? indexText(text));
-  const wanted = new Set<Recognizer>();
-  for (const entity of opts.entities) for (const r of RECOGNIZERS[entity] ?? []) wanted.add(r);
   const raw: RawFinding[] = [];
-  for (const r of ORDER) {
-    if (!wanted.has(r)) continue;
+  for (const r of planFor(opts.entities)) {
     if (r === recognizePhone)
       input.claimed = raw.filter((f) => f.confidence >= 0.85 && opts.entities.has(f.type));
     r(input, raw);

@@ -1,5 +1,5 @@
 /** National identifiers: US SSN, ITIN, passport and driver licence numbers; UK NHS and NINO. */
-import { probeOf } from '../../text-index.js';
+import { probeOf, searcher } from '../../text-index.js';
 import { itinValid, nhsValid, ninoValid, ssnValid } from '../../validators.js';
 import { nearContext, push, type PiiInput, type Recognizer } from './context.js';
 import { uniformSeps } from './financial.js';
@@ -73,10 +73,10 @@ function contextToken(
   confidence: number,
 ): Recognizer {
   const probe = probeOf(context);
+  const search = searcher(context);
   return (input: PiiInput, out) => {
     if (!probe(input.index)) return;
-    context.lastIndex = 0;
-    for (let m = context.exec(input.lower); m; m = context.exec(input.lower)) {
+    for (const m of search(input.lower)) {
       const from = m.index + m[0].length;
       token.lastIndex = 0;
       const t = token.exec(input.text.slice(from, from + 48));

@@ -1,9 +1,8 @@
 /** IPv4 / IPv6 addresses (with CIDR suffix), MAC addresses and crypto wallet addresses. */
-import { probeOf } from '../../text-index.js';
+import { matchesAt, probeOf } from '../../text-index.js';
 import { base58CheckValid, bech32AddressValid, ipv4Valid, ipv6Valid, macValid } from '../../validators.js';
 import {
   boundaryBefore,
-  matchesAt,
   matchesWithBoundary,
   nearContext,
   push,
@@ -117,7 +116,7 @@ export const recognizeCryptoWallet: Recognizer = (input, out) => {
   const text = input.text;
   const alnumBefore = (i: number): boolean => boundaryBefore(text, i, '') || text[i - 1] === '_';
   // Each pattern needs its alphabet run or its prefix: skip the ones the text cannot hold.
-  if (input.shape.base58Run >= 26) {
+  if (input.index.grams.alnumRun >= 26) {
     for (const m of matchesWithBoundary(BTC_BASE58, text, alnumBefore)) {
       if (base58CheckValid(m[0]))
         push(out, 'CRYPTO_WALLET', m.index, m.index + m[0].length, 0.95, ['base58check', 'btc']);

@@ -1,12 +1,17 @@
 /** The secrets scanner: provider formats first, then secrets recognised by their surroundings. */
+import { tokenRunOf } from '../../prefilter.js';
 import { indexText, probeOf, type TextIndex } from '../../text-index.js';
 import type { RawFinding } from '../../types.js';
 import { resolveOverlaps } from '../pii/index.js';
 import { scanSecretsByContext } from './keyword.js';
 import { SECRET_RULES } from './patterns.js';
 
-/** Prefilters of the provider patterns: most texts hold none of their prefixes (see prefilter.ts). */
+/**
+ * Prefilters of the provider patterns: most texts hold neither their prefixes nor a run of token
+ * characters as long as their keys (see prefilter.ts).
+ */
 const RULE_PROBES = SECRET_RULES.map((r) => probeOf(r.re));
+const RULE_RUNS = SECRET_RULES.map((r) => tokenRunOf(r.re));
 
 export const SECRET_TYPES = [
   ...new Set([
@@ -24,7 +29,7 @@ export function scanSecrets(text: string, minConfidence = 0.5, index?: TextIndex
   const out: RawFinding[] = [];
   for (let k = 0; k < SECRET_RULES.length; k++) {
     const rule = SECRET_RULES[k]!;
-    if (!RULE_PROBES[k]!(idx)) continue;
+    if (idx.grams.tokenRun < RULE_RUNS[k]! || !RULE_PROBES[k]!(idx)) continue;
     if (rule.anchor !== undefined && text.indexOf(rule.anchor) < 0) continue;
     rule.re.lastIndex = 0;
     for (let m = rule.re.exec(text); m; m = rule.re.exec(text)) {

@@ -5,7 +5,7 @@
  * `curl -u user:pw`, Authorization headers and the data of Kubernetes Secret manifests.
  * Placeholders, templates and code references are not secrets (see plausible.ts).
  */
-import { probeOf, type TextIndex } from '../../text-index.js';
+import { matchesAt, probeOf, type TextIndex } from '../../text-index.js';
 import type { RawFinding } from '../../types.js';
 import { entropy, plausibleSecret } from './plausible.js';
 
@@ -129,6 +129,29 @@ function finding(type: string, start: number, end: number, confidence: number, e
   return { type, start, end, confidence, evidence: [evidence] };
 }
 
+/**
+ * What the syntax around an assignment says about its value, language by language:
+ *  - a statement ending in ';' (C, C++, C#, Java, JS, PHP...) or an arrow `=>` (PHP, Ruby, Perl
+ *    hashes) makes an unquoted value an expression — an identifier or a call — not a literal;
+ *  - C-family declarations (`name[] = ...`, `@'...'`) make a single-quoted value a character
+ *    literal, not a string: only a double-quoted value is a string there;
+ *  - npm's `_authToken` is a registry-scoped key (`//host/:_authToken=`), read by the npm rule;
+ *    npm ignores it anywhere else.
+ * Config files (`key = value`, `key: value`) keep unquoted literals.
+ */
+function syntaxRulesOut(
+  name: string,
+  op: string,
+  quote: string,
+  declarator: boolean,
+  rawValueEnd: string,
+): boolean {
+  if (/(?:^|[^A-Za-z])_authToken$/.test(name)) return true;
+  if (quote === '' && (op === '=>' || rawValueEnd === ';')) return true;
+  if (quote === "@'" || (declarator && quote === "'")) return true;
+  return false;
+}
+
 function keywordAssignments(text: string, out: RawFinding[]): void {
   KEYWORD.lastIndex = 0;
   for (let m = KEYWORD.exec(text); m; m = KEYWORD.exec(text)) {
@@ -150,7 +173,9 @@ function keywordAssignments(text: string, out: RawFinding[]): void {
       const needsQuote = op === '' || op === '(' || op === ',';
       if (!(needsQuote && quote === '') && (op !== '' || quote !== '')) {
         const v = readValue(text, e + after[0].length, quote);
-        if (v && acceptValue(v.value, strength, quote !== '')) {
+        const declarator = /^["'`]?\[/.test(after[0]);
+        const rawEnd = v ? (text[v.end] ?? '') : '';
+        if (v && !syntaxRulesOut(name, op, quote, declarator, rawEnd) && acceptValue(v.value, strength, quote !== '')) {
           out.push(finding('SECRET_ASSIGNMENT', v.start, v.end, conf, evidence));
           KEYWORD.lastIndex = v.end;
           continue;
@@ -186,6 +211,27 @@ function xmlKeyValues(text: string, out: RawFinding[]): void {
 
 const URL_CREDS =
   /\b[A-Za-z][A-Za-z0-9+.-]{1,20}:\/\/([^\s:@/'"`<>]{0,128}):([^\s@/'"`<>]{1,256})@(?=[A-Za-z0-9[])/g;
+const URL_CREDS_AT = new RegExp(URL_CREDS.source, 'y');
+
+const isSchemeChar = (c: number): boolean =>
+  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 43 || c === 46 || c === 45;
+const isLetterCode = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+const isWordCode = (c: number): boolean => isLetterCode(c) || (c >= 48 && c <= 57) || c === 95;
+
+/**
+ * Where a URL with credentials can start: a scheme of 2-21 characters right before a "://", at a
+ * word boundary. Only those few positions are tried (see matchesAt), not every letter.
+ */
+function schemeStarts(text: string): number[] {
+  const starts: number[] = [];
+  for (let c = text.indexOf('://'); c >= 0; c = text.indexOf('://', c + 3)) {
+    let q = c;
+    while (q > 0 && c - q < 21 && isSchemeChar(text.charCodeAt(q - 1))) q--;
+    for (let p = q; p <= c - 2; p++)
+      if (isLetterCode(text.charCodeAt(p)) && (p === 0 || !isWordCode(text.charCodeAt(p - 1)))) starts.push(p);
+  }
+  return starts;
+}
 const CURL_USER = /(?:^|\s)(?:-u|--user)[ \t]{1,4}(\S{1,300})/g;
 const AUTH_HEADER =
   /\b(?:authorization|proxy-authorization)["']?[ \t]{0,4}[:=][ \t]{0,4}["']?(?:(bearer|basic|token|api-token|digest|apikey)[ \t]{1,4})?([A-Za-z0-9._~+/=:@-]{8,4096})/gi;
@@ -194,8 +240,7 @@ const same = (a: string, b: string): boolean => a.length > 0 && a.toLowerCase() 
 
 function credentialPairs(text: string, out: RawFinding[]): void {
   if (text.indexOf('://') >= 0) {
-    URL_CREDS.lastIndex = 0;
-    for (let m = URL_CREDS.exec(text); m; m = URL_CREDS.exec(text)) {
+    for (const m of matchesAt(URL_CREDS_AT, text, schemeStarts(text))) {
       const pass = m[2]!;
       if (same(m[1]!, pass) || !plausibleSecret(pass, { quoted: true, minLength: 3 })) continue;
       const start = m.index + m[0].length - 1 - pass.length;
@@ -234,6 +279,8 @@ function credentialPairs(text: string, out: RawFinding[]): void {
     for (let m = AUTH_HEADER.exec(text); m; m = AUTH_HEADER.exec(text)) {
       const value = m[2]!;
       if (!plausibleSecret(value, { quoted: true, minLength: 8 })) continue;
+      // Basic credentials are base64 of "user:password" (RFC 7617): anything else is not one.
+      if (m[1]?.toLowerCase() === 'basic' && !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) continue;
       const start = m.index + m[0].length - value.length;
       out.push(
         finding(

@@ -35,6 +35,15 @@ function jwtHeaderValid(token: string): boolean {
   }
 }
 
+/**
+ * Slack tokens carry the workspace and user ids as digit groups (10+ digits); groups that count
+ * up or repeat one digit ("xoxp-1234-1234-1234-...") are written-out placeholders.
+ */
+function placeholderIds(token: string): boolean {
+  const ids = token.split('-').filter((g) => /^\d+$/.test(g));
+  return ids.length >= 2 && ids.every((g) => /^(\d)\1*$/.test(g) || hasLongSequence(g) || '0123456789'.includes(g));
+}
+
 const mixedAlnum = (s: string): boolean => /[a-z]/.test(s) && /[A-Z]/.test(s) && /\d/.test(s);
 
 export const SECRET_RULES: SecretRule[] = [
@@ -109,6 +118,7 @@ export const SECRET_RULES: SecretRule[] = [
       s.length >= 25 &&
       /\d/.test(s.slice(5)) &&
       !mostlyFiller(s.slice(5)) &&
+      !placeholderIds(s) &&
       plausibleSecret(s, { quoted: true, minLength: 8 }),
   },
   {

@@ -33,6 +33,12 @@ const TEMPLATE_ANY =
 const CODE_REF =
   /^(?:[A-Za-z_$][\w$]*(?:\.[\w$]+)+|[A-Za-z_$][\w$.]*\(.*\)|[a-z]+(?:[_-][a-z]+)+|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[\w.]+\[['"][\w.-]+['"]\])$/;
 
+/**
+ * An identifier, not a credential: two or three lower-case words joined by '_' or '-' and nothing
+ * else ("real_key", "read-only", "default_value"), the way names and enum values are written.
+ */
+const IDENTIFIER = /^[a-z]{2,12}(?:[_-][a-z]{2,12}){1,2}$/;
+
 /** The body is one character repeated (xxxx, ****, 0000): the conventional redaction filler. */
 export function isFiller(s: string): boolean {
   return s.length > 0 && /^(.)\1*$/.test(s) && /[xX*.#0_-]/.test(s[0]!);
@@ -82,6 +88,7 @@ export function plausibleSecret(value: string, check: ValueCheck): boolean {
   if (PLACEHOLDER_PART.test(v) || PLACEHOLDER_PART_CI.test(v.toLowerCase())) return false;
   if (/^(.{1,4})\1+$/.test(v) && v.length < 12) return false; // "abab", "xyxyxy"
   if (!check.quoted && CODE_REF.test(v)) return false;
+  if (IDENTIFIER.test(v)) return false;
   // Templates with a few literal characters around them ("${user}:${pass}").
   const rest = v.replace(TEMPLATE_ANY, '');
   if (rest.length !== v.length && (rest.match(/[A-Za-z0-9]/g) ?? []).length < 4) return false;

@@ -119,3 +119,35 @@ describe('helpers', () => {
     expect(plausibleSecret('config.password', { quoted: false, minLength: 4 })).toBe(false);
   });
 });
+
+describe('what the syntax around a value says', () => {
+  const value = 'xY9#kLm2q';
+  it('reads an unquoted value ending a statement, or after =>, as code', () => {
+    expect(found(`passwd = ${value};`)).toEqual([]);
+    expect(found(`password => ${value}`)).toEqual([]);
+    expect(found(`passwd = "${value}";`)).toEqual([`SECRET_ASSIGNMENT:${value}`]);
+    expect(found(`passwd = ${value}`)).toEqual([`SECRET_ASSIGNMENT:${value}`]); // config file
+  });
+
+  it('reads single quotes in C declarations as a character literal', () => {
+    expect(found(`secret[] = '${value}';`)).toEqual([]);
+    expect(found(`api_key = @'${value}';`)).toEqual([]);
+    expect(found(`secret[] = "${value}";`)).toEqual([`SECRET_ASSIGNMENT:${value}`]);
+    expect(found(`api_key = '${value}'`)).toEqual([`SECRET_ASSIGNMENT:${value}`]); // Python, JS...
+  });
+
+  it('leaves npm auth tokens to the .npmrc rule', () => {
+    expect(found('_authToken=743b294a-cd03-11ec-9d64-0242ac120002')).toEqual([]);
+    expect(found('//registry.npmjs.org:_authToken=743b294a-cd03-11ec-9d64-0242ac120002')).toEqual([]);
+  });
+
+  it('does not take identifiers, placeholder ids or non-base64 Basic values for secrets', () => {
+    expect(found('password: "real_key"')).toEqual([]);
+    expect(found('password: "r3al_k3y!"')).toEqual(['SECRET_ASSIGNMENT:r3al_k3y!']);
+    expect(found('"token3": "xoxp-1234-1234-1234-4ddbc191d40ee098cbaae6f3523ada2d"')).toEqual([]);
+    expect(found('curl -H "Authorization: Basic dXNlcjpwYXNzd29yZDEyMw=="')).toEqual([
+      'AUTH_HEADER:dXNlcjpwYXNzd29yZDEyMw==',
+    ]);
+    expect(found('curl -H "Authorization: Basic not.a-basic~value"')).toEqual([]);
+  });
+});
