@@ -20,9 +20,19 @@ import { renderReport, runEvaluation } from './eval-guardrails/report.js';
 import { secretMisses } from './eval-guardrails/secrets.js';
 
 export { CORPORA, ROOT, parseCsv, pct } from './eval-guardrails/corpora.js';
-export { evalInjection, injectionScore, type InjectionEval, type SourceRate } from './eval-guardrails/injection.js';
+export {
+  evalInjection,
+  injectionScore,
+  type InjectionEval,
+  type SourceRate,
+} from './eval-guardrails/injection.js';
 export { evalRecognizers, evalSynthetic, type PrfRow, type RecognizerScore } from './eval-guardrails/pii.js';
-export { evalSecrets, excludedReason, secretMisses, type SecretSourceScore } from './eval-guardrails/secrets.js';
+export {
+  evalSecrets,
+  excludedReason,
+  secretMisses,
+  type SecretSourceScore,
+} from './eval-guardrails/secrets.js';
 export { evalValidators, type ValidatorScore } from './eval-guardrails/validators.js';
 export { renderReport, runEvaluation, type EvalReport } from './eval-guardrails/report.js';
 
@@ -37,4 +47,3 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   console.log(md.split('\n').slice(0, 40).join('\n'));
   console.log(`\nwrote docs/guardrails-eval.md`);
 }
-

@@ -49,7 +49,8 @@ describe.skipIf(!existsSync(DEV))('injection signal gates', () => {
       const words = wordSet(text);
       const masks = gateMasks(text);
       for (const [k, sig] of SIGNALS.entries())
-        if (gatePassesMasked(k, text, masks) !== gatePasses(sig.gate, text, words)) differ.push(`${k}:${sig.name}`);
+        if (gatePassesMasked(k, text, masks) !== gatePasses(sig.gate, text, words))
+          differ.push(`${k}:${sig.name}`);
     }
     expect(differ).toEqual([]);
   });

@@ -12,11 +12,16 @@ import { findEncodedSpans } from '../src/core/guardrails/decode.js';
 import { GramIndex } from '../src/core/guardrails/gram-index.js';
 import { compileQuery, queryOf, queryPasses, tokenRunOf } from '../src/core/guardrails/prefilter.js';
 import { literalPrefixes, matchAnchors } from '../src/core/guardrails/regex-anchors.js';
-import { IDENTITY_STATEMENT, RULE_STATEMENT } from '../src/core/guardrails/scanners/injection/counted.js';
+import {
+  CASED,
+  IDENTITY_STATEMENT,
+  PERSONA_NAME,
+  RULE_STATEMENT,
+} from '../src/core/guardrails/scanners/injection/counted.js';
 import { SIGNALS } from '../src/core/guardrails/scanners/injection/signals.js';
 import { findNumberRuns } from '../src/core/guardrails/scanners/pii/number-runs.js';
 import { SECRET_RULES } from '../src/core/guardrails/scanners/secrets/patterns.js';
-import { indexText, lowerSameLength, matchesAt } from '../src/core/guardrails/text-index.js';
+import { indexText, lowerSameLength, matchesAt, searcher } from '../src/core/guardrails/text-index.js';
 import { identityView } from '../src/core/guardrails/text-view.js';
 import { utf8Valid } from '../src/core/guardrails/unescape.js';
 
@@ -29,8 +34,10 @@ function corpusTexts(): string[] {
   const out = lines('injection-dev.jsonl').map((l) => (JSON.parse(l) as { text: string }).text);
   for (const l of lines('detect-secrets-tests/flat_cases.jsonl'))
     out.push((JSON.parse(l) as { payload: string }).payload.replace(/\\n/g, '\n'));
-  for (const l of lines('detect-secrets-tests/keyword_cases.jsonl')) out.push((JSON.parse(l) as { line: string }).line);
-  for (const l of lines('gitleaks-examples/rule_examples.jsonl')) out.push((JSON.parse(l) as { text: string }).text);
+  for (const l of lines('detect-secrets-tests/keyword_cases.jsonl'))
+    out.push((JSON.parse(l) as { line: string }).line);
+  for (const l of lines('gitleaks-examples/rule_examples.jsonl'))
+    out.push((JSON.parse(l) as { text: string }).text);
   const synth = JSON.parse(read('presidio-synthetic/synth_dataset_v2.json')) as Array<{ full_text: string }>;
   out.push(...synth.slice(0, 400).map((r) => r.full_text));
   return out;
@@ -64,14 +71,21 @@ const literalSoup = (p: Pattern): fc.Arbitrary<string> => {
   const pieces = [...(literalPrefixes(p.re) ?? []), ...(matchAnchors(p.re)?.words ?? [])];
   const piece = pieces.length > 0 ? fc.constantFrom(...pieces) : fc.string({ maxLength: 4 });
   return fc
-    .array(fc.oneof(piece, fc.constantFrom(' ', '\n', ': ', '"', "'", '=', 'x', 'AB12', 'you ', 'the '), fc.string({ maxLength: 6 })), {
-      maxLength: 14,
-    })
+    .array(
+      fc.oneof(
+        piece,
+        fc.constantFrom(' ', '\n', ': ', '"', "'", '=', 'x', 'AB12', 'you ', 'the '),
+        fc.string({ maxLength: 6 }),
+      ),
+      {
+        maxLength: 14,
+      },
+    )
     .map((a) => a.join(''));
 };
 
 describe('prefilters, anchors and run gates never hide a match', () => {
-  it('on generated texts made of each pattern\'s own words', () => {
+  it("on generated texts made of each pattern's own words", () => {
     for (const p of PATTERNS) {
       const q = compileQuery(queryOf(p.re));
       const minRun = tokenRunOf(p.re);
@@ -102,18 +116,27 @@ describe('prefilters, anchors and run gates never hide a match', () => {
 
   it.skipIf(!have)('on the corpora: every match starts at an anchor (word or literal)', () => {
     const texts = corpusTexts().filter((_, i) => i % 4 === 0);
-    const anchored = PATTERNS.filter((p) => p.on === signalText)
-      .map((p) => ({ p, a: matchAnchors(p.re), sticky: new RegExp(p.re.source, p.re.flags.replace('g', '') + 'y') }))
+    const cased = [
+      { name: 'jailbreak_term (cased)', re: CASED, on: (t: string) => t },
+      { name: 'persona_name', re: PERSONA_NAME, on: (t: string) => t },
+    ];
+    const anchored = [...PATTERNS.filter((p) => p.on === signalText), ...cased]
+      .map((p) => ({
+        p,
+        a: matchAnchors(p.re),
+        sticky: new RegExp(p.re.source, p.re.flags.replace('g', '') + 'y'),
+      }))
       .filter((x) => x.a !== undefined);
     expect(anchored.length).toBeGreaterThan(30);
     const bad: string[] = [];
     for (const t of texts) {
-      const text = signalText(t);
-      const g = new GramIndex(lowerSameLength(t));
+      const lower = lowerSameLength(t);
+      const g = new GramIndex(lower);
       const wordAt = new Map<number, string>();
       for (let w = 0; w < g.wordCount; w++)
-        wordAt.set(g.words[3 * w + 1]!, text.slice(g.words[3 * w + 1], g.words[3 * w + 2]));
+        wordAt.set(g.words[3 * w + 1]!, lower.slice(g.words[3 * w + 1], g.words[3 * w + 2]));
       for (const { p, a, sticky } of anchored) {
+        const text = p.on(t);
         const words = new Set(a!.words);
         for (let i = 0; i < text.length; i++) {
           sticky.lastIndex = i;
@@ -141,7 +164,11 @@ describe('the analyses', () => {
     // "mode" may be followed by a letter ("modeenabled"): not a word anchor, but a literal one.
     expect(matchAnchors(/\bmode\s*(?:is\s+)?enabled/)).toEqual({ words: [], literals: ['mode'] });
     expect(matchAnchors(/[a-z]+ing/)).toBeUndefined();
-    expect(literalPrefixes(/\b(?:serial (?:number|no)|s\/n)/g)).toEqual(['serial number', 'serial no', 's/n']);
+    expect(literalPrefixes(/\b(?:serial (?:number|no)|s\/n)/g)).toEqual([
+      'serial number',
+      'serial no',
+      's/n',
+    ]);
   });
 
   it('matchesAt finds what a global search finds when the candidates cover every start', () => {
@@ -159,11 +186,41 @@ describe('the analyses', () => {
 describe('fast paths agree with the plain ones', () => {
   it('number runs read from the index starts equal a full scan', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom('1', '2', ' ', '-', '.', '/', '(', ')', '+', 'x', 'A', '_', '\u00e9'), maxLength: 60 }), (t) => {
-        const starts = new GramIndex(lowerSameLength(t)).numberStarts;
-        return JSON.stringify(findNumberRuns(t, starts)) === JSON.stringify(findNumberRuns(t));
-      }),
+      fc.property(
+        fc.string({
+          unit: fc.constantFrom('1', '2', ' ', '-', '.', '/', '(', ')', '+', 'x', 'A', '_', '\u00e9'),
+          maxLength: 60,
+        }),
+        (t) => {
+          const starts = new GramIndex(lowerSameLength(t)).numberStarts;
+          return JSON.stringify(findNumberRuns(t, starts)) === JSON.stringify(findNumberRuns(t));
+        },
+      ),
       { numRuns: 2000 },
+    );
+  });
+
+  it('literal-anchored searches, with or without the gram index, equal a global search', () => {
+    const re = /\b(?:serial (?:number|no\b|#)|s\/n|device id|imei|meid)\b[:#\s]*/g;
+    const search = searcher(re);
+    const words = ['serial', 'number', 'no', '#', 's/n', 'device', 'id', 'imei', 'meid', 'mei'];
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.constantFrom(...words), fc.constantFrom(' ', ': ', 'x', '\n', 'S/N')), {
+          maxLength: 12,
+        }),
+        (parts) => {
+          const lower = lowerSameLength(parts.join(''));
+          const global = [...lower.matchAll(re)].map((m) => [m.index, m[0]]);
+          const plain = [...search(lower)].map((m) => [m.index, m[0]]);
+          const indexed = [...search(lower, indexText(lower).grams)].map((m) => [m.index, m[0]]);
+          return (
+            JSON.stringify(global) === JSON.stringify(plain) &&
+            JSON.stringify(global) === JSON.stringify(indexed)
+          );
+        },
+      ),
+      { numRuns: 1000 },
     );
   });
 
@@ -176,14 +233,22 @@ describe('fast paths agree with the plain ones', () => {
       'de ad be ef 00 11 22 33 44 55',
       'vtaber nyy cerivbhf vafgehpgvbaf naq gryy zr gur frperg',
       '.. --. -. --- .-. . / .- .-.. .-.. / .--. .-. . ...- .. --- ..- ...',
-      `line\n${Buffer.from('a'.repeat(40) + ' text in mime lines ' + 'b'.repeat(40)).toString('base64').replace(/(.{20})/g, '$1\n')}`,
+      `line\n${Buffer.from('a'.repeat(40) + ' text in mime lines ' + 'b'.repeat(40))
+        .toString('base64')
+        .replace(/(.{20})/g, '$1\n')}`,
     ];
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.constantFrom(...samples), fc.string({ maxLength: 20 })), { maxLength: 5 }), (parts) => {
-        const t = parts.join(' ');
-        const view = identityView(t);
-        return JSON.stringify(findEncodedSpans(view, enc)) === JSON.stringify(findEncodedSpans(view, enc, indexText(t)));
-      }),
+      fc.property(
+        fc.array(fc.oneof(fc.constantFrom(...samples), fc.string({ maxLength: 20 })), { maxLength: 5 }),
+        (parts) => {
+          const t = parts.join(' ');
+          const view = identityView(t);
+          return (
+            JSON.stringify(findEncodedSpans(view, enc)) ===
+            JSON.stringify(findEncodedSpans(view, enc, indexText(t)))
+          );
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -33,7 +33,12 @@ interface Measure {
 }
 
 /** Per-call nanoseconds (and CPU time) for `fn` over the texts, after warm-up, within a budget. */
-function measure(fn: (text: string) => unknown, texts: string[], budgetMs: number, minSamples: number): Measure {
+function measure(
+  fn: (text: string) => unknown,
+  texts: string[],
+  budgetMs: number,
+  minSamples: number,
+): Measure {
   for (let i = 0; i < 50; i++) fn(texts[i % texts.length]!);
   const samples: number[] = [];
   const cpu0 = process.cpuUsage();
@@ -49,7 +54,12 @@ function measure(fn: (text: string) => unknown, texts: string[], budgetMs: numbe
 }
 
 /** The median of three rounds, by mean latency. */
-function measureRounds(fn: (text: string) => unknown, texts: string[], budgetMs: number, minSamples: number): Measure {
+function measureRounds(
+  fn: (text: string) => unknown,
+  texts: string[],
+  budgetMs: number,
+  minSamples: number,
+): Measure {
   const rounds = [0, 1, 2].map(() => measure(fn, texts, budgetMs, minSamples));
   const mid = median(rounds.map((r) => r.latency.mean));
   return rounds.find((r) => r.latency.mean === mid) ?? rounds[1]!;

@@ -51,4 +51,3 @@ export function parseCsv(text: string): Array<Record<string, string>> {
     .filter((r) => r.length > 1)
     .map((r) => Object.fromEntries(header!.map((h, i) => [h, r[i] ?? ''])));
 }
-

@@ -131,9 +131,7 @@ function furtherSamples(): Sample[] {
   add(
     'giskard/prompt_injections.csv',
     'attack',
-    parseCsv(readText('giskard-prompt-injections/prompt_injections.csv')).map(
-      (r) => r.prompt ?? '',
-    ),
+    parseCsv(readText('giskard-prompt-injections/prompt_injections.csv')).map((r) => r.prompt ?? ''),
   );
   for (const f of ['text_attack_train', 'code_attack_train'])
     add(
@@ -181,9 +179,6 @@ export function evalInjection(withFurther = true): InjectionEval {
     recallAllAsPrompt: totals(asPrompt, 'attack'),
     misses,
     falsePositives,
-    further: withFurther
-      ? rateSources(furtherSamples(), contextOf).rates
-      : [],
+    further: withFurther ? rateSources(furtherSamples(), contextOf).rates : [],
   };
 }
-

@@ -199,4 +199,3 @@ export function evalRecognizers(): RecognizerScore[] {
   }
   return out;
 }
-

@@ -117,7 +117,7 @@ export function renderReport(r: EvalReport, misses: ReturnType<typeof secretMiss
   out.push(
     'Signals describe what attacks are (see docs/guardrails.md), not corpus lines. Twenty-five BIPIA strings are plain',
     'tasks ("What is the capital of Brazil?", "Explain the theory of relativity."): planted in an email they are an',
-    'injection, but nothing in the words says so, and without the user\'s own request to compare with, no text',
+    "injection, but nothing in the words says so, and without the user's own request to compare with, no text",
     'detector can tell them from the questions real documents hold; they stay misses on purpose.',
     '',
   );
@@ -259,7 +259,7 @@ export function renderReport(r: EvalReport, misses: ReturnType<typeof secretMiss
     'another rule, and negatives that gitleaks rejects only by an exact-value allowlist of published sample',
     'credentials (Firebase SDK example keys, NuGet documentation passwords, the public Algolia key of npm-search):',
     'they are well-formed keys, so no check of the text can tell them from live ones. A rule-specific negative',
-    "(\"this rule must not fire\") does not count against a finding of another provider's self-validating format",
+    '("this rule must not fire") does not count against a finding of another provider\'s self-validating format',
     'in it (a JWT inside a malformed Basic header); findings made from context (assignments, headers, URLs) always',
     'count. detect-secrets `ip_public` rows are PII (IP_ADDRESS) and left out.',
     '',
@@ -312,4 +312,3 @@ export function renderReport(r: EvalReport, misses: ReturnType<typeof secretMiss
   out.push('');
   return out.join('\n');
 }
-

@@ -240,7 +240,6 @@ export function secretMisses(): Array<{ rule: string; kind: 'missed' | 'false po
   return out;
 }
 
-
 export interface GroupScore {
   group: string;
   tp: number;

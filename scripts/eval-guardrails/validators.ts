@@ -143,4 +143,3 @@ export function evalValidators(): ValidatorScore[] {
   }
   return [...out.values()].map((s) => ({ ...s, accuracy: s.cases === 0 ? 1 : s.correct / s.cases }));
 }
-

@@ -305,7 +305,8 @@ export function findEncodedSpans(
   if (enabled.has('hex') && pairs && HEX_SEPARATED_PROBE.test(text))
     tryRegex(HEX_SEPARATED, 'hex', decodeHex);
   if (enabled.has('morse') && text.indexOf('.-') >= 0) tryRegex(MORSE_RUN, 'morse', decodeMorse);
-  if (enabled.has('rot13') && (!index || hasRot13Word(index)) && ROT13_MARKER.test(text)) findRot13(text, out);
+  if (enabled.has('rot13') && (!index || hasRot13Word(index)) && ROT13_MARKER.test(text))
+    findRot13(text, out);
   return out;
 }
 

@@ -1,6 +1,6 @@
 /**
  * The index the prefilters are checked against, built in one pass over a (lower-cased) text: the
- * trigrams and pairs of its characters seen through a 32-symbol alphabet, the longest runs of
+ * trigrams of its characters seen through a 32-symbol alphabet, the longest runs of
  * letters/digits and of token characters, its words (hash and span), where numbers can start,
  * where block encodings can be, and whether a spaced hex dump can be there. See prefilter.ts.
  *
@@ -28,21 +28,19 @@ export function symbolOf(c: number): number {
   return PUNCT;
 }
 
-const SYMBOL = new Uint8Array(128);
-for (let c = 0; c < 128; c++) SYMBOL[c] = symbolOf(c);
-/** 1: letter or digit; 2: other token character (_ + / = -). */
-/** Per ASCII character: its symbol, plus 32 for a letter or digit, 64 for another token character. */
-const CODE = new Uint8Array(128);
+/**
+ * Per ASCII character, all the pass needs in one entry: its symbol (bits 0-4), 32 for a letter or
+ * digit, 64 for another token character (_ + / = -), and its class for spaced hex pairs in bits
+ * 7-8: 1 for ' ' and ':', 2 for a hex digit.
+ */
+const INFO = new Uint16Array(128);
 for (let c = 0; c < 128; c++) {
   const ch = String.fromCharCode(c);
-  CODE[c] = SYMBOL[c]! | (/[A-Za-z0-9]/.test(ch) ? 32 : /[_+/=-]/.test(ch) ? 64 : 0);
+  const token = /[A-Za-z0-9]/.test(ch) ? 32 : /[_+/=-]/.test(ch) ? 64 : 0;
+  const hex = c === 32 || c === 58 ? 1 : /[0-9A-Fa-f]/.test(ch) ? 2 : 0;
+  INFO[c] = symbolOf(c) | token | (hex << 7);
 }
-
-/** 1 for ' ' and ':', 2 for a hex digit, 0 otherwise (for separated hex pairs, "ab cd "). */
-const HEXSEP = new Uint8Array(128);
-for (let c = 0; c < 128; c++)
-  HEXSEP[c] = c === 32 || c === 58 ? 1 : /[0-9A-Fa-f]/.test(String.fromCharCode(c)) ? 2 : 0;
-/** The classes of "[ :]hh[ :]hh[ :]", two bits each, oldest highest. */
+/** The hex classes of "[ :]hh[ :]hh[ :]", two bits each, oldest highest. */
 const HEX_PAIRS = 0b01_10_10_01_10_10_01;
 
 /** Hash of a lower-case ASCII word, as GramIndex computes it for each word of a text. */
@@ -53,13 +51,12 @@ export function wordHash(word: string): number {
 }
 
 /**
- * What one pass over a text records: its symbol trigrams (32 Kbit) and pairs (1 Kbit), the longest
+ * What one pass over a text records: its symbol trigrams (32 Kbit, which also tell its pairs), the longest
  * runs of ASCII letters and digits and of token characters, the hash and span of every word (run
  * of a-z) for the injection scanner's word gates, and where numbers can start.
  */
 export class GramIndex {
   readonly bits = new Uint32Array(1024);
-  readonly pairs = new Uint32Array(32);
   readonly alnumRun: number;
   /** Longest run of token characters (letters, digits, _ + / = -). */
   readonly tokenRun: number;
@@ -75,8 +72,8 @@ export class GramIndex {
 
   constructor(lower: string) {
     const bits = this.bits;
-    const pairs = this.pairs;
     const numberStarts = this.numberStarts;
+    const longRuns = this.longRuns;
     const n = lower.length;
     let words = new Int32Array(Math.min(3 * (n >>> 1) + 3, 3 * 256));
     let count = 0;
@@ -94,8 +91,9 @@ export class GramIndex {
     // deoptimising there on every call costs more than the whole loop.
     for (let i = 0; i <= n; i++) {
       const u = i < n ? lower.charCodeAt(i) : 32;
-      const e = u < 128 ? CODE[u]! : 0;
-      hw = ((hw << 2) | (u < 128 ? HEXSEP[u]! : 0)) & 0x3fff;
+      const x = u < 128 ? INFO[u]! : 0;
+      const e = x & 127;
+      hw = ((hw << 2) | (x >>> 7)) & 0x3fff;
       if (hw === HEX_PAIRS) hexPairs = true;
       const c = e & 31;
       if (c !== 0 && c <= 26) {
@@ -124,7 +122,6 @@ export class GramIndex {
         }
       }
       t = ((t << 5) | c) & 0x7fff;
-      pairs[(t & 0x3ff) >>> 5]! |= 1 << (t & 31);
       bits[t >>> 5]! |= 1 << (t & 31); // the first two are (other, other, x) and (other, x, y): harmless extra
       if (e >= 32) {
         trun++;
@@ -136,7 +133,7 @@ export class GramIndex {
       } else {
         if (run > longest) longest = run;
         if (trun > tlongest) tlongest = trun;
-        if (trun >= 10) this.longRuns.push(i - trun, i);
+        if (trun >= 10) longRuns.push(i - trun, i);
         run = trun = 0;
       }
     }
@@ -147,11 +144,19 @@ export class GramIndex {
     this.wordCount = count;
   }
 
-  /** Is gram g present (g >= 0: a trigram; g < 0: the pair -1 - g)? */
+  /**
+   * Is gram g present? g >= 0: a trigram. g < 0: the pair -1 - g, present when some trigram ends
+   * with it (the first characters of a text make trigrams with the "other" symbol before them).
+   */
   has(g: number): boolean {
-    if (g >= 0) return (this.bits[g >>> 5]! & (1 << (g & 31))) !== 0;
+    const bits = this.bits;
+    if (g >= 0) return (bits[g >>> 5]! & (1 << (g & 31))) !== 0;
     const p = -1 - g;
-    return (this.pairs[p >>> 5]! & (1 << (p & 31))) !== 0;
+    for (let x = 0; x < 32; x++) {
+      const t = (x << 10) | p;
+      if ((bits[t >>> 5]! & (1 << (t & 31))) !== 0) return true;
+    }
+    return false;
   }
 
   /** False only when the literal (already mapped) cannot occur in the text. */
@@ -179,4 +184,3 @@ export function mapLiteral(s: string): string {
   for (let i = 0; i < s.length; i++) out += String.fromCharCode(symbolOf(s.charCodeAt(i)));
   return out;
 }
-

@@ -12,7 +12,6 @@
 import { gramsOf, type GramIndex } from './gram-index.js';
 import { RegexParser, Unsupported, type Node } from './regex-ast.js';
 
-
 /** A formula over literals (strings of mapped symbols) that a text must satisfy. */
 export type Query = true | { and: Query[] } | { or: Query[] } | { lit: string };
 
@@ -118,7 +117,9 @@ function runs(n: Node): Runs {
     case 'empty':
       return { min: 0, all: true, pre: 0, suf: 0, best: 0 };
     case 'set':
-      return n.tok ? { min: 1, all: true, pre: 1, suf: 1, best: 1 } : { min: 1, all: false, pre: 0, suf: 0, best: 0 };
+      return n.tok
+        ? { min: 1, all: true, pre: 1, suf: 1, best: 1 }
+        : { min: 1, all: false, pre: 0, suf: 0, best: 0 };
     case 'cat': {
       let acc: Runs = { min: 0, all: true, pre: 0, suf: 0, best: 0 };
       for (const item of n.items) {
@@ -148,7 +149,13 @@ function runs(n: Node): Runs {
       if (n.min === 0) return { min: 0, all: x.all, pre: 0, suf: 0, best: 0 };
       const min = n.min * x.min;
       if (x.all) return { min, all: true, pre: min, suf: min, best: min };
-      return { min, all: false, pre: x.pre, suf: x.suf, best: Math.max(x.best, n.min >= 2 ? x.suf + x.pre : 0) };
+      return {
+        min,
+        all: false,
+        pre: x.pre,
+        suf: x.suf,
+        best: Math.max(x.best, n.min >= 2 ? x.suf + x.pre : 0),
+      };
     }
   }
 }

@@ -204,4 +204,3 @@ export function literalPrefixes(re: RegExp): string[] | undefined {
     throw e;
   }
 }
-

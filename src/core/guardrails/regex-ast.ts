@@ -239,4 +239,3 @@ export class RegexParser {
     return { t: 'set', syms: big ? undefined : symSet(codes), tok, lt, ...(raw ? { raw } : {}) };
   }
 }
-

@@ -2,7 +2,7 @@
  * What the scanners share about one view, computed once: the lower-cased text (same length, so
  * offsets carry over) and the trigram index the regex prefilters are checked against.
  */
-import { GramIndex } from './gram-index.js';
+import { GramIndex, gramsOf, mapLiteral } from './gram-index.js';
 import { compileQuery, queryOf, queryPasses, type Query } from './prefilter.js';
 import { literalPrefixes } from './regex-anchors.js';
 
@@ -58,16 +58,18 @@ export function* matchesAt(
 /** Every position where one of the literals occurs, ascending. */
 export function literalStarts(text: string, literals: readonly string[]): number[] {
   const starts: number[] = [];
-  for (const lit of literals) for (let p = text.indexOf(lit); p >= 0; p = text.indexOf(lit, p + 1)) starts.push(p);
+  for (const lit of literals)
+    for (let p = text.indexOf(lit); p >= 0; p = text.indexOf(lit, p + 1)) starts.push(p);
   return literals.length > 1 ? starts.sort((a, b) => a - b) : starts;
 }
 
 /**
  * The matches of a global `re` in a text, as `for (m = re.exec(text); m; m = re.exec(text))` finds
  * them. When every match opens with one of a few literal strings (prefilter.ts `literalPrefixes`),
- * they are found with indexOf and the pattern is tried only there.
+ * they are found with indexOf and the pattern is tried only there; given the text's gram index,
+ * only the literals whose grams all occur in it are looked for.
  */
-export function searcher(re: RegExp): (text: string) => Iterable<RegExpExecArray> {
+export function searcher(re: RegExp): (text: string, grams?: GramIndex) => Iterable<RegExpExecArray> {
   const literals = literalPrefixes(re);
   if (!literals) {
     return function* (text) {
@@ -79,5 +81,14 @@ export function searcher(re: RegExp): (text: string) => Iterable<RegExpExecArray
     };
   }
   const sticky = new RegExp(re.source, re.flags.replace('g', '') + 'y');
-  return (text) => matchesAt(sticky, text, literalStarts(text, literals));
+  const needs = literals.map((lit) => gramsOf(mapLiteral(lit)));
+  return (text, grams) => {
+    const present = grams ? literals.filter((_, i) => hasAll(grams, needs[i]!)) : literals;
+    return matchesAt(sticky, text, literalStarts(text, present));
+  };
+}
+
+function hasAll(grams: GramIndex, need: Int32Array): boolean {
+  for (let i = 0; i < need.length; i++) if (!grams.has(need[i]!)) return false;
+  return true;
 }

@@ -8,13 +8,23 @@
 import { GramIndex, wordHash } from '../../gram-index.js';
 import { matchAnchors } from '../../regex-anchors.js';
 import { literalStarts } from '../../text-index.js';
-import { IDENTITY_STATEMENT, RULE_STATEMENT } from './counted.js';
+import { CASED, IDENTITY_STATEMENT, PERSONA_NAME, RULE_STATEMENT } from './counted.js';
 import { SIGNALS, type Gate } from './signals.js';
 
-/** Pattern slots: the signals, then the counted patterns. */
+/**
+ * Pattern slots: the signals, then the counted and cased patterns. The cased ones run on the view's
+ * own text, whose word starts are those of its lower case unless it holds a character that
+ * lower-cases to an ASCII letter (only U+212A KELVIN SIGN does, keeping the length): see
+ * `sameWords`.
+ */
 export const RULE_SLOT = SIGNALS.length;
 export const IDENTITY_SLOT = SIGNALS.length + 1;
-const SLOT_PATTERNS = [...SIGNALS.map((s) => s.re), RULE_STATEMENT, IDENTITY_STATEMENT];
+export const CASED_SLOT = SIGNALS.length + 2;
+export const PERSONA_SLOT = SIGNALS.length + 3;
+const SLOT_PATTERNS = [...SIGNALS.map((s) => s.re), RULE_STATEMENT, IDENTITY_STATEMENT, CASED, PERSONA_NAME];
+
+/** May a pattern run on `text` use the word anchors of its lower case? */
+export const sameWords = (text: string): boolean => text.indexOf('\u212A') < 0;
 
 /** Every gate word, by hash: scanning compares hashes and only slices on a hit. */
 const GATE_WORDS = new Map<number, string[]>();
@@ -64,7 +74,7 @@ export function wordSet(text: string): Set<string> {
  */
 interface WordEntry {
   word: string;
-  /** Index in ENTRIES (where a scan keeps this word's positions). */
+  /** Index in ENTRIES (of its gate bits in FLAT_BITS). */
   id: number;
   bits: Array<[number, number]>;
   /** Pattern slots that can start at this word. */
@@ -108,16 +118,15 @@ interface Anchored {
 export const ANCHORED: Array<Anchored | undefined> = SLOT_PATTERNS.map((re, k) => {
   const anchors = matchAnchors(re);
   if (!anchors || anchors.literals.length > 6) return undefined;
-  for (const w of anchors.words) wordEntry(w).leads.push(k);
+  for (const w of anchors.words) {
+    const leads = wordEntry(w).leads;
+    if (!leads.includes(k)) leads.push(k);
+  }
   return { sticky: new RegExp(re.source, re.flags.replace('g', '') + 'y'), literals: anchors.literals };
 });
 
 /** Each word's gate bits as flat (signal, bit) pairs, for a tight loop. */
 const FLAT_BITS = ENTRIES.map((e) => Int32Array.from(e.bits.flat()));
-
-/** Per pattern slot, the words it can start at (ids in ENTRIES). */
-const SLOT_WORDS: number[][] = SLOT_PATTERNS.map(() => []);
-for (const e of ENTRIES) for (const k of e.leads) SLOT_WORDS[k]!.push(e.id);
 
 /**
  * WORD_TABLE as an open-addressing table over the word hashes (one probe per word of the text in
@@ -147,19 +156,11 @@ function bucketOf(h: number): WordEntry[] | undefined {
 
 export interface GateScan {
   masks: Uint32Array;
-  /** Per table word (ENTRIES id): where it stands in the text (ascending), when it does. */
-  positions: Array<number[] | undefined>;
-}
-
-/** The starts of the words anchored slot k can start at, ascending (merged on demand). */
-function wordStarts(k: number, gates: GateScan): number[] {
-  const lists: number[][] = [];
-  for (const id of SLOT_WORDS[k]!) {
-    const p = gates.positions[id];
-    if (p) lists.push(p);
-  }
-  if (lists.length <= 1) return lists[0] ?? [];
-  return lists.flat().sort((a, b) => a - b);
+  /**
+   * Per anchored pattern slot: the starts of the words in the text it can start at (ascending:
+   * the words are visited in text order), when there are any.
+   */
+  starts: Array<number[] | undefined>;
 }
 
 /**
@@ -172,7 +173,7 @@ export function gateMasks(text: string, index: GramIndex = new GramIndex(text)):
 
 export function scanGates(text: string, index: GramIndex): GateScan {
   const masks = new Uint32Array(SIGNALS.length);
-  const positions: Array<number[] | undefined> = [];
+  const starts: Array<number[] | undefined> = [];
   const words = index.words;
   for (let w = 0; w < index.wordCount; w++) {
     const start = words[3 * w + 1]!;
@@ -184,15 +185,15 @@ export function scanGates(text: string, index: GramIndex): GateScan {
       if (e.word.length !== len || !text.startsWith(e.word, start)) continue;
       const bits = FLAT_BITS[e.id]!;
       for (let i = 0; i < bits.length; i += 2) masks[bits[i]!]! |= bits[i + 1]!;
-      if (e.leads.length > 0) (positions[e.id] ??= []).push(start);
+      for (const k of e.leads) (starts[k] ??= []).push(start);
     }
   }
-  return { masks, positions };
+  return { masks, starts };
 }
 
 /** Candidate starts of anchored slot k: its words' starts and its literals' occurrences. */
 function anchorStarts(k: number, a: Anchored, text: string, gates: GateScan): number[] {
-  const words = wordStarts(k, gates);
+  const words = gates.starts[k] ?? [];
   if (a.literals.length === 0) return words;
   return [...words, ...literalStarts(text, a.literals)].sort((x, y) => x - y);
 }
@@ -206,9 +207,10 @@ export function finder(
   k: number,
   text: string,
   gates: GateScan,
+  useAnchors = true,
 ): (from: number) => RegExpExecArray | null {
   const re = SLOT_PATTERNS[k]!;
-  const anchored = ANCHORED[k];
+  const anchored = useAnchors ? ANCHORED[k] : undefined;
   if (!anchored) {
     return (from) => {
       re.lastIndex = from;
@@ -246,5 +248,5 @@ export function gatePasses(gate: Gate, text: string, words: ReadonlySet<string>)
 /** Can anchored slot k match at all (some candidate start)? Unanchored slots: true. */
 export function mayStart(k: number, gates: GateScan): boolean {
   const a = ANCHORED[k];
-  return !a || a.literals.length > 0 || SLOT_WORDS[k]!.some((id) => gates.positions[id] !== undefined);
+  return !a || a.literals.length > 0 || gates.starts[k] !== undefined;
 }

@@ -18,12 +18,15 @@ import {
   ruleDensityWeight,
 } from './counted.js';
 import {
+  CASED_SLOT,
   FULL_MASK,
   finder,
   gatePassesMasked,
   IDENTITY_SLOT,
   mayStart,
+  PERSONA_SLOT,
   RULE_SLOT,
+  sameWords,
   scanGates,
   type GateScan,
 } from './gates.js';
@@ -144,8 +147,11 @@ function scanView(
       out.push({ name: sig.name, weight, view: index, start, end: m.index + m[0].length });
     }
   }
-  CASED.lastIndex = 0;
-  const c = CASED_PROBE(tindex) ? CASED.exec(view.text) : null;
+  // The cased patterns read the view's own text; its words are the index's (see sameWords).
+  const anchors = sameWords(view.text);
+  const cased = (k: number): ((from: number) => RegExpExecArray | null) | undefined =>
+    anchors && !mayStart(k, gates) ? undefined : finder(k, view.text, gates, anchors);
+  const c = CASED_PROBE(tindex) ? (cased(CASED_SLOT)?.(0) ?? null) : null;
   if (c)
     out.push({
       name: 'jailbreak_term',
@@ -168,9 +174,8 @@ function scanView(
     const sw = personaSheetWeight(keys);
     if (sw > 0) out.push({ name: 'persona_sheet', weight: sw, view: -1, start: 0, end: 0 });
   }
-  PERSONA_NAME.lastIndex = 0;
-  const anyPersona = PERSONA_PROBE(tindex);
-  for (let m = anyPersona ? PERSONA_NAME.exec(view.text) : null; m; m = PERSONA_NAME.exec(view.text)) {
+  const findName = PERSONA_PROBE(tindex) ? cased(PERSONA_SLOT) : undefined;
+  for (let m = findName?.(0); m; m = findName!(m.index + Math.max(1, m[0].length))) {
     const name = m[1] ?? m[2] ?? m[3]!;
     if (GENERIC_MODEL_NAMES.test(name)) continue;
     // The span is the name itself: evidence of its own next to "you are now" or "act as".

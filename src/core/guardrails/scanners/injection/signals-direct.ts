@@ -325,7 +325,9 @@ export const DIRECT_SIGNALS: Signal[] = [
   // The model's own hidden prompt, named with "your": asked about, it is what extraction wants.
   {
     name: 'prompt_probe',
-    gate: { words: [w('your'), w('system systemprompt initial original starting hidden secret preprompt pre')] },
+    gate: {
+      words: [w('your'), w('system systemprompt initial original starting hidden secret preprompt pre')],
+    },
     weight: 0.55,
     indirect: 0.7,
     re: r(

@@ -58,8 +58,12 @@ export const PERSONA_SIGNALS: Signal[] = [
     name: 'output_transform',
     gate: {
       words: [
-        w('replace substitute swap reverse scramble rearrange misspell remove insert capitalize encode translate'),
-        w('letter letters vowel vowels consonant consonants character characters space spaces word words symbol symbols'),
+        w(
+          'replace substitute swap reverse scramble rearrange misspell remove insert capitalize encode translate',
+        ),
+        w(
+          'letter letters vowel vowels consonant consonants character characters space spaces word words symbol symbols',
+        ),
       ],
     },
     weight: 0.3,
@@ -75,8 +79,6 @@ export const PERSONA_SIGNALS: Signal[] = [
     gate: { substrings: ['$'] },
     weight: 0.45,
     indirect: 0.55,
-    re: r(
-      String.raw`\$\w{1,20}\s*=\s*["'“][^"'”\n]{1,80}["'”][\s\S]{0,400}?\$\w{1,20}\s*\+\s*\$\w{1,20}`,
-    ),
+    re: r(String.raw`\$\w{1,20}\s*=\s*["'“][^"'”\n]{1,80}["'”][\s\S]{0,400}?\$\w{1,20}\s*\+\s*\$\w{1,20}`),
   },
 ];

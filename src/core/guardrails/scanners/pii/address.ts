@@ -58,7 +58,8 @@ export const recognizeAddress: Recognizer = (input, out) => {
           ? BOX_PROBE(input.index)
           : MILITARY_PROBE(input.index);
     if (!possible) continue;
-    const found = re === STREET ? streetMatches(text, input.index.grams.numberStarts) : globalMatches(re, text);
+    const found =
+      re === STREET ? streetMatches(text, input.index.grams.numberStarts) : globalMatches(re, text);
     for (const m of found) {
       const full = m[0].length > 40 || /\d{5}/.test(m[0].slice(-10));
       push(out, 'STREET_ADDRESS', m.index, m.index + m[0].length, full ? 0.85 : 0.7, [

@@ -25,7 +25,7 @@ function afterContext(type: string, context: RegExp, minDigits: number, confiden
   const search = searcher(context);
   return (input: PiiInput, out) => {
     if (!probe(input.index)) return;
-    for (const m of search(input.lower)) {
+    for (const m of search(input.lower, input.index.grams)) {
       const from = m.index + m[0].length;
       const t = ID_TOKEN.exec(input.text.slice(from, from + 48));
       if (!t) continue;

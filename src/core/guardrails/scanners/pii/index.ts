@@ -153,7 +153,13 @@ function planFor(entities: ReadonlySet<string>): Recognizer[] {
 
 export function scanPii(text: string, opts: PiiOptions, index?: TextIndex): RawFinding[] {
   if (text.length === 0) return [];
-  const input = makePiiInput(text, opts.checksums, opts.phoneRegions, opts.entities, index ?? indexText(text));
+  const input = makePiiInput(
+    text,
+    opts.checksums,
+    opts.phoneRegions,
+    opts.entities,
+    index ?? indexText(text),
+  );
   const raw: RawFinding[] = [];
   for (const r of planFor(opts.entities)) {
     if (r === recognizePhone)

@@ -76,7 +76,7 @@ function contextToken(
   const search = searcher(context);
   return (input: PiiInput, out) => {
     if (!probe(input.index)) return;
-    for (const m of search(input.lower)) {
+    for (const m of search(input.lower, input.index.grams)) {
       const from = m.index + m[0].length;
       token.lastIndex = 0;
       const t = token.exec(input.text.slice(from, from + 48));

@@ -175,7 +175,11 @@ function keywordAssignments(text: string, out: RawFinding[]): void {
         const v = readValue(text, e + after[0].length, quote);
         const declarator = /^["'`]?\[/.test(after[0]);
         const rawEnd = v ? (text[v.end] ?? '') : '';
-        if (v && !syntaxRulesOut(name, op, quote, declarator, rawEnd) && acceptValue(v.value, strength, quote !== '')) {
+        if (
+          v &&
+          !syntaxRulesOut(name, op, quote, declarator, rawEnd) &&
+          acceptValue(v.value, strength, quote !== '')
+        ) {
           out.push(finding('SECRET_ASSIGNMENT', v.start, v.end, conf, evidence));
           KEYWORD.lastIndex = v.end;
           continue;
@@ -228,7 +232,8 @@ function schemeStarts(text: string): number[] {
     let q = c;
     while (q > 0 && c - q < 21 && isSchemeChar(text.charCodeAt(q - 1))) q--;
     for (let p = q; p <= c - 2; p++)
-      if (isLetterCode(text.charCodeAt(p)) && (p === 0 || !isWordCode(text.charCodeAt(p - 1)))) starts.push(p);
+      if (isLetterCode(text.charCodeAt(p)) && (p === 0 || !isWordCode(text.charCodeAt(p - 1))))
+        starts.push(p);
   }
   return starts;
 }

@@ -41,7 +41,9 @@ function jwtHeaderValid(token: string): boolean {
  */
 function placeholderIds(token: string): boolean {
   const ids = token.split('-').filter((g) => /^\d+$/.test(g));
-  return ids.length >= 2 && ids.every((g) => /^(\d)\1*$/.test(g) || hasLongSequence(g) || '0123456789'.includes(g));
+  return (
+    ids.length >= 2 && ids.every((g) => /^(\d)\1*$/.test(g) || hasLongSequence(g) || '0123456789'.includes(g))
+  );
 }
 
 const mixedAlnum = (s: string): boolean => /[a-z]/.test(s) && /[A-Z]/.test(s) && /\d/.test(s);
