@@ -4,7 +4,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { INJECTION_THRESHOLDS, type Strength } from '../../src/core/guardrails/index.js';
+import { ENCODINGS, INJECTION_THRESHOLDS, type Strength } from '../../src/core/guardrails/index.js';
 import { prepareText } from '../../src/core/guardrails/prepare.js';
 import { scoreInjection, type InjectionContext } from '../../src/core/guardrails/scanners/injection/index.js';
 import { CORPORA, parseCsv, readJson, readLines, readText } from './corpora.js';
@@ -16,16 +16,7 @@ const PREP = {
   confusables: true,
   stripInvisible: true,
   foldDiacritics: true,
-  encodings: new Set([
-    'base64',
-    'base32',
-    'hex',
-    'percent',
-    'html',
-    'unicode_escape',
-    'rot13',
-    'morse',
-  ] as const),
+  encodings: new Set(ENCODINGS),
   maxDepth: 3,
   maxDecodedChars: 1_000_000,
 };

@@ -3,7 +3,7 @@
  */
 import { INJECTION_THRESHOLDS } from '../../src/core/guardrails/index.js';
 import { pct } from './corpora.js';
-import { evalInjection, STRENGTHS, type InjectionEval } from './injection.js';
+import { evalInjection, STRENGTHS, type InjectionEval, type SourceRate } from './injection.js';
 import { evalRecognizers, evalSynthetic, type PrfRow, type RecognizerScore } from './pii.js';
 import {
   evalSecrets,
@@ -45,6 +45,13 @@ const table = (head: string[], rows: Array<Array<string | number>>): string =>
     `| ${head.map(() => '---').join(' | ')} |`,
     ...rows.map((r) => `| ${r.join(' | ')} |`),
   ].join('\n');
+/** Detection rate per source at each strength: recall for attack sources, FPR for benign ones. */
+const strengthTable = (first: string, rows: readonly SourceRate[]): string =>
+  table(
+    [first, 'label', 'context', 'n', 'LOW', 'MEDIUM', 'HIGH'],
+    rows.map((s) => [s.source, s.label, s.context, s.n, ...STRENGTHS.map((st) => pct(s.detected[st] / s.n))]),
+  );
+
 const esc = (t: string): string =>
   t.replace(/\|/g, '\\|').replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;'));
 
@@ -121,19 +128,7 @@ export function renderReport(r: EvalReport, misses: ReturnType<typeof secretMiss
     'detector can tell them from the questions real documents hold; they stay misses on purpose.',
     '',
   );
-  out.push(
-    table(
-      ['source', 'label', 'context', 'n', 'LOW', 'MEDIUM', 'HIGH'],
-      inj.sources.map((s) => [
-        s.source,
-        s.label,
-        s.context,
-        s.n,
-        ...STRENGTHS.map((st) => pct(s.detected[st] / s.n)),
-      ]),
-    ),
-    '',
-  );
+  out.push(strengthTable('source', inj.sources), '');
   out.push(
     table(
       ['total', 'LOW', 'MEDIUM', 'HIGH'],
@@ -171,19 +166,7 @@ export function renderReport(r: EvalReport, misses: ReturnType<typeof secretMiss
     'The dev set was drawn from these files, so they overlap it; they are listed to show the detector on the full files.',
     '',
   );
-  out.push(
-    table(
-      ['file', 'label', 'context', 'n', 'LOW', 'MEDIUM', 'HIGH'],
-      inj.further.map((s) => [
-        s.source,
-        s.label,
-        s.context,
-        s.n,
-        ...STRENGTHS.map((st) => pct(s.detected[st] / s.n)),
-      ]),
-    ),
-    '',
-  );
+  out.push(strengthTable('file', inj.further), '');
 
   out.push('## PII: presidio-synthetic (1,500 texts)', '');
   out.push(
