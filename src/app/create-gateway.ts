@@ -322,7 +322,6 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
         'apiKey' in auth ? { type: 'api_key', key: auth.apiKey } : auth.credential;
       return (await run({ credential, request, adapter: 'sdk' })).decision;
     },
-    // Filled in by the ledger and guardrail work; until then they record nothing and pass text through.
     async recordOutcome(report) {
       const event = buildOutcomeEvent(
         {
@@ -339,7 +338,15 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
         },
         ids.nextSequence(),
       );
-      await audit.append(event);
+      // Durable: answered once the outcome is committed, like a decision. Async: queued in order
+      // (its sequence is taken above) and committed with the next group; a failure is logged.
+      if (config.audit.durability === 'durable') await audit.append(event);
+      else
+        audit
+          .append(event)
+          .catch((e: unknown) =>
+            logger.error({ err: String(e), decision: report.decisionId }, 'could not record an outcome'),
+          );
     },
     guardOutput(parts, session = 'default') {
       if (guardrailsGuard === null) {

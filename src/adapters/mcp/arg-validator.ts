@@ -25,20 +25,24 @@ export class ArgValidator {
   private readonly draft2020 = new Ajv2020(options());
   private readonly cache = new Map<string, ValidateFunction | string>();
 
-  check(hash: string, schema: unknown, args: JsonObject): ArgCheck {
-    let entry = this.cache.get(hash);
+  /**
+   * Checks `value` against `schema`, compiled once per `key` (the definition hash; a different key
+   * per schema of one tool). `subject` names the value in messages.
+   */
+  check(key: string, schema: unknown, value: JsonObject, subject = 'arguments'): ArgCheck {
+    let entry = this.cache.get(key);
     if (entry === undefined) {
       entry = this.compile(schema);
       if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
-      this.cache.set(hash, entry);
+      this.cache.set(key, entry);
     }
     if (typeof entry === 'string')
-      return { ok: false, errors: [`the tool's input schema cannot be used: ${entry}`] };
-    if (entry(args)) return { ok: true };
+      return { ok: false, errors: [`the tool's schema cannot be used: ${entry}`] };
+    if (entry(value)) return { ok: true };
     const errors = (entry.errors ?? [])
       .slice(0, SHOWN_ERRORS)
-      .map((e) => `${e.instancePath === '' ? '(arguments)' : e.instancePath} ${e.message ?? 'is invalid'}`);
-    return { ok: false, errors: errors.length > 0 ? errors : ['arguments do not match the input schema'] };
+      .map((e) => `${e.instancePath === '' ? `(${subject})` : e.instancePath} ${e.message ?? 'is invalid'}`);
+    return { ok: false, errors: errors.length > 0 ? errors : [`${subject} do not match the schema`] };
   }
 
   private compile(schema: unknown): ValidateFunction | string {

@@ -90,11 +90,12 @@ export class Governor {
 
   async callTool(ctx: CallerContext, params: ToolCallParams): Promise<CallToolResult | ToolErrorResult> {
     const target = this.manager.upstreamFor(params.name);
-    if (target === null) return toolError(`Unknown tool ${params.name}.`, { code: 'mcp_unknown_tool' });
+    if (target === null)
+      return this.refuse(ctx, params.name, 'mcp_unknown_tool', `Unknown tool ${params.name}.`);
     const { upstream, name } = target;
     const tool: CatalogTool | undefined = upstream.tool(name);
     if (upstream.state === 'ready' && tool === undefined)
-      return toolError(`Unknown tool ${params.name}.`, { code: 'mcp_unknown_tool' });
+      return this.refuse(ctx, params.name, 'mcp_unknown_tool', `Unknown tool ${params.name}.`);
     if (tool?.hold) {
       this.host.logger.warn(
         { tool: tool.qualified, agent: ctx.agent.id, code: tool.hold.code },
@@ -111,22 +112,26 @@ export class Governor {
     }
     const argBytes = Buffer.byteLength(JSON.stringify(params.arguments));
     if (argBytes > this.host.mcp.max_argument_bytes) {
-      return toolError(
+      return this.refuse(
+        ctx,
+        params.name,
+        'mcp_arguments_too_large',
         `Arguments of ${argBytes} bytes exceed the limit of ${this.host.mcp.max_argument_bytes}.`,
-        { code: 'mcp_arguments_too_large' },
+        { bytes: argBytes },
       );
     }
     // Schema first: policy and guardrails then only ever see arguments of the declared shape.
     if (tool !== undefined) {
       const check = this.validator.check(tool.hash, tool.definition.inputSchema, params.arguments);
       if (!check.ok) {
-        this.host.logger.info(
-          { tool: params.name, agent: ctx.agent.id, errors: check.errors },
-          'mcp call refused: invalid arguments',
+        return this.refuse(
+          ctx,
+          params.name,
+          'mcp_invalid_arguments',
+          `Invalid arguments for ${params.name}: ${check.errors.join('; ')}.`,
+          // Where and why, never the values (they may hold what the guardrails would mask).
+          { errors: check.errors },
         );
-        return toolError(`Invalid arguments for ${params.name}: ${check.errors.join('; ')}.`, {
-          code: 'mcp_invalid_arguments',
-        });
       }
     }
 
@@ -166,6 +171,14 @@ export class Governor {
       if (ctx.onprogress) options.onprogress = ctx.onprogress;
       result = await upstream.callTool(name, action.args, options);
     } catch (e) {
+      // The SDK reports a cancelled request as a timeout: the caller's signal tells them apart.
+      if (ctx.signal?.aborted === true) {
+        await outcome('error', { error: 'cancelled' });
+        return toolError(`The call to ${params.name} was cancelled.`, {
+          ...details,
+          code: 'mcp_upstream_error',
+        });
+      }
       const failure = classifyUpstreamError(e, upstream.name);
       await outcome(failure.code === 'mcp_upstream_timeout' ? 'timeout' : 'error', { error: failure.code });
       return toolError(`Portcullis could not complete ${params.name}: ${failure.message}.`, {
@@ -194,6 +207,26 @@ export class Governor {
       ...(result.isError === true ? { error: 'the tool reported an error' } : {}),
     });
     return { ...result, _meta: { ...result._meta, [DECISION_META_KEY]: details } };
+  }
+
+  /**
+   * A call refused before the pipeline (unknown tool, oversized or invalid arguments): the agent
+   * gets a tool error and the ledger a system event naming agent, tool and code (no argument values).
+   */
+  private refuse(
+    ctx: CallerContext,
+    tool: string,
+    code: 'mcp_unknown_tool' | 'mcp_arguments_too_large' | 'mcp_invalid_arguments',
+    message: string,
+    detail: JsonObject = {},
+  ): ToolErrorResult {
+    this.host.logger.info({ tool, agent: ctx.agent.id, code }, 'mcp call refused before the pipeline');
+    void this.host.recordSystemEvent({
+      type: 'mcp.call_refused',
+      upstream: this.manager.upstreamFor(tool)?.upstream.name ?? '',
+      detail: { tool: tool.slice(0, 200), agent: ctx.agent.id, code, ...detail },
+    });
+    return toolError(message, { code });
   }
 
   /** Outcome events are best effort once the action ran: a failure is logged, never hidden. */

@@ -19,6 +19,7 @@ export interface McpSystemEvent {
   type:
     | 'mcp.tool_held_back'
     | 'mcp.held_tool_called'
+    | 'mcp.call_refused'
     | 'mcp.upstream_connected'
     | 'mcp.upstream_failed'
     | 'mcp.upstream_restarting';

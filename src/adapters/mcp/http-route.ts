@@ -15,6 +15,7 @@ import type { Gateway } from '../../app/create-gateway.js';
 import { credentialFrom } from '../http/app.js';
 import type { Extra, Identify } from './downstream-server.js';
 import { readBodyCapped, rpcError, validateRpcBody, isInitialize } from './http-body.js';
+import { answerToolCall, cancelledRequestId, plainToolCall } from './http-tool-call.js';
 import { originAllowed, hostAllowed, rebindingRules, type RebindingRules } from './rebinding.js';
 import { mcpRuntimeOf, type McpRuntime } from './runtime.js';
 
@@ -23,6 +24,8 @@ interface Session {
   server: Server;
   agentId: string;
   lastSeen: number;
+  /** tools/call requests on the direct path (http-tool-call.ts), by id, for notifications/cancelled. */
+  calls: Map<string | number, AbortController>;
 }
 
 const identifyFromAuth: Identify = (extra: Extra) => {
@@ -75,12 +78,13 @@ export class McpHttpEndpoint {
     }
     return this.settings.sessions === 'stateless'
       ? this.stateless(req, authInfo, parsedBody)
-      : this.stateful(req, agent, authInfo, parsedBody);
+      : this.stateful(req, agent, credential, authInfo, parsedBody);
   }
 
   private async stateful(
     req: Request,
     agent: AgentIdentity,
+    credential: Credential,
     authInfo: AuthInfo,
     parsedBody: unknown,
   ): Promise<Response> {
@@ -91,6 +95,12 @@ export class McpHttpEndpoint {
       if (session === undefined || session.agentId !== agent.id)
         return rpcError(404, -32001, 'Session not found');
       session.lastSeen = Date.now();
+      if (req.method === 'POST') {
+        const call = plainToolCall(parsedBody, req.headers);
+        if (call !== null) return this.directCall(session, sid, agent, credential, call);
+        const cancelled = cancelledRequestId(parsedBody);
+        if (cancelled !== undefined) session.calls.get(cancelled)?.abort();
+      }
       return session.transport.handleRequest(req, { authInfo, parsedBody });
     }
     if (req.method !== 'POST' || !isInitialize(parsedBody)) {
@@ -104,7 +114,13 @@ export class McpHttpEndpoint {
       enableJsonResponse: this.settings.response === 'json',
       maxRequestBodySize: this.runtime.host.config.server.body_limit_bytes,
       onsessioninitialized: (id) => {
-        this.sessions.set(id, { transport, server, agentId: agent.id, lastSeen: Date.now() });
+        this.sessions.set(id, {
+          transport,
+          server,
+          agentId: agent.id,
+          lastSeen: Date.now(),
+          calls: new Map(),
+        });
       },
       onsessionclosed: (id) => {
         void this.end(id);
@@ -117,6 +133,28 @@ export class McpHttpEndpoint {
     if (transport.sessionId === undefined || !this.sessions.has(transport.sessionId))
       await this.runtime.release(server);
     return response;
+  }
+
+  private async directCall(
+    session: Session,
+    sid: string,
+    agent: AgentIdentity,
+    credential: Credential,
+    call: ReturnType<typeof plainToolCall> & object,
+  ): Promise<Response> {
+    const controller = new AbortController();
+    session.calls.set(call.id, controller);
+    try {
+      return await answerToolCall(
+        this.runtime.governor,
+        { credential, agent, sessionId: sid, signal: controller.signal },
+        call,
+        this.settings.response,
+        sid,
+      );
+    } finally {
+      if (session.calls.get(call.id) === controller) session.calls.delete(call.id);
+    }
   }
 
   /** No session: a fresh server per request, JSON answers, nothing kept. */
@@ -137,6 +175,7 @@ export class McpHttpEndpoint {
     const session = this.sessions.get(id);
     if (session === undefined) return;
     this.sessions.delete(id);
+    for (const call of session.calls.values()) call.abort();
     await this.runtime.release(session.server);
   }
 

@@ -64,60 +64,101 @@ function streamBody(res: IncomingMessage, maxBytes: number): ReadableStream<Uint
   });
 }
 
-export function nodeFetch(maxBytes: number): FetchLike & { close(): void } {
+export interface RawRequest {
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  signal?: AbortSignal;
+}
+
+/** What nodeFetch offers besides fetch itself: the raw request on the same kept-alive sockets. */
+export interface NodeFetch extends FetchLike {
+  /**
+   * Sends one request and resolves with the response head, its body still unread. A response
+   * declaring more than maxBytes is refused here; read the body with `readCapped`.
+   */
+  send(url: URL, request: RawRequest): Promise<IncomingMessage>;
+  readonly maxBytes: number;
+  close(): void;
+}
+
+/** Reads a response body as text, failing with mcp_result_too_large past maxBytes. */
+export function readCapped(res: IncomingMessage, maxBytes: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let seen = 0;
+    res.on('data', (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > maxBytes) {
+        res.destroy();
+        reject(tooLarge(maxBytes));
+      } else chunks.push(chunk);
+    });
+    let ended = false;
+    res.once('end', () => {
+      ended = true;
+      resolve(Buffer.concat(chunks, seen).toString('utf8'));
+    });
+    res.once('error', reject);
+    // Destroyed (aborted, reset) before the end: 'error' is not always emitted.
+    res.once('close', () => {
+      if (!ended) reject(new Error('the response was cut off'));
+    });
+  });
+}
+
+export function nodeFetch(maxBytes: number): NodeFetch {
   const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
-  const fetchImpl = (url: string | URL, init?: RequestInit): Promise<Response> => {
-    const body = init?.body;
-    if (body !== undefined && body !== null && typeof body !== 'string')
-      return Promise.reject(new TypeError('nodeFetch sends string bodies only'));
-    const target = typeof url === 'string' ? new URL(url) : url;
+  const send = (target: URL, request: RawRequest): Promise<IncomingMessage> => {
     const secure = target.protocol === 'https:';
-    const send = secure ? httpsRequest : httpRequest;
-    return new Promise<Response>((resolve, reject) => {
-      const req = send(
+    const transmit = secure ? httpsRequest : httpRequest;
+    return new Promise<IncomingMessage>((resolve, reject) => {
+      const req = transmit(
         target,
         {
-          method: init?.method ?? 'GET',
-          headers: headerObject(init),
+          method: request.method,
+          headers: request.headers,
           agent: secure ? agents.https : agents.http,
-          ...(init?.signal ? { signal: init.signal } : {}),
+          ...(request.signal ? { signal: request.signal } : {}),
         },
         (res) => {
-          const status = res.statusCode ?? 502;
-          const headers = responseHeaders(res);
           const declared = Number(res.headers['content-length'] ?? '0');
           if (declared > maxBytes) {
             res.destroy();
             reject(tooLarge(maxBytes));
             return;
           }
-          if (NO_BODY.has(status) || init?.method === 'HEAD') {
-            res.resume();
-            resolve(new Response(null, { status, headers }));
-            return;
-          }
-          if ((res.headers['content-type'] ?? '').includes('text/event-stream')) {
-            resolve(new Response(streamBody(res, maxBytes), { status, headers }));
-            return;
-          }
-          const chunks: Buffer[] = [];
-          let seen = 0;
-          res.on('data', (chunk: Buffer) => {
-            seen += chunk.length;
-            if (seen > maxBytes) {
-              res.destroy();
-              reject(tooLarge(maxBytes));
-            } else chunks.push(chunk);
-          });
-          res.once('end', () => resolve(new Response(Buffer.concat(chunks, seen), { status, headers })));
-          res.once('error', reject);
+          resolve(res);
         },
       );
       req.once('error', reject);
-      req.end(body ?? undefined);
+      req.end(request.body);
     });
   };
+  const fetchImpl = async (url: string | URL, init?: RequestInit): Promise<Response> => {
+    const body = init?.body;
+    if (body !== undefined && body !== null && typeof body !== 'string')
+      throw new TypeError('nodeFetch sends string bodies only');
+    const method = init?.method ?? 'GET';
+    const res = await send(typeof url === 'string' ? new URL(url) : url, {
+      method,
+      headers: headerObject(init),
+      ...(body ? { body } : {}),
+      ...(init?.signal ? { signal: init.signal } : {}),
+    });
+    const status = res.statusCode ?? 502;
+    const headers = responseHeaders(res);
+    if (NO_BODY.has(status) || method === 'HEAD') {
+      res.resume();
+      return new Response(null, { status, headers });
+    }
+    if ((res.headers['content-type'] ?? '').includes('text/event-stream'))
+      return new Response(streamBody(res, maxBytes), { status, headers });
+    return new Response(await readCapped(res, maxBytes), { status, headers });
+  };
   return Object.assign(fetchImpl, {
+    send,
+    maxBytes,
     close() {
       agents.http.destroy();
       agents.https.destroy();

@@ -7,7 +7,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { readSecret, resolvePath } from '../../app/config-loader.js';
 import type { UpstreamConfig } from '../../app/config-mcp.js';
-import { nodeFetch } from './node-fetch.js';
+import { nodeFetch, type NodeFetch } from './node-fetch.js';
 import { StdioClientTransport } from './stdio-client-transport.js';
 
 export interface TransportContext {
@@ -40,12 +40,15 @@ export function httpHeaders(upstream: UpstreamConfig, ctx: TransportContext): Re
   return headers;
 }
 
-/** Streamable HTTP to an upstream over nodeFetch; closing it also drops its kept-alive sockets. */
-class HttpUpstreamTransport extends StreamableHTTPClientTransport {
+/**
+ * Streamable HTTP to an upstream over nodeFetch; closing it also drops its kept-alive sockets. The
+ * URL, headers and fetcher stay readable for the direct tools/call path (upstream-direct.ts).
+ */
+export class HttpUpstreamTransport extends StreamableHTTPClientTransport {
   constructor(
-    url: URL,
-    headers: Record<string, string>,
-    private readonly fetcher: ReturnType<typeof nodeFetch>,
+    readonly url: URL,
+    readonly headers: Record<string, string>,
+    readonly fetcher: NodeFetch,
   ) {
     super(url, { requestInit: { headers }, fetch: fetcher });
   }

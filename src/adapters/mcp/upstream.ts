@@ -7,12 +7,15 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
 import {
+  ErrorCode,
+  McpError,
   PromptListChangedNotificationSchema,
   ResourceListChangedNotificationSchema,
   ResourceUpdatedNotificationSchema,
   ToolListChangedNotificationSchema,
   type CallToolResult,
   type GetPromptResult,
+  type JSONRPCMessage,
   type Prompt,
   type ReadResourceResult,
   type Resource,
@@ -28,10 +31,12 @@ import {
 import { GatewayError } from '../../core/errors.js';
 import { hashToolDefinition, type PinsFileV1 } from '../../core/mcp/pins.js';
 import type { JsonObject } from '../../core/json.js';
+import { ArgValidator } from './arg-validator.js';
 import type { McpHost } from './host.js';
+import { DirectToolCaller } from './upstream-direct.js';
 import { classifyUpstreamError } from './upstream-errors.js';
 import { UpstreamLister } from './upstream-lister.js';
-import { createUpstreamTransport } from './upstream-transport.js';
+import { createUpstreamTransport, HttpUpstreamTransport } from './upstream-transport.js';
 
 export type UpstreamState = 'idle' | 'connecting' | 'ready' | 'restarting' | 'closed';
 export type CatalogKind = 'tools' | 'prompts' | 'resources';
@@ -60,6 +65,9 @@ export class Upstream {
   private rawTools: UpstreamTool[] = [];
   private toolIndex = new Map<string, CatalogTool>();
   private client: Client | null = null;
+  /** The direct tools/call path of a Streamable HTTP connection (upstream-direct.ts). */
+  private direct: DirectToolCaller | null = null;
+  private readonly outputs = new ArgValidator();
   private generation = 0;
   private attempts = 0;
   private connectedAt = 0;
@@ -92,6 +100,7 @@ export class Upstream {
     if (this.timer !== null) clearTimeout(this.timer);
     const client = this.client;
     this.client = null;
+    this.direct = null;
     await client?.close().catch(() => undefined);
   }
 
@@ -157,8 +166,21 @@ export class Upstream {
     );
   }
 
+  /**
+   * Forwards a tools/call. Over Streamable HTTP, a call that does not forward progress takes the
+   * direct path, checked as the SDK client checks (result shape, output schema); every other call
+   * goes through the SDK client.
+   */
   callTool(name: string, args: Record<string, unknown>, options: CallOptions): Promise<CallToolResult> {
     const client = this.requireClient();
+    const direct = this.direct;
+    if (direct !== null && options.onprogress === undefined) {
+      const call = direct.callTool(name, args, {
+        timeoutMs: this.callTimeoutMs,
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+      });
+      return this.guard(call.then((result) => this.checkOutput(name, result as CallToolResult)));
+    }
     return this.guard(
       client.callTool(
         { name, arguments: args },
@@ -166,6 +188,32 @@ export class Upstream {
         this.requestOptions(options),
       ) as Promise<CallToolResult>,
     );
+  }
+
+  /** The SDK client's rule: a tool with an output schema returns matching structured content. */
+  private checkOutput(name: string, result: CallToolResult): CallToolResult {
+    const tool = this.toolIndex.get(name);
+    const schema = tool?.definition.outputSchema;
+    if (tool === undefined || schema === undefined) return result;
+    if (result.structuredContent === undefined) {
+      if (result.isError === true) return result;
+      throw new McpError(
+        ErrorCode.InvalidRequest,
+        `Tool ${name} has an output schema but did not return structured content`,
+      );
+    }
+    const check = this.outputs.check(
+      `${tool.hash}#output`,
+      schema,
+      result.structuredContent as JsonObject,
+      'structured content',
+    );
+    if (!check.ok)
+      throw new McpError(
+        ErrorCode.InvalidParams,
+        `Structured content does not match the tool's output schema: ${check.errors.join('; ')}`,
+      );
+    return result;
   }
 
   readResource(uri: string, options: CallOptions): Promise<ReadResourceResult> {
@@ -243,6 +291,16 @@ export class Upstream {
       await client.connect(transport, { timeout: m.connect_timeout_ms });
       if (gen !== this.generation) throw new Error('superseded');
       this.client = client;
+      if (transport instanceof HttpUpstreamTransport) {
+        this.direct = new DirectToolCaller(this.name, {
+          url: transport.url,
+          headers: transport.headers,
+          fetcher: transport.fetcher,
+          sessionId: transport.sessionId,
+          protocolVersion: transport.protocolVersion,
+          deliver: (message) => transport.onmessage?.(message as JSONRPCMessage),
+        });
+      }
       this.watchNotifications(client, gen);
       await this.refresh(client, ['tools', 'prompts', 'resources']);
       if (gen !== this.generation) return;
@@ -272,6 +330,7 @@ export class Upstream {
     this.generation++;
     const client = this.client;
     this.client = null;
+    this.direct = null;
     void client?.close().catch(() => undefined);
     const r = this.host.mcp.restart;
     if (this.connectedAt > 0 && Date.now() - this.connectedAt >= r.reset_after_ms) this.attempts = 0;
