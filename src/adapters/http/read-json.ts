@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { GatewayError } from '../../core/errors.js';
 import { jsonTextDepthExceeds } from '../../core/json.js';
+import { readBodyBytes } from './read-body.js';
 
 export interface BodyLimits {
   maxBytes: number;
@@ -8,37 +9,21 @@ export interface BodyLimits {
 }
 
 /**
- * Reads a JSON request body within limits: the declared length is checked first, then the
- * stream is counted as it arrives, so an oversized body is refused without buffering it. Depth
- * is checked on the text before JSON.parse builds anything.
+ * Reads a JSON request body within limits (read-body.ts: an oversized body is refused without
+ * buffering it). Depth is checked on the text before JSON.parse builds anything.
  */
 export async function readJsonBody(c: Context, limits: BodyLimits): Promise<unknown> {
   const type = c.req.header('content-type') ?? '';
   if (!/^application\/([a-z.+-]*\+)?json\b/i.test(type)) {
     throw new GatewayError('unsupported_media_type', 'send the body as application/json');
   }
-  const declared = Number(c.req.header('content-length') ?? NaN);
-  if (Number.isFinite(declared) && declared > limits.maxBytes) {
-    throw new GatewayError('payload_too_large', `body is ${declared} bytes; the limit is ${limits.maxBytes}`);
-  }
-  const body = c.req.raw.body;
-  if (body === null) throw new GatewayError('invalid_json', 'request body is empty');
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const reader = (body as ReadableStream<Uint8Array>).getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limits.maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw new GatewayError('payload_too_large', `body exceeds the limit of ${limits.maxBytes} bytes`);
-    }
-    chunks.push(value);
-  }
+  const bytes = await readBodyBytes(c, limits.maxBytes);
+  if (bytes === null)
+    throw new GatewayError('payload_too_large', `body exceeds the limit of ${limits.maxBytes} bytes`);
+  if (bytes.length === 0) throw new GatewayError('invalid_json', 'request body is empty');
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     throw new GatewayError('invalid_json', 'body is not valid UTF-8');
   }

@@ -20,6 +20,7 @@ import { ConditionClassCache, visibilityOf, type Visibility } from '../../core/m
 import type { JsonObject } from '../../core/json.js';
 import type { OutcomeReport } from '../../app/create-gateway.js';
 import { ArgValidator } from './arg-validator.js';
+import type { CancelSignal } from './cancellation.js';
 import type { McpHost } from './host.js';
 import { guardToolResult } from './output-guard.js';
 import { classifyUpstreamError } from './upstream-errors.js';
@@ -31,7 +32,7 @@ export interface CallerContext {
   credential: Credential;
   agent: AgentIdentity;
   sessionId?: string;
-  signal?: AbortSignal;
+  signal?: CancelSignal;
   /** Forwards upstream progress to the caller (set when the request carried a progressToken). */
   onprogress?: CallOptions['onprogress'];
 }

@@ -14,7 +14,9 @@ import type { AgentIdentity, Credential } from '../../core/action.js';
 import type { Gateway } from '../../app/create-gateway.js';
 import { credentialFrom } from '../http/app.js';
 import type { Extra, Identify } from './downstream-server.js';
-import { readBodyCapped, rpcError, validateRpcBody, isInitialize } from './http-body.js';
+import { readBodyBytes } from '../http/read-body.js';
+import { rpcError, validateRpcBody, isInitialize } from './http-body.js';
+import { Cancellation } from './cancellation.js';
 import { answerToolCall, cancelledRequestId, plainToolCall } from './http-tool-call.js';
 import { originAllowed, hostAllowed, rebindingRules, type RebindingRules } from './rebinding.js';
 import { mcpRuntimeOf, type McpRuntime } from './runtime.js';
@@ -25,7 +27,7 @@ interface Session {
   agentId: string;
   lastSeen: number;
   /** tools/call requests on the direct path (http-tool-call.ts), by id, for notifications/cancelled. */
-  calls: Map<string | number, AbortController>;
+  calls: Map<string | number, Cancellation>;
 }
 
 const identifyFromAuth: Identify = (extra: Extra) => {
@@ -70,9 +72,9 @@ export class McpHttpEndpoint {
 
     let parsedBody: unknown;
     if (req.method === 'POST') {
-      const body = await readBodyCapped(req, this.runtime.host.config.server.body_limit_bytes);
+      const body = await readBodyBytes(c, this.runtime.host.config.server.body_limit_bytes);
       if (body === null) return rpcError(413, -32600, 'Request body is larger than the configured limit');
-      const checked = validateRpcBody(body);
+      const checked = validateRpcBody(body.toString('utf8'));
       if (!checked.ok) return checked.response;
       parsedBody = checked.value;
     }
@@ -142,12 +144,12 @@ export class McpHttpEndpoint {
     credential: Credential,
     call: ReturnType<typeof plainToolCall> & object,
   ): Promise<Response> {
-    const controller = new AbortController();
+    const controller = new Cancellation();
     session.calls.set(call.id, controller);
     try {
       return await answerToolCall(
         this.runtime.governor,
-        { credential, agent, sessionId: sid, signal: controller.signal },
+        { credential, agent, sessionId: sid, signal: controller },
         call,
         this.settings.response,
         sid,

@@ -6,7 +6,12 @@
  * maxBytes is cut off with `mcp_result_too_large` (declared or while streaming), and redirects
  * are not followed (credentials must not follow them; the SDK sees the 3xx as a failure).
  */
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import {
+  Agent as HttpAgent,
+  request as httpRequest,
+  type ClientRequest,
+  type IncomingMessage,
+} from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { GatewayError } from '../../core/errors.js';
 
@@ -69,6 +74,8 @@ export interface RawRequest {
   headers: Record<string, string>;
   body?: string;
   signal?: AbortSignal;
+  /** Receives the request as soon as it exists (to destroy it, a cheaper abort than a signal). */
+  onRequest?: (req: ClientRequest) => void;
 }
 
 /** What nodeFetch offers besides fetch itself: the raw request on the same kept-alive sockets. */
@@ -132,6 +139,7 @@ export function nodeFetch(maxBytes: number): NodeFetch {
         },
       );
       req.once('error', reject);
+      request.onRequest?.(req);
       req.end(request.body);
     });
   };

@@ -5,6 +5,7 @@ import { GatewayError } from '../../core/errors.js';
 import { classifyUpstreamError } from './upstream-errors.js';
 import { callToolResultProblem, DirectToolCaller, SseReader } from './upstream-direct.js';
 import { nodeFetch } from './node-fetch.js';
+import { Cancellation, toAbortSignal } from './cancellation.js';
 
 type Handler = (msg: Record<string, unknown>, res: ServerResponse, req: IncomingMessage) => void;
 
@@ -229,5 +230,40 @@ describe('DirectToolCaller', () => {
     const e = await pending.catch((x: unknown) => x);
     expect((e as Error).name).toBe('AbortError');
     await expect.poll(() => received.some((r) => r.body.method === 'notifications/cancelled')).toBe(true);
+  });
+
+  it('stops on a Cancellation before any answer arrives, and a cancelled one never starts', async () => {
+    handler = () => undefined;
+    const cancel = new Cancellation();
+    const pending = caller().callTool('echo', {}, { timeoutMs: 5000, signal: cancel });
+    setTimeout(() => cancel.abort(), 50);
+    expect(((await pending.catch((x: unknown) => x)) as Error).name).toBe('AbortError');
+    const before = received.length;
+    const e = await caller()
+      .callTool('echo', {}, { timeoutMs: 5000, signal: cancel })
+      .catch((x: unknown) => x);
+    expect((e as Error).name).toBe('AbortError');
+    expect(received.filter((r) => r.body.method === 'tools/call').length).toBe(
+      received.slice(0, before).filter((r) => r.body.method === 'tools/call').length,
+    );
+  });
+});
+
+describe('Cancellation', () => {
+  it('tells each listener once, and converts to an AbortSignal for the SDK', () => {
+    const c = new Cancellation();
+    const seen: string[] = [];
+    const removed = () => seen.push('removed');
+    c.addEventListener('abort', () => seen.push('a'));
+    c.addEventListener('abort', removed);
+    c.removeEventListener('abort', removed);
+    const signal = toAbortSignal(c);
+    expect(signal.aborted).toBe(false);
+    c.abort();
+    c.abort();
+    expect(seen).toEqual(['a']);
+    expect(signal.aborted).toBe(true);
+    const native = new AbortController().signal;
+    expect(toAbortSignal(native)).toBe(native);
   });
 });

@@ -11,9 +11,10 @@
  *
  * Calls that forward progress to the caller use the SDK client (upstream.ts decides).
  */
-import type { IncomingMessage } from 'node:http';
+import type { ClientRequest, IncomingMessage } from 'node:http';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { GatewayError } from '../../core/errors.js';
+import type { CancelSignal } from './cancellation.js';
 import { looksLikeJsonRpc } from './http-body.js';
 import { readCapped, type NodeFetch } from './node-fetch.js';
 
@@ -29,7 +30,14 @@ export interface DirectSession {
 
 export interface DirectCallOptions {
   timeoutMs: number;
-  signal?: AbortSignal;
+  signal?: CancelSignal;
+}
+
+/** Why a call was stopped: it destroys the request, which ends whatever reading is under way. */
+class Stopped extends Error {
+  constructor(readonly why: 'timeout' | 'cancelled') {
+    super(why === 'timeout' ? 'the call timed out' : 'the call was cancelled');
+  }
 }
 
 type Json = Record<string, unknown>;
@@ -144,17 +152,20 @@ export class DirectToolCaller {
   async callTool(name: string, args: Json, options: DirectCallOptions): Promise<Json> {
     // String ids cannot collide with the SDK client's numeric ones on the same session.
     const id = `portcullis-${++this.counter}`;
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, options.timeoutMs);
+    let request: ClientRequest | null = null;
+    let stopped: Stopped | null = null;
+    const stop = (why: Stopped['why']) => {
+      if (stopped !== null) return;
+      stopped = new Stopped(why);
+      request?.destroy(stopped);
+    };
+    const timer = setTimeout(() => stop('timeout'), options.timeoutMs);
     const outer = options.signal;
-    const onAbort = () => controller.abort();
-    if (outer?.aborted === true) controller.abort();
-    else outer?.addEventListener('abort', onAbort, { once: true });
+    const onCancel = () => stop('cancelled');
+    if (outer?.aborted === true) stop('cancelled');
+    else outer?.addEventListener('abort', onCancel, { once: true });
     try {
+      if (stopped !== null) throw stopped;
       const body = JSON.stringify({
         jsonrpc: '2.0',
         id,
@@ -165,24 +176,27 @@ export class DirectToolCaller {
         method: 'POST',
         headers: this.postHeaders,
         body,
-        signal: controller.signal,
+        onRequest: (req) => {
+          request = req;
+        },
       });
-      const result = await this.answer(res, id, controller.signal);
+      const result = await this.answer(res, id);
       const problem = callToolResultProblem(result);
       if (problem !== null) throw malformed(this.upstream, problem);
       return result as Json;
     } catch (e) {
-      if (!controller.signal.aborted) throw e;
+      const why = (stopped as Stopped | null)?.why;
+      if (why === undefined) throw e;
       this.post({
         jsonrpc: '2.0',
         method: 'notifications/cancelled',
-        params: { requestId: id, reason: timedOut ? 'timed out' : 'cancelled by the caller' },
+        params: { requestId: id, reason: why === 'timeout' ? 'timed out' : 'cancelled by the caller' },
       });
-      if (timedOut) throw new McpError(ErrorCode.RequestTimeout, 'Request timed out');
+      if (why === 'timeout') throw new McpError(ErrorCode.RequestTimeout, 'Request timed out');
       throw new DOMException('the call was cancelled', 'AbortError');
     } finally {
       clearTimeout(timer);
-      outer?.removeEventListener('abort', onAbort);
+      outer?.removeEventListener('abort', onCancel);
     }
   }
 
@@ -195,7 +209,7 @@ export class DirectToolCaller {
   }
 
   /** Reads the answer to request `id` from a JSON or SSE response. */
-  private async answer(res: IncomingMessage, id: string, signal: AbortSignal): Promise<unknown> {
+  private async answer(res: IncomingMessage, id: string): Promise<unknown> {
     const status = res.statusCode ?? 0;
     const type = res.headers['content-type'] ?? '';
     const max = this.session.fetcher.maxBytes;
@@ -203,7 +217,7 @@ export class DirectToolCaller {
       const text = await readCapped(res, max).catch(() => '');
       throw new Error(`HTTP ${status} from the upstream: ${text.slice(0, 200)}`);
     }
-    if (type.includes('text/event-stream')) return this.fromStream(res, id, signal);
+    if (type.includes('text/event-stream')) return this.fromStream(res, id);
     if (!type.includes('application/json')) {
       res.resume();
       throw malformed(this.upstream, `unexpected content type ${type.slice(0, 60) || '(none)'}`);
@@ -224,7 +238,7 @@ export class DirectToolCaller {
     return found.value;
   }
 
-  private fromStream(res: IncomingMessage, id: string, signal: AbortSignal): Promise<unknown> {
+  private fromStream(res: IncomingMessage, id: string): Promise<unknown> {
     const max = this.session.fetcher.maxBytes;
     const reader = new SseReader();
     res.setEncoding('utf8');
@@ -234,11 +248,8 @@ export class DirectToolCaller {
       const settle = (fn: () => void) => {
         if (settled) return;
         settled = true;
-        signal.removeEventListener('abort', onAbort);
         fn();
       };
-      const onAbort = () => settle(() => reject(new DOMException('aborted', 'AbortError')));
-      signal.addEventListener('abort', onAbort, { once: true });
       res.on('data', (chunk: string) => {
         seen += Buffer.byteLength(chunk);
         if (seen > max) {

@@ -32,6 +32,7 @@ import { GatewayError } from '../../core/errors.js';
 import { hashToolDefinition, type PinsFileV1 } from '../../core/mcp/pins.js';
 import type { JsonObject } from '../../core/json.js';
 import { ArgValidator } from './arg-validator.js';
+import { toAbortSignal, type CancelSignal } from './cancellation.js';
 import type { McpHost } from './host.js';
 import { DirectToolCaller } from './upstream-direct.js';
 import { classifyUpstreamError } from './upstream-errors.js';
@@ -47,7 +48,7 @@ export interface UpstreamListener {
 }
 
 export interface CallOptions {
-  signal?: AbortSignal;
+  signal?: CancelSignal;
   onprogress?: RequestOptions['onprogress'];
 }
 
@@ -236,7 +237,7 @@ export class Upstream {
 
   private requestOptions(options: CallOptions): RequestOptions {
     const out: RequestOptions = { timeout: this.callTimeoutMs, maxTotalTimeout: this.callTimeoutMs };
-    if (options.signal !== undefined) out.signal = options.signal;
+    if (options.signal !== undefined) out.signal = toAbortSignal(options.signal);
     if (options.onprogress !== undefined) {
       out.onprogress = options.onprogress;
       out.resetTimeoutOnProgress = true;
