@@ -64,7 +64,7 @@ describe('readBodyBytes without Node (the web stream path, app.request)', () => 
         c.close();
       },
     });
-    const big = await app.request('/echo', { method: 'POST', body: stream, duplex: 'half' } as RequestInit);
+    const big = await app.request('/echo', { method: 'POST', body: stream, duplex: 'half' });
     expect(big.status).toBe(413);
   });
 });

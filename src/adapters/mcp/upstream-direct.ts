@@ -165,7 +165,8 @@ export class DirectToolCaller {
     if (outer?.aborted === true) stop('cancelled');
     else outer?.addEventListener('abort', onCancel, { once: true });
     try {
-      if (stopped !== null) throw stopped;
+      const early = stopped as Stopped | null;
+      if (early !== null) throw early;
       const body = JSON.stringify({
         jsonrpc: '2.0',
         id,
