@@ -36,11 +36,33 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  /**
+   * Label children by their label values: prom-client hashes the label object on every call,
+   * which costs more than the rest of this method; a child is looked up once per combination.
+   */
+  private readonly children = new Map<string, { inc(): void } | { observe(v: number): void }>();
+
+  private child<T extends object>(key: string, make: () => T): T {
+    let c = this.children.get(key) as T | undefined;
+    if (c === undefined) {
+      c = make();
+      this.children.set(key, c as never);
+    }
+    return c;
+  }
+
   recordDecision(d: DecisionV1, adapter: string): void {
-    this.decisions.inc({ outcome: d.outcome, code: d.code, adapter });
-    for (const m of d.matched)
-      this.ruleMatches.inc({ policy: m.policy_id, rule: m.rule_id, effect: m.effect });
-    this.latency.observe({ outcome: d.outcome }, d.timings.total_us / 1e6);
+    const { outcome, code } = d;
+    this.child(`d\0${outcome}\0${code}\0${adapter}`, () =>
+      this.decisions.labels({ outcome, code, adapter }),
+    ).inc();
+    for (const m of d.matched) {
+      const labels = { policy: m.policy_id, rule: m.rule_id, effect: m.effect };
+      this.child(`r\0${labels.policy}\0${labels.rule}\0${labels.effect}`, () =>
+        this.ruleMatches.labels(labels),
+      ).inc();
+    }
+    this.child(`l\0${outcome}`, () => this.latency.labels({ outcome })).observe(d.timings.total_us / 1e6);
   }
 
   recordReload(ok: boolean, version: string | null): void {
