@@ -151,9 +151,10 @@ describe('tampered events are detected and classified', () => {
       check((db, n, a) => {
         const i = a % (n + 1);
         shift(db, i, 1);
-        db.prepare(
-          "INSERT INTO audit_events (idx, id, type, time_ms, body) VALUES (?, 'evt_forged', 'decision', 0, ?)",
-        ).run(i, canonicalEventText(sampleEvent(5000 + i)));
+        db.prepare("INSERT INTO audit_events (idx, type, time_ms, body) VALUES (?, 'decision', 0, ?)").run(
+          i,
+          canonicalEventText(sampleEvent(5000 + i)),
+        );
         return { kind: 'inserted', index: i };
       }),
       { numRuns: 25 },

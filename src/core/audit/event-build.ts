@@ -13,7 +13,7 @@ import type {
   SystemEventParts,
   SystemEventType,
 } from './event.js';
-import { formatEventTime, freezeJson, sealEvent } from './event-encode.js';
+import { formatEventTime, sealEventBody } from './event-encode.js';
 
 /** Outcome-layer status of a decision event, before anything is executed. */
 const DECISION_STATUS: Record<Effect, string> = {
@@ -23,7 +23,7 @@ const DECISION_STATUS: Record<Effect, string> = {
 };
 
 function seal(body: Record<string, unknown>): AuditEventV1 {
-  return sealEvent(freezeJson(body) as unknown as Omit<AuditEventV1, 'id'>);
+  return sealEventBody(body);
 }
 
 export function buildDecisionEvent(parts: DecisionEventParts, sequence: number): AuditEventV1 {

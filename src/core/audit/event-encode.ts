@@ -100,6 +100,149 @@ export function freezeJson(value: unknown, path = '$'): JsonValue {
   throw invalid(`${path} is a ${typeof value}, which is not JSON`);
 }
 
+/**
+ * Thrown by the fast path below for anything it does not handle exactly as freezeJson plus
+ * canonicalJson do (errors, `__proto__` keys, holes): the caller then takes that slow path. One
+ * instance, made once: it is caught right away and never reported.
+ */
+const SLOW_PATH = new Error('take the reference path');
+
+/** JSON.stringify(s) for a well-formed string, without its cost when nothing needs escaping. */
+function quote(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    // What JSON.stringify escapes in a well-formed string: controls, '"' and '\\'.
+    if (c < 0x20 || c === 0x22 || c === 0x5c) return JSON.stringify(s);
+  }
+  return `"${s}"`;
+}
+
+/**
+ * freezeJson and RFC 8785 canonicalisation in one walk, for values both accept: stores the frozen
+ * copy of `value` as `target[key]` and returns its canonical JSON. Strings and numbers are
+ * written as JSON.stringify writes them and object members sorted by UTF-16 code units (as
+ * Array.prototype.sort compares strings), exactly as the `canonicalize` package (behind
+ * canonicalJson) does.
+ */
+function freezeInto(value: unknown, target: JsonValue[] | JsonObject, key: number | string): string {
+  const slot = target as Record<string, JsonValue>;
+  if (value === null) {
+    slot[key] = null;
+    return 'null';
+  }
+  switch (typeof value) {
+    case 'string':
+      if (!isWellFormed(value)) throw SLOW_PATH;
+      slot[key] = value;
+      return quote(value);
+    case 'number':
+      if (!Number.isFinite(value)) throw SLOW_PATH;
+      slot[key] = value;
+      // For finite numbers JSON.stringify is Number.prototype.toString (-0 gives "0" in both).
+      return String(value);
+    case 'boolean':
+      slot[key] = value;
+      return value ? 'true' : 'false';
+    case 'object':
+      break;
+    case 'bigint':
+    case 'function':
+    case 'symbol':
+    case 'undefined':
+      throw SLOW_PATH;
+  }
+  if (Array.isArray(value)) {
+    const copy: JsonValue[] = [];
+    let text = '[';
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      if (v === undefined) throw SLOW_PATH;
+      const t = freezeInto(v, copy, i);
+      text += i === 0 ? t : `,${t}`;
+    }
+    slot[key] = Object.freeze(copy) as JsonValue[];
+    return `${text}]`;
+  }
+  const copy: JsonObject = {};
+  const text = `{${sortedMembers(freezeMembers(value, copy, null), false)}}`;
+  slot[key] = Object.freeze(copy);
+  return text;
+}
+
+/**
+ * Copies an object's members into `copy` (frozen, in the object's own order, undefined ones
+ * dropped; each read once, as Object.entries reads them) and returns [key, canonical text, key,
+ * text, ...] for all but the member `skip`.
+ */
+function freezeMembers(value: object, copy: JsonObject, skip: string | null): string[] {
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) throw SLOW_PATH;
+  const members: string[] = [];
+  for (const k of Object.keys(value)) {
+    const v = (value as Record<string, unknown>)[k];
+    if (v === undefined) continue;
+    if (k === '__proto__' || !isWellFormed(k)) throw SLOW_PATH;
+    const t = freezeInto(v, copy, k);
+    if (k !== skip) members.push(k, t);
+  }
+  return members;
+}
+
+/**
+ * "key":value texts of [key, text, ...] pairs, sorted by key (UTF-16 code units), comma-joined.
+ * Sorts the pairs in place (objects have few members: insertion sort, no allocation). `flat`:
+ * build one flat string (Array.prototype.join copies once) rather than a tree of concatenations;
+ * the outermost level does, so the sealed text kept beside its event is one flat string.
+ */
+function sortedMembers(members: string[], flat: boolean): string {
+  for (let i = 2; i < members.length; i += 2) {
+    const k = members[i]!;
+    const t = members[i + 1]!;
+    let j = i - 2;
+    for (; j >= 0 && members[j]! > k; j -= 2) {
+      members[j + 2] = members[j]!;
+      members[j + 3] = members[j + 1]!;
+    }
+    members[j + 2] = k;
+    members[j + 3] = t;
+  }
+  if (flat) {
+    const parts = new Array<string>(members.length / 2);
+    for (let i = 0; i < members.length; i += 2) parts[i / 2] = `${quote(members[i]!)}:${members[i + 1]!}`;
+    return parts.join(',');
+  }
+  let text = '';
+  for (let i = 0; i < members.length; i += 2)
+    text += `${i === 0 ? '' : ','}${quote(members[i]!)}:${members[i + 1]!}`;
+  return text;
+}
+
+/**
+ * Freezes a built event body, gives it its id and seals it: the same result as
+ * sealEvent(freezeJson(body)), byte for byte, in one walk instead of three. Bodies that walk
+ * cannot take (invalid ones included) go through sealEvent(freezeJson(body)), which also
+ * produces its errors.
+ */
+export function sealEventBody(body: Record<string, unknown>): AuditEventV1 {
+  const frozen: JsonObject = {};
+  let members: string[];
+  try {
+    members = freezeMembers(body, frozen, 'id');
+  } catch (e) {
+    if (e !== SLOW_PATH) throw e;
+    return sealEvent(freezeJson(body) as unknown as Omit<AuditEventV1, 'id'>);
+  }
+  const id = idFromCanonical(`{${sortedMembers(members, true)}}`);
+  // As Object.freeze({ ...frozen, id }) (sealEvent's way): an id the body had keeps its place.
+  frozen.id = id;
+  const event = Object.freeze(frozen) as unknown as AuditEventV1;
+  const shape = validateEventShape(event);
+  if (!shape.ok) throw invalid(shape.error);
+  members.push('id', JSON.stringify(id));
+  sealedText.set(event, ['{', sortedMembers(members, true), '}'].join(''));
+  return event;
+}
+
 /** Canonical JSON of the event's top-level members, sorted as RFC 8785 sorts them. */
 function canonicalFromMembers(members: Map<string, string>): string {
   const keys = [...members.keys()].sort();
@@ -156,13 +299,37 @@ export function canonicalEventText(event: AuditEventV1): string {
   return text;
 }
 
+/** Digits [at, at + n) of a string as a number (the caller knows they are digits). */
+function digits(text: string, at: number, n: number): number {
+  let v = 0;
+  for (let k = at; k < at + n; k++) v = v * 10 + text.charCodeAt(k) - 48;
+  return v;
+}
+
+/**
+ * Milliseconds of an event time that passed the shape check (EVENT_TIME_PATTERN, which fixes
+ * every digit's position): Date.parse's result, at about a third of its cost.
+ */
+export function eventTimeMs(time: string): number {
+  return Date.UTC(
+    digits(time, 0, 4),
+    digits(time, 5, 2) - 1,
+    digits(time, 8, 2),
+    digits(time, 11, 2),
+    digits(time, 14, 2),
+    digits(time, 17, 2),
+    digits(time, 20, 3),
+  );
+}
+
+/** The index columns of an event that passed validateEventShape (sealed events have). */
 export function eventColumns(event: AuditEventV1): EventColumns {
   const agent = (event.action.agent as JsonObject | undefined)?.id;
   const outcome = event.decision.outcome ?? event.outcome.status;
   return {
     id: event.id,
     type: event.type,
-    timeMs: Date.parse(event.time),
+    timeMs: eventTimeMs(event.time),
     agent: typeof agent === 'string' ? agent : null,
     outcome: typeof outcome === 'string' ? outcome : null,
     decisionId: event.decision_id ?? null,
@@ -187,12 +354,8 @@ export function validateEventShape(value: unknown): Result<AuditEventV1, string>
     return err('event type is unknown');
   if (typeof e.id !== 'string' || !EVENT_ID_PATTERN.test(e.id))
     return err('event id is not evt_ + 32 hex digits');
-  if (
-    typeof e.time !== 'string' ||
-    !EVENT_TIME_PATTERN.test(e.time) ||
-    !Number.isFinite(Date.parse(e.time)) ||
-    new Date(Date.parse(e.time)).toISOString() !== e.time
-  ) {
+  const timeMs = typeof e.time === 'string' && EVENT_TIME_PATTERN.test(e.time) ? Date.parse(e.time) : NaN;
+  if (!Number.isFinite(timeMs) || new Date(timeMs).toISOString() !== e.time) {
     return err('event time is not RFC 3339 UTC with millisecond precision');
   }
   if (typeof e.instance !== 'string' || e.instance.length === 0) return err('event instance is empty');

@@ -14,11 +14,30 @@ import type {
 } from '../../../ports/audit-store.js';
 
 export interface BackendEventRow {
-  index: number;
-  text: string;
-  columns: EventColumns;
-  /** Hashes completed at tree size index + 1, level 0 first: lower-case hex, 64 digits each. */
-  nodesHex: string;
+  readonly index: number;
+  readonly text: string;
+  readonly columns: EventColumns;
+  /**
+   * Hashes completed at tree size index + 1, level 0 first, 32 bytes each, as a binary string
+   * (one character per byte, Node's 'latin1'): copied into pages without decoding.
+   */
+  readonly nodes: string;
+  /** The same hashes as lower-case hex, 64 digits each. */
+  readonly nodesHex: string;
+}
+
+/** A committed row as the group-commit writer builds it; `nodesHex` is derived on demand. */
+export class EventRow implements BackendEventRow {
+  constructor(
+    readonly index: number,
+    readonly text: string,
+    readonly columns: EventColumns,
+    readonly nodes: string,
+  ) {}
+
+  get nodesHex(): string {
+    return Buffer.from(this.nodes, 'latin1').toString('hex');
+  }
 }
 
 export interface BackendCheckpointRow {

@@ -9,18 +9,18 @@
  * completed by its leaves. A failed commit rolls the frontier back, rejects the whole batch with
  * `audit_store_unavailable` and marks the writer not ready until a later commit succeeds.
  */
-import { encodeEvent } from '../../../core/audit/event-encode.js';
+import { canonicalEventText, eventColumns, type EventColumns } from '../../../core/audit/event-encode.js';
 import type { AuditEventV1 } from '../../../core/audit/event.js';
-import { emptyRoot, fromHex, hashChildrenHex, hashLeafTextHex, toHex } from '../../../core/audit/hash.js';
+import { emptyRoot, fromBin, hashChildrenBin, hashLeafTextBin, toBin } from '../../../core/audit/hash.js';
 import { frontierNodes } from '../../../core/audit/merkle.js';
 import { GatewayError } from '../../../core/errors.js';
 import type { AuditAppendReceipt } from '../../../ports/audit-sink.js';
 import type { StoredCheckpoint } from '../../../ports/audit-store.js';
-import type { BackendCheckpointRow, BackendEventRow, LedgerBackend } from './backend.js';
+import { EventRow, type BackendCheckpointRow, type LedgerBackend } from './backend.js';
 
 interface Pending {
   text: string;
-  columns: BackendEventRow['columns'];
+  columns: EventColumns;
   resolve: (r: AuditAppendReceipt) => void;
   reject: (e: unknown) => void;
 }
@@ -42,7 +42,7 @@ export class GroupCommitWriter {
   private queue: Pending[] = [];
   private scheduled = false;
   private drainWaiters: Array<() => void> = [];
-  /** Perfect subtrees of the committed size, largest first, as hex. */
+  /** Perfect subtrees of the committed size, largest first, as binary strings (see hash.ts). */
   private frontier: string[];
   private committed: number;
   private closed = false;
@@ -64,7 +64,7 @@ export class GroupCommitWriter {
       );
     }
     this.committed = extent.events;
-    this.frontier = frontierNodes(this.committed).map((n) => toHex(backend.node(n.level, n.index)));
+    this.frontier = frontierNodes(this.committed).map((n) => toBin(backend.node(n.level, n.index)));
     this.maxBatch = options.maxBatch ?? 4096;
   }
 
@@ -89,21 +89,23 @@ export class GroupCommitWriter {
     const f = this.frontier;
     if (f.length === 0) return emptyRoot();
     let r = f[f.length - 1]!;
-    for (let i = f.length - 2; i >= 0; i--) r = hashChildrenHex(f[i]!, r);
-    return fromHex(r);
+    for (let i = f.length - 2; i >= 0; i--) r = hashChildrenBin(f[i]!, r);
+    return fromBin(r);
   }
 
   append(event: AuditEventV1): Promise<AuditAppendReceipt> {
     if (this.closed)
       return Promise.reject(new GatewayError('audit_store_unavailable', 'the audit ledger is closed'));
-    let encoded: ReturnType<typeof encodeEvent>;
+    let text: string;
+    let columns: EventColumns;
     try {
-      encoded = encodeEvent(event);
+      text = canonicalEventText(event);
+      columns = eventColumns(event);
     } catch (e) {
       return Promise.reject(e instanceof Error ? e : new Error(String(e)));
     }
     return new Promise<AuditAppendReceipt>((resolve, reject) => {
-      this.queue.push({ text: encoded.text, columns: encoded.columns, resolve, reject });
+      this.queue.push({ text, columns, resolve, reject });
       this.schedule();
     });
   }
@@ -137,17 +139,12 @@ export class GroupCommitWriter {
   private commitBatch(batch: Pending[]): void {
     const savedFrontier = this.frontier.slice();
     const start = this.committed;
-    const rows: BackendEventRow[] = [];
+    const rows = new Array<EventRow>(batch.length);
     let stored: StoredCheckpoint | null = null;
     try {
       for (let i = 0; i < batch.length; i++) {
         const p = batch[i]!;
-        rows.push({
-          index: start + i,
-          text: p.text,
-          columns: p.columns,
-          nodesHex: this.extend(start + i, hashLeafTextHex(p.text)),
-        });
+        rows[i] = new EventRow(start + i, p.text, p.columns, this.extend(start + i, hashLeafTextBin(p.text)));
       }
       const checkpoint = this.options.checkpointFor?.(start + batch.length, () => this.root()) ?? null;
       stored = this.backend.appendBatch(rows, checkpoint);
@@ -173,12 +170,12 @@ export class GroupCommitWriter {
     if (stored) this.options.onCheckpoint?.(stored);
   }
 
-  /** Adds leaf `index` to the frontier; returns the hashes it completes, level 0 first (hex). */
-  private extend(index: number, leafHex: string): string {
-    let h = leafHex;
-    let completed = leafHex;
+  /** Adds leaf `index` to the frontier; returns the hashes it completes, level 0 first (binary). */
+  private extend(index: number, leaf: string): string {
+    let h = leaf;
+    let completed = leaf;
     for (let s = index + 1; s % 2 === 0; s /= 2) {
-      h = hashChildrenHex(this.frontier.pop()!, h);
+      h = hashChildrenBin(this.frontier.pop()!, h);
       completed += h;
     }
     this.frontier.push(h);

@@ -7,21 +7,40 @@
  *   hashes stored for sizes a..b-1 = (b - a) + T(b - 1) - T(a - 1),  T(m) = m - popcount(m)
  *
  * (T(m) is the sum of trailing zero bits of 1..m, Legendre's formula). A group commit writes one
- * row per PAGE_SIZES events instead of one per event; a page is never extended afterwards (the
- * next batch starts a new page), so rows stay append-only.
+ * row per PAGE_SIZES events (one row for a typical batch) instead of one per event; a page is
+ * never extended afterwards (the next batch starts a new page), so rows stay append-only.
+ * Readers take each row's extent from first_size and last_size, so they read pages of any size
+ * (ledgers written before held up to 64 sizes per row).
+ *
+ * Why 256: a row of about 16 KB written once per commit costs the commit less than four rows of
+ * about 4 KB (each just over SQLite's largest in-page payload, so each with its own overflow
+ * page), while a proof still reads only a few pages per node.
  */
 import type Database from 'better-sqlite3';
 import type { LedgerNodeRow } from '../../../ports/audit-store.js';
 import type { BackendEventRow } from '../audit-ledger/backend.js';
 
-export const PAGE_SIZES = 64;
+export const PAGE_SIZES = 256;
 const H = 32;
-const CACHED_PAGES = 256;
+const CACHED_PAGES = 128;
 
 function popcount(m: number): number {
   let c = 0;
   for (; m > 0; m = Math.floor(m / 2)) c += m % 2;
   return c;
+}
+
+/** Number of 32-byte hashes stored for tree size n >= 1: the leaf, then one per trailing zero bit. */
+export function hashesAt(n: number): number {
+  if (!(n >= 1)) return 1; // a damaged page may claim size 0: count it, do not loop on it
+  let count = 1;
+  // Below 2^31 the bit operations are exact; above, halve by division.
+  if (n < 0x80000000) {
+    for (let s = n; (s & 1) === 0; s >>>= 1) count++;
+    return count;
+  }
+  for (let s = n; s % 2 === 0; s /= 2) count++;
+  return count;
 }
 
 /** Number of 32-byte hashes stored for tree sizes a..b-1 (a >= 1). */
@@ -36,16 +55,17 @@ export interface NodePage {
   hashes: Uint8Array;
 }
 
-/** Groups a committed batch (consecutive leaves) into pages. */
+/** Groups a committed batch (consecutive leaves) into pages, copying each row's binary hashes once. */
 export function packPages(rows: readonly BackendEventRow[]): NodePage[] {
   const pages: NodePage[] = [];
   for (let i = 0; i < rows.length; i += PAGE_SIZES) {
-    const slice = rows.slice(i, i + PAGE_SIZES);
-    pages.push({
-      first: slice[0]!.index + 1,
-      last: slice[slice.length - 1]!.index + 1,
-      hashes: Buffer.from(slice.map((r) => r.nodesHex).join(''), 'hex'),
-    });
+    const end = Math.min(rows.length, i + PAGE_SIZES);
+    let bytes = 0;
+    for (let k = i; k < end; k++) bytes += rows[k]!.nodes.length;
+    const hashes = Buffer.allocUnsafe(bytes);
+    let at = 0;
+    for (let k = i; k < end; k++) at += hashes.write(rows[k]!.nodes, at, 'latin1');
+    pages.push({ first: rows[i]!.index + 1, last: rows[end - 1]!.index + 1, hashes });
   }
   return pages;
 }
@@ -72,6 +92,7 @@ export class NodePages {
         )
         .raw(),
       maxSize: db.prepare('SELECT coalesce(max(last_size), 0) FROM merkle_nodes').pluck(),
+      lastSize: db.prepare('SELECT last_size FROM merkle_nodes ORDER BY first_size DESC LIMIT 1').pluck(),
     };
   }
 
@@ -79,8 +100,17 @@ export class NodePages {
     for (const p of pages) this.st.insert.run(p.first, p.last, p.hashes);
   }
 
+  /** The highest tree size any page reaches (scans every page: for verification). */
   maxSize(): number {
     return this.st.maxSize.get() as number;
+  }
+
+  /**
+   * The tree size the newest page reaches: one B-tree descent. Pages are appended in size order,
+   * so on an intact ledger this is maxSize(); verification compares the two through extent().
+   */
+  lastSize(): number {
+    return (this.st.lastSize.get() as number | undefined) ?? 0;
   }
 
   /** Hash of perfect subtree (level, index), stored with tree size (index + 1) * 2^level. */
@@ -121,7 +151,7 @@ export class NodePages {
       const hex = r[2] as string;
       let at = 0;
       for (let size = first; size <= last; size++) {
-        const count = hashesBetween(size, size + 1);
+        const count = hashesAt(size);
         if (size > from && size <= to) out.push({ size, hashes: hex.slice(at, at + count * 2 * H) });
         at += count * 2 * H;
       }

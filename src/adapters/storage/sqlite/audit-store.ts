@@ -27,9 +27,9 @@ import type {
   LedgerBackend,
 } from '../audit-ledger/backend.js';
 import { createLedgerStore, type LedgerStoreOptions } from '../audit-ledger/ledger-store.js';
-import { EventLookup, LOOKUP_BATCH } from './audit-lookup.js';
+import { EventLookup } from './audit-lookup.js';
 import { NodePages, packPages } from './audit-node-pages.js';
-import { checkLedgerFormat, migrateLedger } from './audit-schema.js';
+import { LEDGER_FORMAT, checkLedgerFormat, eventIdSql, migrateLedger } from './audit-schema.js';
 
 export interface SqliteLedgerOptions {
   /** Database file; `:memory:` for a throw-away ledger. */
@@ -42,12 +42,17 @@ export interface SqliteLedgerOptions {
   busyTimeoutMs?: number;
   /** Failures of background work (lookup indexing); queries stay correct without it. */
   onError?: (error: unknown) => void;
+  /** Events per lookup run (default RUN_EVENTS, at most 32768); smaller in tests. */
+  lookupRunEvents?: number;
 }
 
 export type SqliteAuditStoreOptions = SqliteLedgerOptions & LedgerStoreOptions;
 
 type Row = unknown[];
-const EVENTS_PER_INSERT = 16;
+/** Address space a read-only connection maps (SQLite caps it at its compile-time limit). */
+const READER_MMAP_BYTES = 2 ** 31;
+/** Rows per multi-row INSERT: fewer statement executions per event. */
+const EVENTS_PER_INSERT = 32;
 
 export class SqliteLedgerBackend implements LedgerBackend {
   readonly name = 'sqlite';
@@ -61,6 +66,8 @@ export class SqliteLedgerBackend implements LedgerBackend {
   private readonly lookup: EventLookup;
   private readonly pages: NodePages;
   private readonly insertStatements = new Map<number, Database.Statement>();
+  /** SQL for a row's event id: a column in the /1 layout, read from the body in /2. */
+  private readonly idSql: string;
   private unindexed = 0;
   private indexing = false;
 
@@ -69,13 +76,18 @@ export class SqliteLedgerBackend implements LedgerBackend {
   constructor(options: SqliteLedgerOptions) {
     this.readonly = options.readonly ?? false;
     this.onError = options.onError;
+    let indexed = true;
     try {
       if (!this.readonly && options.path !== ':memory:')
         mkdirSync(dirname(options.path), { recursive: true });
       this.db = new Database(options.path, this.readonly ? { readonly: true, fileMustExist: true } : {});
       this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
-      if (this.readonly) checkLedgerFormat(this.db);
-      else {
+      if (this.readonly) {
+        indexed = checkLedgerFormat(this.db) === LEDGER_FORMAT;
+        // Readers (verify, export, the CLI) scan the whole file: mapping it into memory saves a
+        // read() system call and a copy per page. The ledger file only grows, never shrinks.
+        this.db.pragma(`mmap_size = ${READER_MMAP_BYTES}`);
+      } else {
         this.db.pragma('journal_mode = WAL');
         this.db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
         migrateLedger(this.db);
@@ -87,9 +99,10 @@ export class SqliteLedgerBackend implements LedgerBackend {
       });
     }
     try {
-      this.st = prepareStatements(this.db);
+      this.idSql = eventIdSql(this.db);
+      this.st = prepareStatements(this.db, this.idSql);
       this.pages = new NodePages(this.db);
-      this.lookup = new EventLookup(this.db);
+      this.lookup = new EventLookup(this.db, indexed, this.idSql, options.lookupRunEvents);
     } catch (e) {
       this.db.close();
       throw new GatewayError('audit_store_unavailable', `${options.path} is not a usable audit ledger`, {
@@ -97,45 +110,67 @@ export class SqliteLedgerBackend implements LedgerBackend {
       });
     }
     const pages = this.pages;
+    const width = this.idSql === 'id' ? 8 : 7;
     this.insertBatch = this.db.transaction(
       (rows: readonly BackendEventRow[], checkpoint: BackendCheckpointRow | null) => {
-        // Multi-row INSERTs of up to EVENTS_PER_INSERT rows: fewer statement executions per event.
         for (let i = 0; i < rows.length; i += EVENTS_PER_INSERT) {
-          const part = rows.slice(i, i + EVENTS_PER_INSERT);
-          const params: unknown[] = [];
-          for (const r of part) {
+          const end = Math.min(rows.length, i + EVENTS_PER_INSERT);
+          const params = new Array<unknown>((end - i) * width);
+          let k = 0;
+          for (let j = i; j < end; j++) {
+            const r = rows[j]!;
             const c = r.columns;
-            params.push(r.index, c.id, c.type, c.timeMs, c.agent, c.outcome, c.decisionId, r.text);
+            params[k++] = r.index;
+            params[k++] = c.type;
+            params[k++] = c.timeMs;
+            params[k++] = c.agent;
+            params[k++] = c.outcome;
+            params[k++] = c.decisionId;
+            params[k++] = r.text;
+            if (width === 8) params[k++] = c.id;
           }
-          this.insertEvents(part.length).run(params);
+          // Spread: better-sqlite3 reads arguments faster than the elements of one array argument.
+          this.insertEvents(end - i).run(...params);
         }
         pages.insert(packPages(rows));
         return checkpoint ? this.appendCheckpoint(checkpoint) : null;
       },
     );
-    if (!this.readonly) this.indexLookups();
+    if (!this.readonly) this.indexLookups(true);
   }
 
-  /** Writes the lookup entries of every committed event (never throws: queries do not need it). */
-  private indexLookups(): void {
+  /**
+   * Writes the lookup runs of committed events: complete runs, or everything (`all`, at open and
+   * close). Never throws: queries stay correct without the index, and it is retried later.
+   */
+  private indexLookups(all: boolean): void {
     this.indexing = false;
-    this.unindexed = 0;
     try {
-      this.lookup.catchUp(this.size());
+      this.lookup.catchUp(this.size(), all);
+      this.unindexed = this.size() - this.lookup.indexedUpTo();
     } catch (e) {
+      this.unindexed = 0; // try again once another run's worth of events has been committed
       this.onError?.(e);
     }
   }
 
+  /** Writes the lookup runs of every committed event now (close does this too). */
+  indexAll(): void {
+    if (!this.readonly) this.indexLookups(true);
+  }
+
   size(): number {
-    return this.pages.maxSize();
+    return this.pages.lastSize();
   }
 
   private insertEvents(count: number): Database.Statement {
     let stmt = this.insertStatements.get(count);
     if (!stmt) {
+      const v1 = this.idSql === 'id';
+      const columns = `(idx, type, time_ms, agent, outcome, decision_id, body${v1 ? ', id' : ''})`;
+      const row = v1 ? '(?, ?, ?, ?, ?, ?, ?, ?)' : '(?, ?, ?, ?, ?, ?, ?)';
       stmt = this.db.prepare(
-        `INSERT INTO audit_events (idx, id, type, time_ms, agent, outcome, decision_id, body) VALUES ${Array(count).fill('(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+        `INSERT INTO audit_events ${columns} VALUES ${Array(count).fill(row).join(', ')}`,
       );
       this.insertStatements.set(count, stmt);
     }
@@ -152,10 +187,11 @@ export class SqliteLedgerBackend implements LedgerBackend {
     checkpoint?: BackendCheckpointRow | null,
   ): StoredCheckpoint | null {
     const stored = this.insertBatch(rows, checkpoint ?? null);
+    this.lookup.committed(rows);
     this.unindexed += rows.length;
-    if (this.unindexed >= LOOKUP_BATCH && !this.indexing) {
+    if (this.unindexed >= this.lookup.runEvents && !this.indexing) {
       this.indexing = true;
-      setImmediate(() => this.db.open && this.indexLookups());
+      setImmediate(() => this.db.open && this.indexLookups(false));
     }
     return stored;
   }
@@ -225,11 +261,21 @@ export class SqliteLedgerBackend implements LedgerBackend {
   }
 
   eventById(id: string): LedgerEventRow | null {
-    return this.lookup.find('i', 'id', id, 1)[0] ?? null;
+    return this.lookup.findById(id);
   }
 
   eventsByDecision(decisionId: string): LedgerEventRow[] {
-    return this.lookup.find('d', 'decision_id', decisionId, 10_000);
+    return this.lookup.query({
+      from: 0,
+      to: null,
+      agent: null,
+      outcome: null,
+      type: null,
+      decisionId,
+      since: null,
+      until: null,
+      limit: 10_000,
+    });
   }
 
   checkpoints(): StoredCheckpoint[] {
@@ -243,12 +289,12 @@ export class SqliteLedgerBackend implements LedgerBackend {
 
   close(): void {
     if (!this.db.open) return;
-    if (!this.readonly) this.indexLookups();
+    if (!this.readonly) this.indexLookups(true);
     this.db.close();
   }
 }
 
-function prepareStatements(db: Database.Database) {
+function prepareStatements(db: Database.Database, idSql: string) {
   return {
     insertCheckpoint: db
       .prepare(
@@ -258,7 +304,7 @@ function prepareStatements(db: Database.Database) {
     eventRows: db.prepare('SELECT idx, body FROM audit_events WHERE idx >= ? AND idx < ? ORDER BY idx').raw(),
     eventRowsWithColumns: db
       .prepare(
-        'SELECT idx, body, id, type, time_ms, agent, outcome, decision_id FROM audit_events WHERE idx >= ? AND idx < ? ORDER BY idx',
+        `SELECT idx, body, ${idSql}, type, time_ms, agent, outcome, decision_id FROM audit_events WHERE idx >= ? AND idx < ? ORDER BY idx`,
       )
       .raw(),
     eventTexts: db.prepare('SELECT body FROM audit_events WHERE idx >= ? AND idx < ? ORDER BY idx').pluck(),
@@ -287,9 +333,10 @@ function toCheckpoint(r: Row): StoredCheckpoint {
 
 /** Opens (creating if needed) the SQLite ledger and returns the AuditStore over it. */
 export function openSqliteAuditStore(options: SqliteAuditStoreOptions): AuditStore {
-  const { path, readonly, synchronous, busyTimeoutMs, ...storeOptions } = options;
+  const { path, readonly, synchronous, busyTimeoutMs, lookupRunEvents, ...storeOptions } = options;
   const backend = new SqliteLedgerBackend({
     path,
+    ...(lookupRunEvents === undefined ? {} : { lookupRunEvents }),
     ...(options.onError ? { onError: options.onError } : {}),
     ...(readonly === undefined ? {} : { readonly }),
     ...(synchronous === undefined ? {} : { synchronous }),
