@@ -6,10 +6,10 @@
  *    as a whole onto the encoded span, and only when the result is readable text.
  * Every function is a single left-to-right pass with bounded patterns, so cost is linear.
  */
-import { wordHash } from './gram-index.js';
-import type { TextIndex } from './text-index.js';
+import { gramsOf, mapLiteral, wordHash } from './gram-index.js';
+import { probeOf, type TextIndex } from './text-index.js';
 import { ViewBuilder, toOriginal, type TextView } from './text-view.js';
-import { bytesToText, hexBytes, type Encoding } from './unescape.js';
+import { bytesToText, hexBytes, utf8PrefixValid, type Encoding } from './unescape.js';
 
 export { unescapeInline, type Encoding } from './unescape.js';
 
@@ -35,6 +35,38 @@ function base64Shaped(run: string): boolean {
   return (/[A-Z]/.test(run) && /[a-z]/.test(run)) || /[0-9+/]/.test(run);
 }
 
+/** Value of each base64 character (standard alphabet), -1 for the others. */
+const B64_VALUE = new Int8Array(128).fill(-1);
+[...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'].forEach(
+  (ch, v) => (B64_VALUE[ch.charCodeAt(0)] = v),
+);
+const PREFIX_BYTES = new Uint8Array(24);
+
+/**
+ * Can the base64 `clean` (standard alphabet) decode to well-formed UTF-8? Its first 32 characters
+ * decode to the first bytes of the whole (a decoder reads groups of four in order), so when those
+ * bytes already break UTF-8 — as the bytes of most identifiers and paths read as base64 do — the
+ * whole cannot be text, and the costly full decode is skipped. A sequence cut by the prefix's end
+ * proves nothing.
+ */
+function base64MayBeText(clean: string): boolean {
+  let len = 0;
+  while (len < 32 && len < clean.length) {
+    const c = clean.charCodeAt(len);
+    if (c >= 128 || B64_VALUE[c]! < 0) break;
+    len++;
+  }
+  const groups = len >> 2;
+  for (let g = 0; g < groups; g++) {
+    let v = 0;
+    for (let k = 0; k < 4; k++) v = (v << 6) | B64_VALUE[clean.charCodeAt(4 * g + k)]!;
+    PREFIX_BYTES[3 * g] = v >>> 16;
+    PREFIX_BYTES[3 * g + 1] = (v >>> 8) & 0xff;
+    PREFIX_BYTES[3 * g + 2] = v & 0xff;
+  }
+  return utf8PrefixValid(PREFIX_BYTES, 3 * groups);
+}
+
 function decodeBase64(run: string): string | undefined {
   if (!base64Shaped(run)) return undefined;
   // Line breaks out, URL-safe alphabet to the standard one, padding off (each only when present).
@@ -43,7 +75,7 @@ function decodeBase64(run: string): string | undefined {
   if (clean.indexOf('-') >= 0) clean = clean.replace(/-/g, '+');
   if (clean.indexOf('_') >= 0) clean = clean.replace(/_/g, '/');
   if (clean.charCodeAt(clean.length - 1) === 61) clean = clean.replace(/=+$/, '');
-  if (clean.length % 4 === 1) return undefined;
+  if (clean.length % 4 === 1 || !base64MayBeText(clean)) return undefined;
   return bytesToText(Buffer.from(clean, 'base64'));
 }
 
@@ -244,11 +276,11 @@ function encodedRuns(
       pairEnd = i + 1;
     }
     if (i - start < 10) continue; // even with six '=' of padding, shorter than 16
-    let flags = B64 | HEX | B32U | B32L;
-    for (let k = start; k < i; k++) flags &= CLASS[text.charCodeAt(k)]!;
     let end = i;
     while (end < n && end - i < 6 && text.charCodeAt(end) === 61) end++; // '=' padding
     if (end - start < 16) continue;
+    let flags = B64 | HEX | B32U | B32L;
+    for (let k = start; k < i; k++) flags &= CLASS[text.charCodeAt(k)]!;
     // MIME: further lines of 16+ base64 characters, each after a single line break.
     for (;;) {
       let j = end;
@@ -267,6 +299,42 @@ function encodedRuns(
   return { runs, hexPairs: regions ? undefined : hexPairs };
 }
 
+/** Adds the span when its decoded text reads as text. */
+function accept(
+  out: DecodedSpan[],
+  start: number,
+  end: number,
+  encoding: Encoding,
+  decoded: string | undefined,
+): boolean {
+  if (decoded === undefined || !looksLikeText(decoded)) return false;
+  out.push({ start, end, encoding, text: decoded });
+  return true;
+}
+
+/** Spans of `re` not overlapping the block-encoded spans found before (the first `taken` of out). */
+function regexSpans(
+  out: DecodedSpan[],
+  taken: number,
+  text: string,
+  re: RegExp,
+  encoding: Encoding,
+  decode: (run: string) => string | undefined,
+): void {
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const run = m[0].trimEnd();
+    const s = m.index;
+    const e = m.index + run.length;
+    let free = true;
+    for (let k = 0; k < taken && free; k++) free = !(s < out[k]!.end && e > out[k]!.start);
+    if (free) accept(out, s, e, encoding, decode(run));
+  }
+}
+
+/** The pair ".-" (in gram-index symbols), which Morse code needs. */
+const DOT_DASH = gramsOf(mapLiteral('.-'))[0]!;
+
 /** Finds block-encoded spans of the view that decode to readable text. */
 export function findEncodedSpans(
   view: TextView,
@@ -275,36 +343,24 @@ export function findEncodedSpans(
 ): DecodedSpan[] {
   const text = view.text;
   const out: DecodedSpan[] = [];
-  const accept = (start: number, end: number, encoding: Encoding, decoded: string | undefined): boolean => {
-    if (decoded === undefined || !looksLikeText(decoded)) return false;
-    out.push({ start, end, encoding, text: decoded });
-    return true;
-  };
   const { runs, hexPairs } = encodedRuns(text, index?.grams.longRuns);
   for (const r of runs) {
     const run = text.slice(r.start, r.end);
-    if (enabled.has('hex') && r.flags & HEX && accept(r.start, r.end, 'hex', decodeHex(run))) continue;
+    if (enabled.has('hex') && r.flags & HEX && accept(out, r.start, r.end, 'hex', decodeHex(run))) continue;
     if (
       enabled.has('base32') &&
       r.flags & (B32U | B32L) &&
-      accept(r.start, r.end, 'base32', decodeBase32(run))
+      accept(out, r.start, r.end, 'base32', decodeBase32(run))
     )
       continue;
-    if (enabled.has('base64')) accept(r.start, r.end, 'base64', decodeBase64(run));
+    if (enabled.has('base64')) accept(out, r.start, r.end, 'base64', decodeBase64(run));
   }
-  const taken = out.map((d) => [d.start, d.end] as const);
-  const free = (s: number, e: number): boolean => !taken.some(([a, b]) => s < b && e > a);
-  const tryRegex = (re: RegExp, encoding: Encoding, decode: (run: string) => string | undefined): void => {
-    re.lastIndex = 0;
-    for (let m = re.exec(text); m; m = re.exec(text)) {
-      const run = m[0].trimEnd();
-      if (free(m.index, m.index + run.length)) accept(m.index, m.index + run.length, encoding, decode(run));
-    }
-  };
+  const taken = out.length;
   const pairs = hexPairs ?? index?.grams.hexPairs ?? true;
   if (enabled.has('hex') && pairs && HEX_SEPARATED_PROBE.test(text))
-    tryRegex(HEX_SEPARATED, 'hex', decodeHex);
-  if (enabled.has('morse') && text.indexOf('.-') >= 0) tryRegex(MORSE_RUN, 'morse', decodeMorse);
+    regexSpans(out, taken, text, HEX_SEPARATED, 'hex', decodeHex);
+  if (enabled.has('morse') && (!index || index.grams.has(DOT_DASH)) && text.indexOf('.-') >= 0)
+    regexSpans(out, taken, text, MORSE_RUN, 'morse', decodeMorse);
   if (enabled.has('rot13') && (!index || hasRot13Word(index)) && ROT13_MARKER.test(text))
     findRot13(text, out);
   return out;
@@ -313,10 +369,13 @@ export function findEncodedSpans(
 /** ROT13 of the, and, you, is, it, are, for, with, this, your: English ROT13 text has some of them. */
 const ROT13_MARKER = /\b(?:gur|naq|lbh|vf|vg|ner|sbe|jvgu|guvf|lbhe)\b/i;
 const ROT13_WORDS = new Set('gur naq lbh vf vg ner sbe jvgu guvf lbhe'.split(' '));
+
 const ROT13_HASHES = new Set([...ROT13_WORDS].map(wordHash));
+const ROT13_PROBE = probeOf(ROT13_MARKER);
 
 /** Is one of the marker words a word of the text (from its index)? Needed for the marker to match. */
 function hasRot13Word(index: TextIndex): boolean {
+  if (!ROT13_PROBE(index)) return false;
   const { words, wordCount } = index.grams;
   for (let w = 0; w < wordCount; w++) {
     if (!ROT13_HASHES.has(words[3 * w]!)) continue;

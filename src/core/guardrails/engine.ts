@@ -191,7 +191,29 @@ export function createGuardrails(
       for (const f of scanned.findings) {
         const idx = listIndex(f.detector, f.type);
         const { action, anonymize } = actionFor(f, direction, idx);
-        const finding: Finding = { ...f, part, action };
+        // Built field by field (not spread): same keys in the same order, a fraction of the cost.
+        const finding: Finding = f.via
+          ? {
+              type: f.type,
+              start: f.start,
+              end: f.end,
+              confidence: f.confidence,
+              evidence: f.evidence,
+              detector: f.detector,
+              via: f.via,
+              part,
+              action,
+            }
+          : {
+              type: f.type,
+              start: f.start,
+              end: f.end,
+              confidence: f.confidence,
+              evidence: f.evidence,
+              detector: f.detector,
+              part,
+              action,
+            };
         if (tokenizer) finding.valueHash = tokenizer.hash(text.slice(f.start, f.end)).slice(0, 32);
         findings.push(finding);
         if (action === 'BLOCK') blockReasons.push(`${f.detector}:${f.type} in ${part}`);
@@ -262,22 +284,27 @@ export function createGuardrails(
 }
 
 function addPolicyFinding(policy: PolicyFindings, f: Finding): void {
-  const base = { part: f.part, start: f.start, end: f.end };
   switch (f.detector) {
     case 'pii':
-      policy.pii.push({ type: f.type, ...base, confidence: f.confidence });
+      policy.pii.push({ type: f.type, part: f.part, start: f.start, end: f.end, confidence: f.confidence });
       break;
     case 'secrets':
-      policy.secrets.push({ type: f.type, ...base, confidence: f.confidence });
+      policy.secrets.push({
+        type: f.type,
+        part: f.part,
+        start: f.start,
+        end: f.end,
+        confidence: f.confidence,
+      });
       break;
     case 'topics':
       policy.topics.push({ name: f.type, part: f.part, score: f.confidence });
       break;
     case 'words':
-      policy.words.push({ list: f.type, ...base });
+      policy.words.push({ list: f.type, part: f.part, start: f.start, end: f.end });
       break;
     case 'custom':
-      policy.custom.push({ name: f.type, ...base });
+      policy.custom.push({ name: f.type, part: f.part, start: f.start, end: f.end });
       break;
     case 'injection':
       break;

@@ -29,19 +29,60 @@ export function symbolOf(c: number): number {
 }
 
 /**
- * Per ASCII character, all the pass needs in one entry: its symbol (bits 0-4), 32 for a letter or
- * digit, 64 for another token character (_ + / = -), and its class for spaced hex pairs in bits
- * 7-8: 1 for ' ' and ':', 2 for a hex digit.
+ * Per ASCII character, all the pass needs in one entry: its symbol (bits 0-4), its kind (bits 5-7,
+ * below) and whether it is a hex digit (bit 8). Non-ASCII characters are symbol OTHER, kind OTHER.
  */
+const LETTER = 0;
+const DIGIT_KIND = 1;
+/** Token characters that are not letters or digits: _ + / = - */
+const TOKEN_MARK = 2;
+/** The separators of spaced hex dumps: ' ' and ':'. */
+const HEX_SEP = 3;
+const OTHER_KIND = 4;
+const HEX_FLAG = 256;
 const INFO = new Uint16Array(128);
 for (let c = 0; c < 128; c++) {
   const ch = String.fromCharCode(c);
-  const token = /[A-Za-z0-9]/.test(ch) ? 32 : /[_+/=-]/.test(ch) ? 64 : 0;
-  const hex = c === 32 || c === 58 ? 1 : /[0-9A-Fa-f]/.test(ch) ? 2 : 0;
-  INFO[c] = symbolOf(c) | token | (hex << 7);
+  const kind = /[A-Za-z]/.test(ch)
+    ? LETTER
+    : /[0-9]/.test(ch)
+      ? DIGIT_KIND
+      : /[_+/=-]/.test(ch)
+        ? TOKEN_MARK
+        : c === 32 || c === 58
+          ? HEX_SEP
+          : OTHER_KIND;
+  INFO[c] = symbolOf(c) | (kind << 5) | (/[0-9A-Fa-f]/.test(ch) ? HEX_FLAG : 0);
 }
-/** The hex classes of "[ :]hh[ :]hh[ :]", two bits each, oldest highest. */
-const HEX_PAIRS = 0b01_10_10_01_10_10_01;
+const NON_ASCII_INFO = OTHER | (OTHER_KIND << 5);
+const isHexSep = (c: number): boolean => c === 32 || c === 58;
+const isMacSep = (c: number): boolean => c === 45 || c === 58;
+
+/** Are the code units [from, to) all hex digits? */
+function hexRun(src: Uint16Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = src[i]!;
+    if (c >= 128 || (INFO[c]! & HEX_FLAG) === 0) return false;
+  }
+  return true;
+}
+
+/**
+ * The code units of a text, then a space: read from a typed array, a character costs a fraction
+ * of what charCodeAt costs. The array is scratch space reused by every index (valid until the next
+ * call); a Buffer writes a string's UTF-16 code units in one native copy (on little-endian hosts).
+ */
+let scratch = new Uint16Array(0);
+const LITTLE_ENDIAN = new Uint16Array(Uint8Array.of(1, 0).buffer)[0] === 1;
+
+function codeUnits(text: string): Uint16Array {
+  const n = text.length;
+  if (scratch.length < n + 1) scratch = new Uint16Array(Math.max(1024, 2 * (n + 1)));
+  if (LITTLE_ENDIAN) Buffer.from(scratch.buffer).write(text, 0, 'utf16le');
+  else for (let i = 0; i < n; i++) scratch[i] = text.charCodeAt(i);
+  scratch[n] = 32;
+  return scratch;
+}
 
 /** Hash of a lower-case ASCII word, as GramIndex computes it for each word of a text. */
 export function wordHash(word: string): number {
@@ -69,6 +110,11 @@ export class GramIndex {
   readonly longRuns: number[] = [];
   /** Two hex pairs stand between ' ' or ':' separators ("ab cd "), as every spaced hex dump has. */
   readonly hexPairs: boolean;
+  /**
+   * Four hex pairs stand between '-' or ':' separators ("-ab:cd-ef:01:"), or four hex digits
+   * between dots (".ab12."): every MAC address has one of them.
+   */
+  readonly macLike: boolean;
 
   constructor(lower: string) {
     const bits = this.bits;
@@ -78,66 +124,90 @@ export class GramIndex {
     let words = new Int32Array(Math.min(3 * (n >>> 1) + 3, 3 * 256));
     let count = 0;
     let t = 0;
-    let run = 0;
-    let longest = 0;
-    let trun = 0;
-    let tlongest = 0;
     let h = 0;
-    let start = -1;
-    let hw = 0;
+    let start = -1; // start of the current word, -1 outside words
+    let tokStart = 0; // start of the current run of token characters
+    let alnStart = 0; // start of the current run of letters and digits
+    let longest = 0;
+    let tlongest = 0;
+    let pairSep = -2; // the separator closing the last spaced hex pair
     let hexPairs = false;
-    // One extra step with a space after the text closes the last word and runs inside the loop:
-    // code after a long loop has no type feedback when the loop was compiled on the stack, and
-    // deoptimising there on every call costs more than the whole loop.
+    let macSep = -4; // the separator closing the last hex pair of a MAC shape
+    let macChain = 0;
+    let macLike = false;
+    // Most characters are letters: they only extend the trigrams and the word's hash. The runs are
+    // measured where they end (at the characters that end them), not counted character by
+    // character. One extra step with a space after the text closes the last word and runs inside
+    // the loop: code after a long loop has no type feedback when the loop was compiled on the
+    // stack, and deoptimising there on every call costs more than the whole loop.
+    const src = codeUnits(lower);
     for (let i = 0; i <= n; i++) {
-      const u = i < n ? lower.charCodeAt(i) : 32;
-      const x = u < 128 ? INFO[u]! : 0;
-      const e = x & 127;
-      hw = ((hw << 2) | (x >>> 7)) & 0x3fff;
-      if (hw === HEX_PAIRS) hexPairs = true;
-      const c = e & 31;
-      if (c !== 0 && c <= 26) {
-        // A letter (the text is lower-cased): extend the word's hash.
+      const u = src[i]!;
+      const x = u < 128 ? INFO[u]! : NON_ASCII_INFO;
+      t = ((t << 5) | (x & 31)) & 0x7fff;
+      bits[t >>> 5]! |= 1 << (t & 31); // the first two are (other, other, x) and (other, x, y): harmless extra
+      const kind = (x >>> 5) & 7;
+      if (kind === LETTER) {
         if (start < 0) {
           start = i;
           h = 0;
         }
         h = (Math.imul(h, 31) + u) | 0;
-      } else {
-        if (start >= 0) {
-          if (3 * count + 3 > words.length) {
-            const grown = new Int32Array(words.length * 2);
-            grown.set(words);
-            words = grown;
-          }
-          words[3 * count] = h;
-          words[3 * count + 1] = start;
-          words[3 * count + 2] = i;
-          count++;
-          start = -1;
+        continue;
+      }
+      if (start >= 0) {
+        if (3 * count + 3 > words.length) {
+          const grown = new Int32Array(words.length * 2);
+          grown.set(words);
+          words = grown;
         }
-        if (c === DIGIT && (t & 31) !== DIGIT) {
-          if ((t & 31) === PUNCT && lower.charCodeAt(i - 1) === 40) numberStarts.push(i - 1);
+        words[3 * count] = h;
+        words[3 * count + 1] = start;
+        words[3 * count + 2] = i;
+        count++;
+        start = -1;
+      }
+      if (kind === DIGIT_KIND) {
+        // A number starts at a digit after a non-digit (and at a '(' right before it).
+        if (((t >>> 5) & 31) !== DIGIT) {
+          if (i > 0 && src[i - 1] === 40) numberStarts.push(i - 1);
           numberStarts.push(i);
         }
+        continue;
       }
-      t = ((t << 5) | c) & 0x7fff;
-      bits[t >>> 5]! |= 1 << (t & 31); // the first two are (other, other, x) and (other, x, y): harmless extra
-      if (e >= 32) {
-        trun++;
-        if (e < 64) run++;
-        else {
-          if (run > longest) longest = run;
-          run = 0;
+      // Anything else ends the run of letters and digits.
+      if (i - alnStart > longest) longest = i - alnStart;
+      alnStart = i + 1;
+      if (u === 45 || u === 58 || u === 46) {
+        // MAC address shapes: "[:-]hh[:-]hh[:-]hh[:-]hh[:-]" (a chain of four hex pairs), ".hhhh.".
+        if (u === 46) {
+          if (i >= 5 && src[i - 5] === 46 && hexRun(src, i - 4, i)) macLike = true;
+        } else if (i >= 3 && isMacSep(src[i - 3]!) && hexRun(src, i - 2, i)) {
+          macChain = macSep === i - 3 ? macChain + 1 : 1;
+          macSep = i;
+          if (macChain >= 4) macLike = true;
         }
-      } else {
-        if (run > longest) longest = run;
-        if (trun > tlongest) tlongest = trun;
-        if (trun >= 10) longRuns.push(i - trun, i);
-        run = trun = 0;
+      }
+      if (kind === TOKEN_MARK) continue;
+      // ... and a character that is no token character ends the run of token characters.
+      const trun = i - tokStart;
+      if (trun > tlongest) tlongest = trun;
+      if (trun >= 10) longRuns.push(tokStart, i);
+      tokStart = i + 1;
+      // "[ :]hh[ :]hh[ :]": a hex pair ends at a separator, two hex digits after another one.
+      if (
+        kind === HEX_SEP &&
+        trun === 2 &&
+        i >= 3 &&
+        isHexSep(src[i - 3]!) &&
+        hexRun(src, i - 2, i)
+      ) {
+        if (pairSep === i - 3) hexPairs = true;
+        pairSep = i;
       }
     }
     this.hexPairs = hexPairs;
+    this.macLike = macLike;
     this.alnumRun = longest;
     this.tokenRun = tlongest;
     this.words = words;

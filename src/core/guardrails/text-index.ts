@@ -11,7 +11,17 @@ export interface TextIndex {
   /** Lower-cased ASCII letters (and any other lower-casing that keeps the length). */
   lower: string;
   grams: GramIndex;
+  /**
+   * The words of `lower` (runs of a-z, see GramIndex.words) are those of `text` too: each of them
+   * is a run of ASCII letters in `text`, and every run of ASCII letters of `text` is one of them.
+   * Only U+212A KELVIN SIGN lower-cases to an ASCII letter (keeping the length), so this is false
+   * only for texts holding it; scanners that read candidates from the words then run plainly.
+   */
+  wordsOfText: boolean;
 }
+
+/** See TextIndex.wordsOfText. */
+export const sameWords = (text: string): boolean => text.indexOf('\u212A') < 0;
 
 /** Lower case with the length kept: full lower-casing when it keeps it, ASCII letters otherwise. */
 export function lowerSameLength(text: string): string {
@@ -20,7 +30,7 @@ export function lowerSameLength(text: string): string {
 }
 
 export function indexText(text: string, lower = lowerSameLength(text)): TextIndex {
-  return { text, lower, grams: new GramIndex(lower) };
+  return { text, lower, grams: new GramIndex(lower), wordsOfText: sameWords(text) };
 }
 
 /** A compiled prefilter: false only when `re` cannot match the indexed text (or its lower case). */
@@ -47,12 +57,22 @@ export function* matchesAt(
   let next = 0;
   for (const p of starts) {
     if (p < next) continue;
-    sticky.lastIndex = p;
-    const m = sticky.exec(text);
+    const m = stickyAt(sticky, text, p);
     if (!m) continue;
     yield m;
     next = m.index + Math.max(1, m[0].length);
   }
+}
+
+/**
+ * The match of a sticky pattern at `p`, or null. Most candidates fail: `test` says so for a small
+ * fraction of what a failing `exec` costs (no match object), and `exec` runs only on success.
+ */
+export function stickyAt(sticky: RegExp, text: string, p: number): RegExpExecArray | null {
+  sticky.lastIndex = p;
+  if (!sticky.test(text)) return null;
+  sticky.lastIndex = p;
+  return sticky.exec(text);
 }
 
 /** Every position where one of the literals occurs, ascending. */

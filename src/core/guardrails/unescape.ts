@@ -77,7 +77,15 @@ export function hexBytes(run: string, step: number, skip: number): Uint8Array {
  * Checked by hand because a throwing decoder costs microseconds per rejected span.
  */
 export function utf8Valid(b: Uint8Array): boolean {
-  const n = b.length;
+  return utf8Check(b, b.length, true);
+}
+
+/** Are the first n bytes of b the start of well-formed UTF-8 (a last sequence may be cut short)? */
+export function utf8PrefixValid(b: Uint8Array, n: number): boolean {
+  return utf8Check(b, n, false);
+}
+
+function utf8Check(b: Uint8Array, n: number, whole: boolean): boolean {
   let i = 0;
   while (i < n) {
     const c = b[i]!;
@@ -98,7 +106,15 @@ export function utf8Valid(b: Uint8Array): boolean {
       if (c === 0xf0) lo = 0x90;
       else if (c === 0xf4) hi = 0x8f;
     } else return false;
-    if (i + need >= n) return false; // truncated
+    if (i + need >= n) {
+      // Truncated, unless only the prefix ends here: then check the bytes that are there.
+      if (whole) return false;
+      for (let k = 1; i + k < n; k++) {
+        const x = b[i + k]!;
+        if (x < (k === 1 ? lo : 0x80) || x > (k === 1 ? hi : 0xbf)) return false;
+      }
+      return true;
+    }
     const second = b[i + 1]!;
     if (second < lo || second > hi) return false;
     for (let k = 2; k <= need; k++) {

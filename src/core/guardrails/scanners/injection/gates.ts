@@ -7,7 +7,7 @@
  */
 import { GramIndex, wordHash } from '../../gram-index.js';
 import { matchAnchors } from '../../regex-anchors.js';
-import { literalStarts } from '../../text-index.js';
+import { literalStarts, sameWords, stickyAt } from '../../text-index.js';
 import { CASED, IDENTITY_STATEMENT, PERSONA_NAME, RULE_STATEMENT } from './counted.js';
 import { SIGNALS, type Gate } from './signals.js';
 
@@ -23,8 +23,8 @@ export const CASED_SLOT = SIGNALS.length + 2;
 export const PERSONA_SLOT = SIGNALS.length + 3;
 const SLOT_PATTERNS = [...SIGNALS.map((s) => s.re), RULE_STATEMENT, IDENTITY_STATEMENT, CASED, PERSONA_NAME];
 
-/** May a pattern run on `text` use the word anchors of its lower case? */
-export const sameWords = (text: string): boolean => text.indexOf('\u212A') < 0;
+/** May a pattern run on `text` use the word anchors of its lower case? (see TextIndex.wordsOfText) */
+export { sameWords };
 
 /** Every gate word, by hash: scanning compares hashes and only slices on a hit. */
 const GATE_WORDS = new Map<number, string[]>();
@@ -223,8 +223,7 @@ export function finder(
   return (from) => {
     while (i < starts.length && starts[i]! < from) i++;
     for (; i < starts.length; i++) {
-      sticky.lastIndex = starts[i]!;
-      const m = sticky.exec(text);
+      const m = stickyAt(sticky, text, starts[i]!);
       if (m) return m;
     }
     return null;

@@ -1,6 +1,6 @@
 /** Email addresses, phone numbers (with libphonenumber-js) and URLs. */
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
-import { probeOf } from '../../text-index.js';
+import { matchesAt, probeOf } from '../../text-index.js';
 import { boundaryBefore, nearContext, push, type PiiInput, type Recognizer } from './context.js';
 import { windowDigits, windowSeps, windowSpan, type NumberRun } from './number-runs.js';
 
@@ -227,18 +227,44 @@ function trimUrlEnd(s: string): string {
 }
 
 const URL_PROBE = probeOf(URL);
+const URL_AT = new RegExp(URL.source, 'y');
+
+const isSchemeChar = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 58;
+const isWordCode = (c: number): boolean => isAlnum(c) || c === 95;
+
+/**
+ * Where a URL can start: a scheme (lower-case letters, digits, '+' and ':') right before a "://",
+ * at a word boundary, or "www." at a word boundary. Found with indexOf; URL is tried only there.
+ */
+function urlStarts(text: string): number[] {
+  const starts: number[] = [];
+  for (let c = text.indexOf('://'); c >= 0; c = text.indexOf('://', c + 3)) {
+    let q = c;
+    while (q > 0 && isSchemeChar(text.charCodeAt(q - 1))) q--;
+    for (let p = q; p < c; p++) {
+      const ch = text.charCodeAt(p);
+      if (ch >= 97 && ch <= 122 && (p === 0 || !isWordCode(text.charCodeAt(p - 1)))) starts.push(p);
+    }
+  }
+  const www: number[] = [];
+  for (let p = text.indexOf('www.'); p >= 0; p = text.indexOf('www.', p + 1))
+    if (p === 0 || !isWordCode(text.charCodeAt(p - 1))) www.push(p);
+  if (www.length === 0) return starts;
+  return starts.length === 0 ? www : [...starts, ...www].sort((a, b) => a - b);
+}
 
 export const recognizeUrl: Recognizer = (input, out) => {
   const text = input.text;
-  URL.lastIndex = 0;
   const spans: Array<[number, number]> = [];
-  for (let m = URL_PROBE(input.index) ? URL.exec(text) : null; m; m = URL.exec(text)) {
-    const url = trimUrlEnd(m[0]);
-    const host = /^(?:[a-z+:]+:\/\/)?(?:[^@/]*@)?([^/:?#]+)/i.exec(url)?.[1] ?? '';
-    if (!host.includes('.') && !/^(?:file|jdbc)/i.test(url)) continue;
-    if (!/\.[A-Za-z]{2,}$|^\d+\.\d+\.\d+\.\d+$|\]$/.test(host) && !/^(?:file|jdbc)/i.test(url)) continue;
-    push(out, 'URL', m.index, m.index + url.length, 0.6, ['url-shape']);
-    spans.push([m.index, m.index + url.length]);
+  if (URL_PROBE(input.index)) {
+    for (const m of matchesAt(URL_AT, text, urlStarts(text))) {
+      const url = trimUrlEnd(m[0]);
+      const host = /^(?:[a-z+:]+:\/\/)?(?:[^@/]*@)?([^/:?#]+)/i.exec(url)?.[1] ?? '';
+      if (!host.includes('.') && !/^(?:file|jdbc)/i.test(url)) continue;
+      if (!/\.[A-Za-z]{2,}$|^\d+\.\d+\.\d+\.\d+$|\]$/.test(host) && !/^(?:file|jdbc)/i.test(url)) continue;
+      push(out, 'URL', m.index, m.index + url.length, 0.6, ['url-shape']);
+      spans.push([m.index, m.index + url.length]);
+    }
   }
   bareDomains(text, spans, out);
 };

@@ -59,33 +59,34 @@ export const recognizeCards: Recognizer = (input, out) => {
 
 const IBAN_START = /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}/g;
 
+const isAlnumCode = (c: number): boolean =>
+  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+
 export const recognizeIban: Recognizer = (input, out) => {
   const text = input.text;
   IBAN_START.lastIndex = 0;
   for (let m = IBAN_START.exec(text); m; m = IBAN_START.exec(text)) {
-    const len = ibanLength(m[0].slice(0, 2));
+    const at = m.index;
+    const len = ibanLength(text.slice(at, at + 2));
     if (len === undefined) continue;
     // Collect `len` alphanumerics, allowing one space or hyphen between them.
     let compact = '';
-    let i = m.index;
+    let i = at;
     while (i < text.length && compact.length < len) {
-      const c = text[i]!;
-      if (/[A-Za-z0-9]/.test(c)) {
-        compact += c;
+      const c = text.charCodeAt(i);
+      if (isAlnumCode(c)) {
+        compact += text[i]!;
         i++;
-      } else if ((c === ' ' || c === '-') && /[A-Za-z0-9]/.test(text[i + 1] ?? '') && compact.length >= 4) {
+      } else if ((c === 32 || c === 45) && isAlnumCode(text.charCodeAt(i + 1)) && compact.length >= 4) {
         i++;
       } else break;
     }
-    if (compact.length !== len || /[A-Za-z0-9]/.test(text[i] ?? '')) continue;
+    if (compact.length !== len || isAlnumCode(text.charCodeAt(i))) continue;
     const upper = compact.toUpperCase();
     if (!/^[A-Z]{2}\d{2}[A-Z0-9]+$/.test(upper)) continue;
     const mod97 = ibanMod97(upper);
     if (input.checksums && !mod97) continue;
-    push(out, 'IBAN', m.index, i, mod97 ? 0.95 : 0.55, [
-      mod97 ? 'mod97' : 'format',
-      `country:${upper.slice(0, 2)}`,
-    ]);
+    push(out, 'IBAN', at, i, mod97 ? 0.95 : 0.55, [mod97 ? 'mod97' : 'format', `country:${upper.slice(0, 2)}`]);
     IBAN_START.lastIndex = i;
   }
 };

@@ -3,7 +3,7 @@
  * plan / member numbers, Medicare MBIs, provider NPIs, device identifiers (IMEI, serial numbers),
  * vehicle identifiers (VIN, plates) and certificate/licence numbers.
  */
-import { probeOf, searcher } from '../../text-index.js';
+import { matchesAt, probeOf, searcher } from '../../text-index.js';
 import { imeiValid, mbiValid, npiValid, vinCheckDigitValid } from '../../validators.js';
 import {
   boundaryBefore,
@@ -72,11 +72,28 @@ export const recognizeCertificate = afterContext(
 );
 
 const MBI = /[1-9][A-Za-z][A-Za-z0-9]\d-?[A-Za-z][A-Za-z0-9]\d-?[A-Za-z]{2}\d{2}(?![A-Za-z0-9])/g;
+const MBI_AT = new RegExp(MBI.source, 'y');
 const MBI_CONTEXT = /\b(?:medicare|mbi|beneficiary)\b/;
+
+const isLetterCode = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+
+/**
+ * An MBI starts at a digit 1-9 after no word character (or after '_'), with a letter next. Such a
+ * digit follows a non-digit, so it is one of the index's number starts: only those are tried.
+ */
+function mbiStarts(text: string, numberStarts: readonly number[]): number[] {
+  const out: number[] = [];
+  for (const p of numberStarts) {
+    const c = text.charCodeAt(p);
+    if (c < 49 || c > 57 || !isLetterCode(text.charCodeAt(p + 1))) continue;
+    if (boundaryBefore(text, p, '') || text.charCodeAt(p - 1) === 95) out.push(p);
+  }
+  return out;
+}
 
 export const recognizeMbi: Recognizer = (input, out) => {
   const text = input.text;
-  for (const m of matchesWithBoundary(MBI, text, (i) => boundaryBefore(text, i, '') || text[i - 1] === '_')) {
+  for (const m of matchesAt(MBI_AT, text, mbiStarts(text, input.index.grams.numberStarts))) {
     const compact = m[0].replace(/-/g, '');
     const dashes = m[0].length - compact.length;
     if (dashes === 1 || !mbiValid(compact)) continue;

@@ -86,13 +86,11 @@ export const recognizeIpv6: Recognizer = (input, out) => {
 
 const MAC =
   /(?:[0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}(?:[:-][0-9A-Fa-f]{2}){0,2}(?![\w:-])|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}(?![\w.])/g;
-/** Five separators between hex pairs, or a dotted hex quad: cheap to find, present in every MAC. */
-const MAC_PROBE =
-  /[:-][0-9A-Fa-f]{2}[:-][0-9A-Fa-f]{2}[:-][0-9A-Fa-f]{2}[:-][0-9A-Fa-f]{2}[:-]|\.[0-9A-Fa-f]{4}\./;
 const MAC_CONTEXT = /\b(?:mac|hardware address|physical address|ethernet|wifi|bssid)\b/;
 
 export const recognizeMac: Recognizer = (input, out) => {
-  if (!MAC_PROBE.test(input.text)) return;
+  // Five separators between hex pairs, or a dotted hex quad: present in every MAC (GramIndex.macLike).
+  if (!input.index.grams.macLike) return;
   for (const m of matchesWithBoundary(MAC, input.text, (i) => boundaryBefore(input.text, i, ':.-'))) {
     const s = m[0];
     const groups = s.split(/[:-]/);

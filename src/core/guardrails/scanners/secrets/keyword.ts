@@ -5,6 +5,7 @@
  * `curl -u user:pw`, Authorization headers and the data of Kubernetes Secret manifests.
  * Placeholders, templates and code references are not secrets (see plausible.ts).
  */
+import { mapLiteral } from '../../gram-index.js';
 import { matchesAt, probeOf, type TextIndex } from '../../text-index.js';
 import type { RawFinding } from '../../types.js';
 import { entropy, plausibleSecret } from './plausible.js';
@@ -152,17 +153,72 @@ function syntaxRulesOut(
   return false;
 }
 
-function keywordAssignments(text: string, out: RawFinding[]): void {
-  KEYWORD.lastIndex = 0;
-  for (let m = KEYWORD.exec(text); m; m = KEYWORD.exec(text)) {
+/** KEYWORD's words, in its order; "pw" must end a word (`pw\b`). */
+const KEYWORDS = ['pass', 'pwd', 'pw', 'secret', 'key', 'token', 'auth', 'cred', 'cookie', 'session'];
+const KEYWORD_GRAMS = KEYWORDS.map(mapLiteral);
+
+/**
+ * The matches of KEYWORD (global, case-insensitive) from `from` on, found with indexOf in the
+ * lower-cased text: next(from) is the first one starting at or after `from`, as KEYWORD.exec finds
+ * it with lastIndex = from. At most one of the words can match at a position, so the earliest
+ * occurrence of any is the match. Words the index says are absent are not looked for; each word's
+ * next occurrence is remembered, so the searches together read the text once per word.
+ */
+function keywordSearch(index: TextIndex): (from: number) => { index: number; length: number } | undefined {
+  const { text, lower } = index;
+  if (!index.wordsOfText) {
+    return (from) => {
+      KEYWORD.lastIndex = from;
+      const m = KEYWORD.exec(text);
+      return m ? { index: m.index, length: m[0].length } : undefined;
+    };
+  }
+  const at: number[] = KEYWORDS.map((_, k) => (index.grams.mayContain(KEYWORD_GRAMS[k]!) ? -2 : -1));
+  const occurrence = (k: number, from: number): number => {
+    const word = KEYWORDS[k]!;
+    let p = lower.indexOf(word, from);
+    if (k === 2) while (p >= 0 && isWordCode(text.charCodeAt(p + 2))) p = lower.indexOf(word, p + 1);
+    return p;
+  };
+  return (from) => {
+    let best = -1;
+    let bestK = -1;
+    for (let k = 0; k < KEYWORDS.length; k++) {
+      let p = at[k]!;
+      if (p === -1) continue;
+      if (p < from) at[k] = p = occurrence(k, from);
+      if (p >= 0 && (best < 0 || p < best)) {
+        best = p;
+        bestK = k;
+      }
+    }
+    return best < 0 ? undefined : { index: best, length: KEYWORDS[bestK]!.length };
+  };
+}
+
+/** A comparison operator (== != === !==) and up to four blanks end the text before `s`. */
+function comparisonBefore(text: string, s: number): boolean {
+  let j = s - 1;
+  while (j >= 0 && s - j <= 4 && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j--;
+  if (text.charCodeAt(j) !== 61) return false;
+  const c = text.charCodeAt(j - 1);
+  return c === 61 || c === 33;
+}
+
+function keywordAssignments(text: string, out: RawFinding[], index: TextIndex): void {
+  const next = keywordSearch(index);
+  for (let m = next(0); m; ) {
     let s = m.index;
     while (s > 0 && m.index - s < 64 && IDENT_BACK.test(text[s - 1]!)) s--;
-    let e = m.index + m[0].length;
+    let e = m.index + m.length;
     while (e < text.length && e - m.index < 64 && IDENT_FWD.test(text[e]!)) e++;
-    KEYWORD.lastIndex = e;
+    const resume = e;
     const name = text.slice(s, e);
     const strength = secretName(name);
-    if (!strength) continue;
+    if (!strength) {
+      m = next(resume);
+      continue;
+    }
     const evidence = `keyword:${name.toLowerCase()}`;
     const conf = strength === 'strong' ? 0.85 : 0.75;
     const after = ASSIGN.exec(text.slice(e, e + 32));
@@ -181,19 +237,20 @@ function keywordAssignments(text: string, out: RawFinding[]): void {
           acceptValue(v.value, strength, quote !== '')
         ) {
           out.push(finding('SECRET_ASSIGNMENT', v.start, v.end, conf, evidence));
-          KEYWORD.lastIndex = v.end;
+          m = next(v.end);
           continue;
         }
       }
     }
     // Comparison written the other way round: if ("s3cret" == password)
-    const before = /(["'`])([^"'`\n]{1,512})\1[ \t]{0,4}(?:===|!==|==|!=)[ \t]{0,4}$/.exec(
-      text.slice(Math.max(0, s - 600), s),
-    );
+    const before = comparisonBefore(text, s)
+      ? /(["'`])([^"'`\n]{1,512})\1[ \t]{0,4}(?:===|!==|==|!=)[ \t]{0,4}$/.exec(text.slice(Math.max(0, s - 600), s))
+      : null;
     if (before && acceptValue(before[2]!, strength, true)) {
       const vs = s - before[0].length + 1;
       out.push(finding('SECRET_ASSIGNMENT', vs, vs + before[2]!.length, 0.8, evidence));
     }
+    m = next(resume);
   }
 }
 
@@ -345,7 +402,7 @@ const AUTH_PROBE = probeOf(AUTH_HEADER);
 const K8S_PROBE = probeOf(K8S_SECRET_KIND);
 
 export function scanSecretsByContext(text: string, out: RawFinding[], index: TextIndex): void {
-  if (KEYWORD_PROBE(index)) keywordAssignments(text, out);
+  if (KEYWORD_PROBE(index)) keywordAssignments(text, out, index);
   if (XML_PROBE(index)) xmlKeyValues(text, out);
   if (URL_CREDS_PROBE(index) || CURL_PROBE(index) || AUTH_PROBE(index)) credentialPairs(text, out);
   if (K8S_PROBE(index)) kubernetesSecrets(text, out);
