@@ -9,7 +9,7 @@ import { SCANNER_ORDER } from './detectors.js';
 import { prepareText, type PrepareOptions, type PreparedText } from './prepare.js';
 import { scoreInjection, type InjectionContext, type InjectionHit } from './scanners/injection/index.js';
 import { indexText, type TextIndex } from './text-index.js';
-import { toOriginal } from './text-view.js';
+import { toOriginal, type TextView } from './text-view.js';
 import type { RawFinding, ScanCoverage, ScannerName } from './types.js';
 
 export interface Clock {
@@ -31,6 +31,25 @@ export interface PartScan {
 }
 
 class DeadlineExceeded extends Error {}
+
+// Helpers at module level rather than closures made per part: a closure per call is cheap in
+// compiled output but not under every loader (esbuild's keepNames names each one at creation).
+const noDeadline = (): void => {};
+
+function deadlineCheck(clock: Clock): () => void {
+  return () => {
+    if (clock.now() > clock.deadline) throw new DeadlineExceeded();
+  };
+}
+
+function failed(coverage: ScanCoverage[], part: string, scanner: string, reason: string): void {
+  coverage.push({ scanner, part, status: 'failed', reason });
+}
+
+/** A view's index for the scanners: built while preparing, or on first use. */
+export function viewIndex(view: TextView): TextIndex {
+  return (view.index ??= indexText(view.text));
+}
 
 function enabled(config: GuardrailsConfig, s: ScannerName): boolean {
   switch (s) {
@@ -81,13 +100,13 @@ export function scanPart(
   const coverage: ScanCoverage[] = [];
   const findings: PartFinding[] = [];
   let injection: PartScan['injection'];
-  const fail = (scanner: string, reason: string): void =>
-    void coverage.push({ scanner, part, status: 'failed', reason });
 
   if (text.length > config.limits.maxPartChars) {
     for (const s of SCANNER_ORDER) {
       if (enabled(config, s))
-        fail(
+        failed(
+          coverage,
+          part,
           s,
           `part is ${text.length} characters, above limits.maxPartChars (${config.limits.maxPartChars})`,
         );
@@ -95,9 +114,7 @@ export function scanPart(
     return { findings, coverage, injection };
   }
 
-  const tick = (): void => {
-    if (clock && clock.now() > clock.deadline) throw new DeadlineExceeded();
-  };
+  const tick = clock ? deadlineCheck(clock) : noDeadline;
 
   let prepared: PreparedText;
   try {
@@ -110,16 +127,11 @@ export function scanPart(
       else coverage[coverage.length - 1]!.reason = reason;
     }
   } catch (e) {
-    fail('normalise', `normalisation threw: ${(e as Error).name}`);
-    for (const s of SCANNER_ORDER) if (enabled(config, s)) fail(s, 'normalisation failed');
+    failed(coverage, part, 'normalise', `normalisation threw: ${(e as Error).name}`);
+    for (const s of SCANNER_ORDER) if (enabled(config, s)) failed(coverage, part, s, 'normalisation failed');
     return { findings, coverage, injection };
   }
 
-  // One index per view (built while preparing, or on first use) shared by the scanners.
-  const indexAt = (i: number): TextIndex => {
-    const v = prepared.views[i]!;
-    return (v.index ??= indexText(v.text));
-  };
 
   for (const scanner of SCANNER_ORDER) {
     if (!enabled(config, scanner)) {
@@ -134,7 +146,7 @@ export function scanPart(
     try {
       tick();
       if (scanner === 'injection') {
-        const s = scoreInjection(prepared.views, prepared.stats, context, indexAt);
+        const s = scoreInjection(prepared.views, prepared.stats, context);
         injection = {
           score: s.score,
           hits: s.hits.map((h) => {
@@ -157,7 +169,7 @@ export function scanPart(
         for (let vi = 0; vi < prepared.views.length; vi++) {
           const view = prepared.views[vi]!;
           const via = view.via.length > 0 ? view.via : undefined;
-          for (const f of detect(view.text, tick, indexAt(vi))) {
+          for (const f of detect(view.text, tick, viewIndex(view))) {
             const o = toOriginal(view, f.start, f.end);
             // Built field by field (not spread): same keys in the same order, a fraction of the cost.
             const pf: PartFinding = {
@@ -176,7 +188,12 @@ export function scanPart(
       }
       const elapsed = started === undefined ? 0 : clock!.now() - started;
       if (elapsed > config.limits.scannerBudgetMs) {
-        fail(scanner, `took ${elapsed} ms, above limits.scannerBudgetMs (${config.limits.scannerBudgetMs})`);
+        failed(
+          coverage,
+          part,
+          scanner,
+          `took ${elapsed} ms, above limits.scannerBudgetMs (${config.limits.scannerBudgetMs})`,
+        );
         discard(findings, scanner);
         if (scanner === 'injection') injection = undefined;
       } else {
@@ -190,7 +207,9 @@ export function scanPart(
         });
       }
     } catch (e) {
-      fail(
+      failed(
+        coverage,
+        part,
         scanner,
         e instanceof DeadlineExceeded
           ? 'scan deadline exceeded'
@@ -200,6 +219,8 @@ export function scanPart(
       if (scanner === 'injection') injection = undefined;
     }
   }
+  // The views die with this call: their indexes' arrays go to the next scan's indexes.
+  for (const v of prepared.views) v.index?.grams.release();
   return { findings: dedupe(findings), coverage, injection };
 }
 

@@ -5,7 +5,7 @@
  * are read from the word list of the text's index in one pass; neither changes what a pattern finds
  * (test/guardrails-injection-gates.test.ts and test/guardrails-prefilter.test.ts check it).
  */
-import { GramIndex, wordHash } from '../../gram-index.js';
+import { GramIndex, gramsOf, mapLiteral, wordHash } from '../../gram-index.js';
 import { matchAnchors } from '../../regex-anchors.js';
 import { literalStarts, sameWords, stickyAt } from '../../text-index.js';
 import { CASED, IDENTITY_STATEMENT, PERSONA_NAME, RULE_STATEMENT } from './counted.js';
@@ -74,26 +74,25 @@ export function wordSet(text: string): Set<string> {
  */
 interface WordEntry {
   word: string;
-  /** Index in ENTRIES (of its gate bits in FLAT_BITS). */
+  /** Its first letter's code. */
+  first: number;
+  /** Index in ENTRIES (and in the tables built from it below). */
   id: number;
   bits: Array<[number, number]>;
   /** Pattern slots that can start at this word. */
   leads: number[];
 }
-const WORD_TABLE = new Map<number, WordEntry[]>();
+const WORD_TABLE = new Map<string, WordEntry>();
 const ENTRIES: WordEntry[] = [];
 export const FULL_MASK = new Uint32Array(SIGNALS.length);
 
 function wordEntry(word: string): WordEntry {
-  const h = wordHash(word);
-  const bucket = WORD_TABLE.get(h) ?? [];
-  let entry = bucket.find((e) => e.word === word);
+  let entry = WORD_TABLE.get(word);
   if (!entry) {
-    entry = { word, id: ENTRIES.length, bits: [], leads: [] };
-    bucket.push(entry);
+    entry = { word, first: word.charCodeAt(0), id: ENTRIES.length, bits: [], leads: [] };
+    WORD_TABLE.set(word, entry);
     ENTRIES.push(entry);
   }
-  WORD_TABLE.set(h, bucket);
   return entry;
 }
 
@@ -125,42 +124,55 @@ export const ANCHORED: Array<Anchored | undefined> = SLOT_PATTERNS.map((re, k) =
   return { sticky: new RegExp(re.source, re.flags.replace('g', '') + 'y'), literals: anchors.literals };
 });
 
-/** Each word's gate bits as flat (signal, bit) pairs, for a tight loop. */
-const FLAT_BITS = ENTRIES.map((e) => Int32Array.from(e.bits.flat()));
+/** The gate bits of entry e as (signal, bit) pairs: GATE_BITS[BITS_FROM[e] .. BITS_FROM[e + 1]). */
+const BITS_FROM = new Int32Array(ENTRIES.length + 1);
+ENTRIES.forEach((e, i) => (BITS_FROM[i + 1] = BITS_FROM[i]! + 2 * e.bits.length));
+const GATE_BITS = Int32Array.from(ENTRIES.flatMap((e) => e.bits.flat()));
+
+/** The pattern slots that can start at entry e's word, as two 32-bit masks (slots 0-31, 32-63). */
+if (SLOT_PATTERNS.length > 64) throw new Error('gates: more than 64 pattern slots');
+const LEAD_LO = new Int32Array(ENTRIES.length);
+const LEAD_HI = new Int32Array(ENTRIES.length);
+ENTRIES.forEach((e, i) => {
+  for (const k of e.leads) {
+    if (k < 32) LEAD_LO[i]! |= 1 << k;
+    else LEAD_HI[i]! |= 1 << (k - 32);
+  }
+});
+const ENTRY_LEN = Int32Array.from(ENTRIES.map((e) => e.word.length));
+const ENTRY_FIRST = Int32Array.from(ENTRIES.map((e) => e.first));
 
 /**
- * WORD_TABLE as an open-addressing table over the word hashes (one probe per word of the text in
- * the common case, no Map lookups): SLOT_HASH[s] holds a hash, SLOT_BUCKET[s] 1 + its bucket index.
+ * The entries as an open-addressing table over their words' hashes (one probe per word of the text
+ * in the common case, no Map lookups): SLOT_HASH[s] holds a hash, SLOT_ENTRY[s] 1 + the entry.
+ * Entries whose words share a hash sit in consecutive slots of the same probe sequence.
  */
-const BUCKETS = [...WORD_TABLE.entries()];
-const SLOTS = 1 << Math.ceil(Math.log2(BUCKETS.length * 4 + 16));
+const SLOTS = 1 << Math.ceil(Math.log2(ENTRIES.length * 4 + 16));
+const SLOT_MASK = SLOTS - 1;
 const SLOT_HASH = new Int32Array(SLOTS);
-const SLOT_BUCKET = new Int32Array(SLOTS);
+const SLOT_ENTRY = new Int32Array(SLOTS);
 const SLOT_SHIFT = 32 - Math.log2(SLOTS);
-const slotOf = (h: number): number => Math.imul(h, 0x9e3779b1) >>> SLOT_SHIFT;
-BUCKETS.forEach(([h], b) => {
+const slotOf = (h: number): number => Math.imul(h, 0x9e3779b1 | 0) >>> SLOT_SHIFT;
+ENTRIES.forEach((e, i) => {
+  const h = wordHash(e.word);
   let s = slotOf(h);
-  while (SLOT_BUCKET[s] !== 0) s = (s + 1) & (SLOTS - 1);
+  while (SLOT_ENTRY[s] !== 0) s = (s + 1) & SLOT_MASK;
   SLOT_HASH[s] = h;
-  SLOT_BUCKET[s] = b + 1;
+  SLOT_ENTRY[s] = i + 1;
 });
-const MAX_WORD = Math.max(...BUCKETS.flatMap(([, es]) => es.map((e) => e.word.length)));
-
-function bucketOf(h: number): WordEntry[] | undefined {
-  for (let s = slotOf(h); ; s = (s + 1) & (SLOTS - 1)) {
-    const b = SLOT_BUCKET[s]!;
-    if (b === 0) return undefined;
-    if (SLOT_HASH[s] === h) return BUCKETS[b - 1]![1];
-  }
-}
+const MAX_WORD = Math.max(...ENTRIES.map((e) => e.word.length));
 
 export interface GateScan {
   masks: Uint32Array;
   /**
-   * Per anchored pattern slot: the starts of the words in the text it can start at (ascending:
-   * the words are visited in text order), when there are any.
+   * The words of the text that anchored slots can start at: entry hitId[i] at hitStart[i], for
+   * i < hits, in text order. leadLo / leadHi: the slots some of them are for (bit k of 0-31 / 32-63).
    */
-  starts: Array<number[] | undefined>;
+  hits: number;
+  hitId: Int32Array;
+  hitStart: Int32Array;
+  leadLo: number;
+  leadHi: number;
 }
 
 /**
@@ -168,34 +180,80 @@ export interface GateScan {
  * from the word list of the text's index (same words: both split on runs of a-z).
  */
 export function gateMasks(text: string, index: GramIndex = new GramIndex(text)): Uint32Array {
-  return scanGates(text, index).masks;
+  return scanGates(text, index).masks.slice();
 }
 
+/**
+ * What scanGates returns lives in these, reused by every call (a scan reads one view's gates
+ * before it computes the next view's): nothing is allocated per word.
+ */
+const GATES: GateScan = {
+  masks: new Uint32Array(SIGNALS.length),
+  hits: 0,
+  hitId: new Int32Array(256),
+  hitStart: new Int32Array(256),
+  leadLo: 0,
+  leadHi: 0,
+};
+
+/** The gates' masks and the lead words of a text; valid until the next call. */
 export function scanGates(text: string, index: GramIndex): GateScan {
-  const masks = new Uint32Array(SIGNALS.length);
-  const starts: Array<number[] | undefined> = [];
+  const masks = GATES.masks;
+  masks.fill(0);
+  let hitId = GATES.hitId;
+  let hitStart = GATES.hitStart;
+  let hits = 0;
+  let lo = 0;
+  let hi = 0;
   const words = index.words;
-  for (let w = 0; w < index.wordCount; w++) {
+  const count = index.wordCount;
+  for (let w = 0; w < count; w++) {
+    const h = words[3 * w]!;
     const start = words[3 * w + 1]!;
     const len = words[3 * w + 2]! - start;
     if (len > MAX_WORD) continue;
-    const bucket = bucketOf(words[3 * w]!);
-    if (!bucket) continue;
-    for (const e of bucket) {
-      if (e.word.length !== len || !text.startsWith(e.word, start)) continue;
-      const bits = FLAT_BITS[e.id]!;
-      for (let i = 0; i < bits.length; i += 2) masks[bits[i]!]! |= bits[i + 1]!;
-      for (const k of e.leads) (starts[k] ??= []).push(start);
+    for (let s = slotOf(h); ; s = (s + 1) & SLOT_MASK) {
+      const e1 = SLOT_ENTRY[s]!;
+      if (e1 === 0) break;
+      if (SLOT_HASH[s] !== h) continue;
+      const e = e1 - 1;
+      // Same hash, same length, same first letter: taken as the word without comparing the rest.
+      // A collision (one in billions) could only let a gate pass or add a start where the pattern
+      // then fails to match: the gates and starts stay supersets, so no match is hidden or made.
+      if (ENTRY_LEN[e] !== len || text.charCodeAt(start) !== ENTRY_FIRST[e]) continue;
+      for (let i = BITS_FROM[e]!; i < BITS_FROM[e + 1]!; i += 2) masks[GATE_BITS[i]!]! |= GATE_BITS[i + 1]!;
+      const l = LEAD_LO[e]!;
+      const u = LEAD_HI[e]!;
+      if ((l | u) === 0) continue;
+      if (hits === hitId.length) {
+        const ids = new Int32Array(2 * hits);
+        const starts = new Int32Array(2 * hits);
+        ids.set(hitId);
+        starts.set(hitStart);
+        GATES.hitId = hitId = ids;
+        GATES.hitStart = hitStart = starts;
+      }
+      hitId[hits] = e;
+      hitStart[hits] = start;
+      hits++;
+      lo |= l;
+      hi |= u;
     }
   }
-  return { masks, starts };
+  GATES.hits = hits;
+  GATES.leadLo = lo;
+  GATES.leadHi = hi;
+  return GATES;
 }
 
 /** Candidate starts of anchored slot k: its words' starts and its literals' occurrences. */
 function anchorStarts(k: number, a: Anchored, text: string, gates: GateScan): number[] {
-  const words = gates.starts[k] ?? [];
-  if (a.literals.length === 0) return words;
-  return [...words, ...literalStarts(text, a.literals)].sort((x, y) => x - y);
+  const leads = k < 32 ? LEAD_LO : LEAD_HI;
+  const bit = 1 << (k & 31);
+  const starts: number[] = [];
+  for (let i = 0; i < gates.hits; i++) if ((leads[gates.hitId[i]!]! & bit) !== 0) starts.push(gates.hitStart[i]!);
+  if (a.literals.length === 0) return starts;
+  return [...starts, ...literalStarts(text, a.literals)].sort((x, y) => x - y);
 }
 
 /**
@@ -230,11 +288,23 @@ export function finder(
   };
 }
 
-/** gatePasses for signal k, from the masks of `gateMasks` (same answer, see the gates test). */
-export function gatePassesMasked(k: number, text: string, masks: Uint32Array): boolean {
+/** Per signal with substring gates: the grams each substring needs (see GramIndex.mayContain). */
+const SUBSTRING_GRAMS = SIGNALS.map((sig) => sig.gate.substrings?.map((x) => gramsOf(mapLiteral(x))));
+
+/**
+ * gatePasses for signal k, from the masks of `gateMasks` (same answer, see the gates test). With the
+ * text's index, a substring whose grams the text lacks is not looked for.
+ */
+export function gatePassesMasked(k: number, text: string, masks: Uint32Array, index?: GramIndex): boolean {
   const gate = SIGNALS[k]!.gate;
   if (gate.words && masks[k] === FULL_MASK[k]) return true;
-  if (gate.substrings) return gate.substrings.some((s) => text.includes(s));
+  const subs = gate.substrings;
+  if (subs) {
+    const grams = SUBSTRING_GRAMS[k]!;
+    for (let i = 0; i < subs.length; i++)
+      if ((!index || index.hasAll(grams[i]!)) && text.includes(subs[i]!)) return true;
+    return false;
+  }
   return !gate.words;
 }
 
@@ -247,5 +317,5 @@ export function gatePasses(gate: Gate, text: string, words: ReadonlySet<string>)
 /** Can anchored slot k match at all (some candidate start)? Unanchored slots: true. */
 export function mayStart(k: number, gates: GateScan): boolean {
   const a = ANCHORED[k];
-  return !a || a.literals.length > 0 || gates.starts[k] !== undefined;
+  return !a || a.literals.length > 0 || ((k < 32 ? gates.leadLo : gates.leadHi) & (1 << (k & 31))) !== 0;
 }

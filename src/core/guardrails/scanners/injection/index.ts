@@ -26,7 +26,6 @@ import {
   mayStart,
   PERSONA_SLOT,
   RULE_SLOT,
-  sameWords,
   scanGates,
   type GateScan,
 } from './gates.js';
@@ -52,9 +51,8 @@ export interface InjectionScore {
 
 /** Lower case, with markdown/escape punctuation blanked out; same length, so spans still map. */
 const MARKUP = /[_\\*`]/g;
-function signalText(lower: string): string {
-  MARKUP.lastIndex = 0;
-  return MARKUP.test(lower) ? lower.replace(MARKUP, ' ') : lower;
+function signalText(tindex: TextIndex): string {
+  return tindex.grams.markup ? tindex.lower.replace(MARKUP, ' ') : tindex.lower;
 }
 
 const NEGATION = /\b(?:not|never|without|no|don'?t|doesn'?t|won'?t|cannot|can'?t|nor)\s+(?:\w+\s+)?$/;
@@ -110,6 +108,16 @@ function countMatches(
   return { count, first };
 }
 
+/** A search for a cased pattern slot over the view's own text (undefined: it cannot start). */
+function casedFinder(
+  k: number,
+  text: string,
+  gates: GateScan,
+  anchors: boolean,
+): ((from: number) => RegExpExecArray | null) | undefined {
+  return anchors && !mayStart(k, gates) ? undefined : finder(k, text, gates, anchors);
+}
+
 /** Scores one view; hits are appended to `out`. */
 function scanView(
   view: TextView,
@@ -118,7 +126,7 @@ function scanView(
   context: InjectionContext,
   out: InjectionHit[],
 ): void {
-  const text = signalText(tindex.lower);
+  const text = signalText(tindex);
   const gates = scanGates(text, tindex.grams);
   const masks = gates.masks;
   for (let k = 0; k < SIGNALS.length; k++) {
@@ -127,7 +135,7 @@ function scanView(
     // Cheapest first: the word gate's mask, the anchors, the prefilter, substring gates.
     if (gate.words && masks[k] !== FULL_MASK[k] && !gate.substrings) continue;
     if (!mayStart(k, gates) || !SIGNAL_PROBES[k]!(tindex)) continue;
-    if (!gatePassesMasked(k, text, masks)) continue;
+    if (!gatePassesMasked(k, text, masks, tindex.grams)) continue;
     const find = finder(k, text, gates);
     const weight = context === 'data' ? sig.indirect : sig.weight;
     let from = 0;
@@ -148,10 +156,8 @@ function scanView(
     }
   }
   // The cased patterns read the view's own text; its words are the index's (see sameWords).
-  const anchors = sameWords(view.text);
-  const cased = (k: number): ((from: number) => RegExpExecArray | null) | undefined =>
-    anchors && !mayStart(k, gates) ? undefined : finder(k, view.text, gates, anchors);
-  const c = CASED_PROBE(tindex) ? (cased(CASED_SLOT)?.(0) ?? null) : null;
+  const anchors = tindex.wordsOfText;
+  const c = CASED_PROBE(tindex) ? (casedFinder(CASED_SLOT, view.text, gates, anchors)?.(0) ?? null) : null;
   if (c)
     out.push({
       name: 'jailbreak_term',
@@ -174,7 +180,7 @@ function scanView(
     const sw = personaSheetWeight(keys);
     if (sw > 0) out.push({ name: 'persona_sheet', weight: sw, view: -1, start: 0, end: 0 });
   }
-  const findName = PERSONA_PROBE(tindex) ? cased(PERSONA_SLOT) : undefined;
+  const findName = PERSONA_PROBE(tindex) ? casedFinder(PERSONA_SLOT, view.text, gates, anchors) : undefined;
   for (let m = findName?.(0); m; m = findName!(m.index + Math.max(1, m[0].length))) {
     const name = m[1] ?? m[2] ?? m[3]!;
     if (GENERIC_MODEL_NAMES.test(name)) continue;
@@ -191,31 +197,34 @@ function scanView(
   }
 }
 
+/** Scores the views of a text; each view's index is the one it carries (built if missing). */
 export function scoreInjection(
   views: readonly TextView[],
   stats: PrepareStats,
   context: InjectionContext,
-  indexes?: (i: number) => TextIndex,
 ): InjectionScore {
   const hits: InjectionHit[] = [];
-  views.forEach((v, i) => {
+  for (let i = 0; i < views.length; i++) {
+    const v = views[i]!;
     const before = hits.length;
-    scanView(v, indexes ? indexes(i) : indexText(v.text), i, context, hits);
+    scanView(v, (v.index ??= indexText(v.text)), i, context, hits);
     if (v.via.length > 0 && hits.length > before) {
       const first = hits[before]!;
       hits.push({ name: 'encoded_payload', weight: 0.4, view: i, start: first.start, end: first.end });
     }
-  });
+  }
   // Obfuscation is evidence about the whole text, not a span: view -1 keeps it out of overlap merging.
-  const obfuscation = (name: string, weight: number): void => {
-    hits.push({ name, weight, view: -1, start: 0, end: 0 });
-  };
   // Mixed-script words also occur in stylised or multilingual text: evidence only with content.
-  if (stats.mixedScript >= 2) obfuscation('homoglyph_obfuscation', 0.5);
-  if (stats.tags > 0) obfuscation('hidden_tag_text', 0.6);
-  if (stats.bidi > 0) obfuscation('bidi_control', 0.3);
-  if (stats.invisible - stats.tags - stats.bidi >= 3) obfuscation('invisible_characters', 0.3);
+  if (stats.mixedScript >= 2) hits.push(wholeText('homoglyph_obfuscation', 0.5));
+  if (stats.tags > 0) hits.push(wholeText('hidden_tag_text', 0.6));
+  if (stats.bidi > 0) hits.push(wholeText('bidi_control', 0.3));
+  if (stats.invisible - stats.tags - stats.bidi >= 3) hits.push(wholeText('invisible_characters', 0.3));
   return { score: combine(hits), hits };
+}
+
+/** A hit that is evidence about the whole text (view -1), not a span. */
+function wholeText(name: string, weight: number): InjectionHit {
+  return { name, weight, view: -1, start: 0, end: 0 };
 }
 
 /**

@@ -35,11 +35,10 @@ const isWordOrDash = (c: number): boolean =>
   (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45;
 
 /** Street lines start at a number not glued to a word or '-': only those positions are tried. */
-function* streetMatches(text: string, numberStarts: readonly number[]): Generator<RegExpExecArray> {
-  const starts = numberStarts.filter(
+function streetStarts(text: string, numberStarts: readonly number[]): number[] {
+  return numberStarts.filter(
     (p) => text.charCodeAt(p) !== 40 && (p === 0 || !isWordOrDash(text.charCodeAt(p - 1))),
   );
-  yield* matchesAt(STREET_AT, text, starts);
 }
 
 function* globalMatches(re: RegExp, text: string): Generator<RegExpExecArray> {
@@ -49,17 +48,17 @@ function* globalMatches(re: RegExp, text: string): Generator<RegExpExecArray> {
 
 export const recognizeAddress: Recognizer = (input, out) => {
   const text = input.text;
+  const starts = streetStarts(text, input.index.grams.numberStarts);
   for (const re of [STREET, BOX, MILITARY]) {
     // Skip a pattern when the words every match of it contains are absent.
     const possible =
       re === STREET
-        ? STREET_TYPE.test(text)
+        ? starts.length > 0 && STREET_TYPE.test(text)
         : re === BOX
           ? BOX_PROBE(input.index)
           : MILITARY_PROBE(input.index);
     if (!possible) continue;
-    const found =
-      re === STREET ? streetMatches(text, input.index.grams.numberStarts) : globalMatches(re, text);
+    const found = re === STREET ? matchesAt(STREET_AT, text, starts) : globalMatches(re, text);
     for (const m of found) {
       const full = m[0].length > 40 || /\d{5}/.test(m[0].slice(-10));
       push(out, 'STREET_ADDRESS', m.index, m.index + m[0].length, full ? 0.85 : 0.7, [

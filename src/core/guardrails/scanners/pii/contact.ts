@@ -47,15 +47,22 @@ const PHONE_CONTEXT =
 
 const EXTENSION = /^\s?(?:x|ext\.?|extension)\s?\d{1,6}/i;
 
+/** The number written by digits[from, from + len). */
+function digitsValue(digits: string, from: number, len: number): number {
+  return Number(digits.slice(from, from + len));
+}
+
 function isDateLike(lens: number[], seps: string[], digits: string): boolean {
   if (lens.length !== 3 || seps.some((s) => s === ' ')) return false;
   const [a, b, c] = lens as [number, number, number];
-  const n = (from: number, len: number): number => Number(digits.slice(from, from + len));
-  if (a === 4 && b <= 2 && c <= 2)
-    return n(a, b) >= 1 && n(a, b) <= 12 && n(a + b, c) >= 1 && n(a + b, c) <= 31;
+  if (a === 4 && b <= 2 && c <= 2) {
+    const m = digitsValue(digits, a, b);
+    const d = digitsValue(digits, a + b, c);
+    return m >= 1 && m <= 12 && d >= 1 && d <= 31;
+  }
   if (a <= 2 && b <= 2 && (c === 4 || c === 2)) {
-    const x = n(0, a);
-    const y = n(a, b);
+    const x = digitsValue(digits, 0, a);
+    const y = digitsValue(digits, a, b);
     return x >= 1 && y >= 1 && ((x <= 12 && y <= 31) || (y <= 12 && x <= 31));
   }
   return false;
@@ -205,10 +212,27 @@ const HOST =
   /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?){0,4}$/;
 const isHostChar = (c: number): boolean => isAlnum(c) || c === 45 || c === 46;
 
+const TLD_END_AT = new RegExp(TLD_END.source, 'y');
+/** The letters top-level domains in TLDS start with, by code. */
+const TLD_FIRST = new Uint8Array(128);
+for (const tld of TLDS.split('|')) TLD_FIRST[tld.charCodeAt(0)] = 1;
+
+/**
+ * Where TLD_END can match: at a '.' before a letter a listed top-level domain starts with, found
+ * with indexOf (ascending); the pattern is tried only there.
+ */
+function tldStarts(text: string): number[] {
+  const out: number[] = [];
+  for (let p = text.indexOf('.'); p >= 0; p = text.indexOf('.', p + 1)) {
+    const c = text.charCodeAt(p + 1);
+    if (c < 128 && TLD_FIRST[c] === 1) out.push(p);
+  }
+  return out;
+}
+
 /** Bare domains ("example.com"): found from the top-level domain backwards. */
 function bareDomains(text: string, taken: Array<[number, number]>, out: Parameters<Recognizer>[1]): void {
-  TLD_END.lastIndex = 0;
-  for (let m = TLD_END.exec(text); m; m = TLD_END.exec(text)) {
+  for (const m of matchesAt(TLD_END_AT, text, tldStarts(text))) {
     const end = m.index + m[0].length;
     let start = m.index;
     while (start > 0 && m.index - start < 320 && isHostChar(text.charCodeAt(start - 1))) start--;

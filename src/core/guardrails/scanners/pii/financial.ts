@@ -57,16 +57,32 @@ export const recognizeCards: Recognizer = (input, out) => {
   }
 };
 
-const IBAN_START = /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}/g;
-
 const isAlnumCode = (c: number): boolean =>
   (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+const isLetterCode = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+const isDigitCode = (c: number): boolean => c >= 48 && c <= 57;
+
+/**
+ * Where an IBAN can start: two letters after no letter or digit, then two digits
+ * (`(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}`). The first digit follows a letter, so it is a number start of
+ * the index: the places are read from those instead of a regex run over the text (ascending).
+ */
+function ibanStarts(text: string, numberStarts: readonly number[]): number[] {
+  const out: number[] = [];
+  for (const p of numberStarts) {
+    if (p < 2 || !isDigitCode(text.charCodeAt(p)) || !isDigitCode(text.charCodeAt(p + 1))) continue;
+    if (!isLetterCode(text.charCodeAt(p - 1)) || !isLetterCode(text.charCodeAt(p - 2))) continue;
+    if (p > 2 && isAlnumCode(text.charCodeAt(p - 3))) continue;
+    out.push(p - 2);
+  }
+  return out;
+}
 
 export const recognizeIban: Recognizer = (input, out) => {
   const text = input.text;
-  IBAN_START.lastIndex = 0;
-  for (let m = IBAN_START.exec(text); m; m = IBAN_START.exec(text)) {
-    const at = m.index;
+  let next = 0; // after an IBAN the search goes on from its end
+  for (const at of ibanStarts(text, input.index.grams.numberStarts)) {
+    if (at < next) continue;
     const len = ibanLength(text.slice(at, at + 2));
     if (len === undefined) continue;
     // Collect `len` alphanumerics, allowing one space or hyphen between them.
@@ -87,7 +103,7 @@ export const recognizeIban: Recognizer = (input, out) => {
     const mod97 = ibanMod97(upper);
     if (input.checksums && !mod97) continue;
     push(out, 'IBAN', at, i, mod97 ? 0.95 : 0.55, [mod97 ? 'mod97' : 'format', `country:${upper.slice(0, 2)}`]);
-    IBAN_START.lastIndex = i;
+    next = i;
   }
 };
 

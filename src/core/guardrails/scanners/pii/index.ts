@@ -74,6 +74,12 @@ export interface PiiOptions {
   phoneRegions: readonly string[];
 }
 
+/** Is no character of occ[s, e) taken? */
+function free(occ: Int32Array, s: number, e: number): boolean {
+  for (let i = s; i < e; i++) if (occ[i] !== -1) return false;
+  return true;
+}
+
 /**
  * Keeps the most confident of overlapping findings; containers keep what lies wholly inside them.
  * Occupancy arrays over the covered range make this linear in the total length of the spans.
@@ -97,28 +103,21 @@ export function resolveOverlaps(findings: RawFinding[]): RawFinding[] {
   const plain = new Int32Array(hi - lo).fill(-1); // index (in `kept`) of the plain finding covering each char
   const box = new Int32Array(hi - lo).fill(-1); // same for containers
   const kept: RawFinding[] = [];
-  const free = (occ: Int32Array, s: number, e: number): boolean => {
-    for (let i = s; i < e; i++) if (occ[i - lo] !== -1) return false;
-    return true;
-  };
-  const mark = (occ: Int32Array, s: number, e: number, idx: number): void => {
-    for (let i = s; i < e; i++) occ[i - lo] = idx;
-  };
   for (const f of sorted) {
     if (f.end <= f.start) continue;
     if (CONTAINERS.has(f.type)) {
-      if (!free(box, f.start, f.end)) continue;
+      if (!free(box, f.start - lo, f.end - lo)) continue;
       // A plain finding may sit inside the container, but must not straddle its edges.
       const a = plain[f.start - lo]!;
       const b = plain[f.end - 1 - lo]!;
       if ((a !== -1 && kept[a]!.start < f.start) || (b !== -1 && kept[b]!.end > f.end)) continue;
-      mark(box, f.start, f.end, kept.length);
+      box.fill(kept.length, f.start - lo, f.end - lo);
     } else {
-      if (!free(plain, f.start, f.end)) continue;
+      if (!free(plain, f.start - lo, f.end - lo)) continue;
       const a = box[f.start - lo]!;
       const b = box[f.end - 1 - lo]!;
       if (a !== b || (a !== -1 && (kept[a]!.start > f.start || kept[a]!.end < f.end))) continue;
-      mark(plain, f.start, f.end, kept.length);
+      plain.fill(kept.length, f.start - lo, f.end - lo);
     }
     kept.push(f);
   }

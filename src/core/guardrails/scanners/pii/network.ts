@@ -111,24 +111,28 @@ const BECH32_PROBE = probeOf(BTC_BECH32);
 const ETH_PROBE = probeOf(ETH);
 const WALLET_CONTEXT = /\b(?:wallet|address|btc|bitcoin|eth|ether|ethereum|crypto|send|pay)\b/;
 
+/** No letter or digit right before i (a word boundary, or '_'). */
+function noAlnumBefore(text: string, i: number): boolean {
+  return boundaryBefore(text, i, '') || text[i - 1] === '_';
+}
+
 export const recognizeCryptoWallet: Recognizer = (input, out) => {
   const text = input.text;
-  const alnumBefore = (i: number): boolean => boundaryBefore(text, i, '') || text[i - 1] === '_';
   // Each pattern needs its alphabet run or its prefix: skip the ones the text cannot hold.
   if (input.index.grams.alnumRun >= 26) {
-    for (const m of matchesWithBoundary(BTC_BASE58, text, alnumBefore)) {
+    for (const m of matchesWithBoundary(BTC_BASE58, text, (i) => noAlnumBefore(text, i))) {
       if (base58CheckValid(m[0]))
         push(out, 'CRYPTO_WALLET', m.index, m.index + m[0].length, 0.95, ['base58check', 'btc']);
     }
   }
   if (BECH32_PROBE(input.index)) {
-    for (const m of matchesWithBoundary(BTC_BECH32, text, alnumBefore)) {
+    for (const m of matchesWithBoundary(BTC_BECH32, text, (i) => noAlnumBefore(text, i))) {
       if (bech32AddressValid(m[0]))
         push(out, 'CRYPTO_WALLET', m.index, m.index + m[0].length, 0.95, ['bech32', 'btc']);
     }
   }
   if (!ETH_PROBE(input.index)) return;
-  for (const m of matchesWithBoundary(ETH, text, alnumBefore)) {
+  for (const m of matchesWithBoundary(ETH, text, (i) => noAlnumBefore(text, i))) {
     const end = m.index + 42;
     const ctx = nearContext(input, m.index, end, WALLET_CONTEXT);
     push(out, 'CRYPTO_WALLET', m.index, end, ctx ? 0.9 : 0.7, ['eth-format', ...(ctx ? ['context'] : [])]);

@@ -157,6 +157,14 @@ function syntaxRulesOut(
 const KEYWORDS = ['pass', 'pwd', 'pw', 'secret', 'key', 'token', 'auth', 'cred', 'cookie', 'session'];
 const KEYWORD_GRAMS = KEYWORDS.map(mapLiteral);
 
+/** The first occurrence of keyword k at or after `from` (-1: none). */
+function keywordAt(text: string, lower: string, k: number, from: number): number {
+  const word = KEYWORDS[k]!;
+  let p = lower.indexOf(word, from);
+  if (k === 2) while (p >= 0 && isWordCode(text.charCodeAt(p + 2))) p = lower.indexOf(word, p + 1);
+  return p;
+}
+
 /**
  * The matches of KEYWORD (global, case-insensitive) from `from` on, found with indexOf in the
  * lower-cased text: next(from) is the first one starting at or after `from`, as KEYWORD.exec finds
@@ -174,19 +182,13 @@ function keywordSearch(index: TextIndex): (from: number) => { index: number; len
     };
   }
   const at: number[] = KEYWORDS.map((_, k) => (index.grams.mayContain(KEYWORD_GRAMS[k]!) ? -2 : -1));
-  const occurrence = (k: number, from: number): number => {
-    const word = KEYWORDS[k]!;
-    let p = lower.indexOf(word, from);
-    if (k === 2) while (p >= 0 && isWordCode(text.charCodeAt(p + 2))) p = lower.indexOf(word, p + 1);
-    return p;
-  };
   return (from) => {
     let best = -1;
     let bestK = -1;
     for (let k = 0; k < KEYWORDS.length; k++) {
       let p = at[k]!;
       if (p === -1) continue;
-      if (p < from) at[k] = p = occurrence(k, from);
+      if (p < from) at[k] = p = keywordAt(text, lower, k, from);
       if (p >= 0 && (best < 0 || p < best)) {
         best = p;
         bestK = k;
