@@ -31,7 +31,7 @@ export interface VerifyLedgerOptions {
   /** Also check each event's canonical form, id and index columns (slower). */
   content?: boolean;
   onProgress?: (done: number, total: number) => void;
-  /** Rows per read (default 1024). */
+  /** Rows per read (default 512). */
   chunkSize?: number;
   /** How far the classifier looks for moved events (default 4096). */
   searchWindow?: number;
@@ -73,7 +73,9 @@ export async function verifyLedger(
 ): Promise<LedgerVerification> {
   const trusted = trustedVerifiers(options.keys);
   const content = options.content ?? false;
-  const chunk = options.chunkSize ?? 1024;
+  // 512 events (about 650 KB of text) per read: measured a little faster than 1024 and much
+  // faster than 4096, whose texts no longer stay in the processor's caches.
+  const chunk = options.chunkSize ?? 512;
   const witnessed = options.witnessed ?? [];
   const extent = await reader.extent();
   const total = Math.max(extent.events, extent.nodes);
