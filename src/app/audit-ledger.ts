@@ -4,7 +4,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { createWitness } from '../adapters/witness/index.js';
-import { openSqliteAuditStore } from '../adapters/storage/sqlite/audit-store.js';
+import { openSqliteAuditStore, type SqliteSynchronous } from '../adapters/storage/sqlite/audit-store.js';
 import type { AuditStore, CheckpointWitness } from '../ports/audit-store.js';
 import { loadOrCreateSigningKey, readVerifierKey, type LedgerKey } from './audit-key.js';
 
@@ -18,8 +18,11 @@ export interface AuditLedgerSettings {
   checkpointEveryMs: number;
   /** Directory or http(s) URL receiving every signed checkpoint. */
   witness?: string | undefined;
-  /** 'full' (default): fsync per group commit; 'normal': survives crashes, not power loss. */
-  synchronous?: 'full' | 'normal';
+  /**
+   * 'background' (default): fsync per group commit, off the event loop (see the SQLite store);
+   * 'full': fsync inside each commit; 'normal': survives crashes, not power loss.
+   */
+  synchronous?: SqliteSynchronous;
   baseDir: string;
   onError?: (error: unknown) => void;
 }
@@ -43,7 +46,7 @@ export async function openAuditLedger(s: AuditLedgerSettings): Promise<OpenedLed
     signer: key.signer,
     checkpoints: { everyEvents: s.checkpointEveryEvents, everyMs: s.checkpointEveryMs },
     ...(witness ? { witness } : {}),
-    ...(s.synchronous ? { synchronous: s.synchronous } : {}),
+    synchronous: s.synchronous ?? 'background',
     ...(s.onError ? { onError: s.onError } : {}),
   });
   return { store, key, witness };

@@ -26,31 +26,32 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-auditStoreContract({
-  name: 'sqlite',
-  open: (options) => {
-    const dir = mkdtempSync(join(tmpdir(), 'portcullis-ledger-'));
-    dirs.push(dir);
-    const path = join(dir, 'ledger.db');
-    let store = openSqliteAuditStore({ path, busyTimeoutMs: 20, ...options });
-    let locker: Database.Database | null = null;
-    return Promise.resolve({
-      store,
-      // Another connection holding the write lock makes every commit fail after busy_timeout.
-      breakWrites: () => {
-        locker = new Database(path);
-        locker.exec('BEGIN EXCLUSIVE');
-      },
-      healWrites: () => {
-        locker?.exec('ROLLBACK');
-        locker?.close();
-        locker = null;
-      },
-      reopen: async (again) => {
-        await store.close();
-        store = openSqliteAuditStore({ path, ...again });
-        return store;
-      },
-    });
-  },
-});
+for (const synchronous of ['full', 'background'] as const)
+  auditStoreContract({
+    name: `sqlite (synchronous ${synchronous})`,
+    open: (options) => {
+      const dir = mkdtempSync(join(tmpdir(), 'portcullis-ledger-'));
+      dirs.push(dir);
+      const path = join(dir, 'ledger.db');
+      let store = openSqliteAuditStore({ path, busyTimeoutMs: 20, synchronous, ...options });
+      let locker: Database.Database | null = null;
+      return Promise.resolve({
+        store,
+        // Another connection holding the write lock makes every commit fail after busy_timeout.
+        breakWrites: () => {
+          locker = new Database(path);
+          locker.exec('BEGIN EXCLUSIVE');
+        },
+        healWrites: () => {
+          locker?.exec('ROLLBACK');
+          locker?.close();
+          locker = null;
+        },
+        reopen: async (again) => {
+          await store.close();
+          store = openSqliteAuditStore({ path, synchronous, ...again });
+          return store;
+        },
+      });
+    },
+  });

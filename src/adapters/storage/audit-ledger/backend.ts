@@ -76,6 +76,12 @@ export interface LedgerBackend extends TreeReader {
     rows: readonly BackendEventRow[],
     checkpoint?: BackendCheckpointRow | null,
   ): StoredCheckpoint | null;
+  /**
+   * Present when appendBatch's commit is not itself durable: makes every commit that returned
+   * before the call durable (off the event loop), or rejects. The writer resolves appends only
+   * after it. appendCheckpoint is durable when it returns either way.
+   */
+  readonly sync?: (() => Promise<void>) | undefined;
   appendCheckpoint(row: BackendCheckpointRow): StoredCheckpoint;
   eventRows(from: number, to: number): LedgerEventRow[];
   eventRowsWithColumns(from: number, to: number): LedgerEventRowWithColumns[];

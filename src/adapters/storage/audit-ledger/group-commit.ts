@@ -8,6 +8,15 @@
  * leaf costs one leaf hash plus, on average, one node hash, and each commit writes the nodes
  * completed by its leaves. A failed commit rolls the frontier back, rejects the whole batch with
  * `audit_store_unavailable` and marks the writer not ready until a later commit succeeds.
+ *
+ * A backend whose commit is not itself durable offers `sync()` (SQLite 'background': fdatasync
+ * of the WAL on the thread pool). Committed batches then wait for a sync that started after their
+ * commit; one sync runs at a time, and the batches committed meanwhile share the next one, so the
+ * event loop keeps serving requests while the disk works. Checkpoints stored with a batch reach
+ * onCheckpoint (the witness) only after that sync. A failed sync rejects every batch waiting for
+ * it and leaves the writer refusing appends for good: after an fsync error the kernel may already
+ * have dropped the unwritten pages, so nothing later could be called durable (restart the
+ * gateway once the disk is fixed; `portcullis audit verify` checks what is on it).
  */
 import { canonicalEventText, eventColumns, type EventColumns } from '../../../core/audit/event-encode.js';
 import type { AuditEventV1 } from '../../../core/audit/event.js';
@@ -17,6 +26,12 @@ import { GatewayError } from '../../../core/errors.js';
 import type { AuditAppendReceipt } from '../../../ports/audit-sink.js';
 import type { StoredCheckpoint } from '../../../ports/audit-store.js';
 import { EventRow, type BackendCheckpointRow, type LedgerBackend } from './backend.js';
+
+interface Committed {
+  batch: Pending[];
+  start: number;
+  stored: StoredCheckpoint | null;
+}
 
 interface Pending {
   text: string;
@@ -48,6 +63,11 @@ export class GroupCommitWriter {
   private closed = false;
   private healthy = true;
   private error: string | null = null;
+  /** Committed batches waiting for the next sync (backends with sync() only). */
+  private unsynced: Committed[] = [];
+  private syncing = false;
+  /** Set by a failed sync: the writer refuses everything from then on. */
+  private broken: string | null = null;
   private readonly maxBatch: number;
   batches = 0;
   appended = 0;
@@ -77,7 +97,7 @@ export class GroupCommitWriter {
   }
 
   get ready(): boolean {
-    return this.healthy && !this.closed;
+    return this.healthy && !this.closed && this.broken === null;
   }
 
   get lastError(): string | null {
@@ -96,6 +116,7 @@ export class GroupCommitWriter {
   append(event: AuditEventV1): Promise<AuditAppendReceipt> {
     if (this.closed)
       return Promise.reject(new GatewayError('audit_store_unavailable', 'the audit ledger is closed'));
+    if (this.broken !== null) return Promise.reject(this.brokenError());
     let text: string;
     let columns: EventColumns;
     try {
@@ -110,10 +131,21 @@ export class GroupCommitWriter {
     });
   }
 
-  /** Resolves once every append queued so far has been committed or rejected. */
+  /** Resolves once every append queued so far has been committed (and synced) or rejected. */
   flush(): Promise<void> {
-    if (this.queue.length === 0) return Promise.resolve();
+    if (this.idle()) return Promise.resolve();
     return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  private idle(): boolean {
+    return this.queue.length === 0 && this.unsynced.length === 0 && !this.syncing;
+  }
+
+  private drained(): void {
+    if (!this.idle()) return;
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const w of waiters) w();
   }
 
   /** Commits what is queued, then refuses further appends. */
@@ -130,10 +162,60 @@ export class GroupCommitWriter {
 
   private run(): void {
     this.scheduled = false;
-    while (this.queue.length > 0) this.commitBatch(this.queue.splice(0, this.maxBatch));
-    const waiters = this.drainWaiters;
-    this.drainWaiters = [];
-    for (const w of waiters) w();
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.maxBatch);
+      if (this.broken !== null) for (const p of batch) p.reject(this.brokenError());
+      else this.commitBatch(batch);
+    }
+    this.startSync();
+    this.drained();
+  }
+
+  /** Syncs the batches committed so far, unless a sync is running (they get the next one). */
+  private startSync(): void {
+    if (this.syncing || this.unsynced.length === 0) return;
+    const group = this.unsynced;
+    this.unsynced = [];
+    this.syncing = true;
+    const done = (): void => {
+      this.syncing = false;
+      if (this.broken !== null) {
+        for (const c of this.unsynced.splice(0)) for (const p of c.batch) p.reject(this.brokenError());
+      }
+      this.startSync();
+      this.drained();
+    };
+    this.backend.sync!().then(
+      () => {
+        for (const c of group) this.deliver(c);
+        done();
+      },
+      (e: unknown) => {
+        this.broken = `the ledger's disk reported an error on sync: ${e instanceof Error ? e.message : String(e)}`;
+        this.healthy = false;
+        this.error = this.broken;
+        this.options.onError?.(e);
+        const failure = this.brokenError(e);
+        for (const c of group) for (const p of c.batch) p.reject(failure);
+        done();
+      },
+    );
+  }
+
+  private brokenError(cause?: unknown): GatewayError {
+    return new GatewayError(
+      'audit_store_unavailable',
+      'the audit ledger could not make events durable; restart the gateway once the disk is fixed',
+      cause === undefined ? undefined : { cause },
+    );
+  }
+
+  /** Tells a committed (and, where the backend syncs, synced) batch's callers. */
+  private deliver(c: Committed): void {
+    const batch = c.batch;
+    for (let i = 0; i < batch.length; i++)
+      batch[i]!.resolve({ index: c.start + i, id: batch[i]!.columns.id });
+    if (c.stored) this.options.onCheckpoint?.(c.stored);
   }
 
   private commitBatch(batch: Pending[]): void {
@@ -166,8 +248,9 @@ export class GroupCommitWriter {
     this.error = null;
     this.batches++;
     this.appended += batch.length;
-    for (let i = 0; i < batch.length; i++) batch[i]!.resolve({ index: start + i, id: batch[i]!.columns.id });
-    if (stored) this.options.onCheckpoint?.(stored);
+    const committed = { batch, start, stored };
+    if (this.backend.sync) this.unsynced.push(committed);
+    else this.deliver(committed);
   }
 
   /** Adds leaf `index` to the frontier; returns the hashes it completes, level 0 first (binary). */

@@ -22,6 +22,11 @@ import { createLedgerStore, type LedgerStoreOptions } from '../audit-ledger/ledg
 export interface MemoryAuditStoreOptions extends LedgerStoreOptions {
   /** Test hook: when it returns true, the next commit fails as a full disk would. */
   failWrites?: () => boolean;
+  /**
+   * Test hook: commits are not durable until this resolves, as with SQLite's 'background'
+   * synchronous mode (the group-commit writer waits for it before resolving appends).
+   */
+  sync?: () => Promise<void>;
 }
 
 class MemoryLedgerBackend implements LedgerBackend {
@@ -30,7 +35,10 @@ class MemoryLedgerBackend implements LedgerBackend {
   private readonly events: BackendEventRow[] = [];
   private readonly cps: StoredCheckpoint[] = [];
 
-  constructor(private readonly failWrites: (() => boolean) | undefined) {}
+  constructor(
+    private readonly failWrites: (() => boolean) | undefined,
+    readonly sync: (() => Promise<void>) | undefined,
+  ) {}
 
   size(): number {
     return this.events.length;
@@ -138,6 +146,6 @@ class MemoryLedgerBackend implements LedgerBackend {
 }
 
 export function createMemoryAuditStore(options: MemoryAuditStoreOptions = {}): AuditStore {
-  const { failWrites, ...rest } = options;
-  return createLedgerStore(new MemoryLedgerBackend(failWrites), rest);
+  const { failWrites, sync, ...rest } = options;
+  return createLedgerStore(new MemoryLedgerBackend(failWrites, sync), rest);
 }
