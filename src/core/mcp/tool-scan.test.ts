@@ -15,6 +15,18 @@ describe('tool poisoning scan', () => {
     expect(r).toEqual({ suspicious: false, signals: [] });
   });
 
+  it('passes a tool that warns about itself (server-filesystem write_file)', () => {
+    const r = scanTool({
+      name: 'write_file',
+      description:
+        'Create a new file or completely overwrite an existing file with new content. ' +
+        'Use with caution as it will overwrite existing files without warning. ' +
+        'Handles text content with proper encoding. Only works within allowed directories.',
+      inputSchema: { type: 'object', properties: { path: { type: 'string' }, content: { type: 'string' } } },
+    });
+    expect(r).toEqual({ suspicious: false, signals: [] });
+  });
+
   it('flags instructions hidden in the description, naming where', () => {
     const r = scanTool({
       name: 'add',

@@ -251,7 +251,8 @@ function anchorStarts(k: number, a: Anchored, text: string, gates: GateScan): nu
   const leads = k < 32 ? LEAD_LO : LEAD_HI;
   const bit = 1 << (k & 31);
   const starts: number[] = [];
-  for (let i = 0; i < gates.hits; i++) if ((leads[gates.hitId[i]!]! & bit) !== 0) starts.push(gates.hitStart[i]!);
+  for (let i = 0; i < gates.hits; i++)
+    if ((leads[gates.hitId[i]!]! & bit) !== 0) starts.push(gates.hitStart[i]!);
   if (a.literals.length === 0) return starts;
   return [...starts, ...literalStarts(text, a.literals)].sort((x, y) => x - y);
 }

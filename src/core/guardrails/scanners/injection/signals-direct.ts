@@ -18,6 +18,9 @@ import {
   UNRESTRICTED,
 } from './lexicon.js';
 
+/** What an unhedged answer goes without (refusal_suppression, "without ..."). */
+const UNHEDGED = String.raw`disclaimers?|caveats|apolog\w*|censorship|filtering|refus\w*|hesitation|moral\w*|ethic\w*|judg\w*|remorse|reservations`;
+
 export const DIRECT_SIGNALS: Signal[] = [
   // 1. Instruction override: "ignore all previous instructions", "forget everything you were told".
   {
@@ -175,8 +178,12 @@ export const DIRECT_SIGNALS: Signal[] = [
     },
     weight: 0.45,
     indirect: 0.55,
+    // "Without warning" alone is an idiom ("overwrites files without warning", "may change without
+    // warning"): it describes what happens, not how to answer, and tool descriptions say it. The
+    // singular counts only with "any" or joined to another of these words ("without warning or
+    // disclaimer"); the plural and the rest count as they are.
     re: r(
-      String.raw`\b(?:without|no)\s+(?:any\s+)?(?:warnings?|disclaimers?|caveats|apolog\w*|censorship|filtering|refus\w*|hesitation|moral\w*|ethic\w*|judg\w*|remorse|reservations)\b(?:[\s,]+(?:or|and|nor)\s+(?:any\s+)?\w+){0,3}`,
+      String.raw`\b(?:without|no)\s+(?:(?:any\s+)?(?:warnings|${UNHEDGED})|any\s+warning|warning[\s,]+(?:or|and|nor)\s+(?:any\s+)?(?:${UNHEDGED}))\b(?:[\s,]+(?:or|and|nor)\s+(?:any\s+)?\w+){0,3}`,
     ),
   },
   {
