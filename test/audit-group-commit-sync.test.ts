@@ -154,6 +154,31 @@ describe('group commit with a separate sync', () => {
   });
 });
 
+describe('commit window (audit.durability: async)', () => {
+  it('gathers the appends of several turns into one commit, and commits none before the window ends', async () => {
+    const store = createMemoryAuditStore({ signer: testSigner(), commitWindowMs: 40 });
+    const first = watch(store.append(sampleEvent(0)));
+    await turn();
+    const second = watch(store.append(sampleEvent(1)));
+    await turn();
+    expect(await store.size()).toBe(0);
+    expect(first.settled() || second.settled()).toBe(false);
+    await new Promise((r) => setTimeout(r, 60));
+    expect(first.value()).toMatchObject({ index: 0 });
+    expect(second.value()).toMatchObject({ index: 1 });
+    expect(store.status().batches).toBe(1);
+    await store.close();
+  });
+
+  it('without a window, each turn commits on its own', async () => {
+    const store = createMemoryAuditStore({ signer: testSigner() });
+    await store.append(sampleEvent(0));
+    await store.append(sampleEvent(1));
+    expect(store.status().batches).toBe(2);
+    await store.close();
+  });
+});
+
 describe("SQLite synchronous: 'background'", () => {
   const dirs: string[] = [];
   afterAll(() => {

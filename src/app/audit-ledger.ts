@@ -23,6 +23,8 @@ export interface AuditLedgerSettings {
    * 'full': fsync inside each commit; 'normal': survives crashes, not power loss.
    */
   synchronous?: SqliteSynchronous;
+  /** How long appends gather before a commit; 0 (default) commits at the end of each turn. */
+  commitWindowMs?: number;
   baseDir: string;
   onError?: (error: unknown) => void;
 }
@@ -47,6 +49,7 @@ export async function openAuditLedger(s: AuditLedgerSettings): Promise<OpenedLed
     checkpoints: { everyEvents: s.checkpointEveryEvents, everyMs: s.checkpointEveryMs },
     ...(witness ? { witness } : {}),
     synchronous: s.synchronous ?? 'background',
+    ...(s.commitWindowMs ? { commitWindowMs: s.commitWindowMs } : {}),
     ...(s.onError ? { onError: s.onError } : {}),
   });
   return { store, key, witness };

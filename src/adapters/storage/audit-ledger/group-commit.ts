@@ -44,6 +44,12 @@ export interface GroupCommitOptions {
   /** Most events per transaction (default 4096). */
   maxBatch?: number;
   /**
+   * 0 (default): commit at the end of the event-loop turn of the first queued append. More: wait
+   * that many milliseconds for further appends first, so that fewer, larger commits carry the
+   * same events (for `audit.durability: async`, where no request waits for the commit).
+   */
+  windowMs?: number;
+  /**
    * Asked before each commit with the size it will reach: a checkpoint row to store in the same
    * transaction (signed over `root()`), or null. One fsync then covers events and checkpoint.
    */
@@ -157,7 +163,9 @@ export class GroupCommitWriter {
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => this.run());
+    const window = this.options.windowMs ?? 0;
+    if (window > 0) setTimeout(() => this.run(), window);
+    else setImmediate(() => this.run());
   }
 
   private run(): void {

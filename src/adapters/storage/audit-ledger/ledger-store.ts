@@ -34,6 +34,8 @@ export interface LedgerStoreOptions {
   witness?: CheckpointWitness;
   /** Most events per commit (default 4096). */
   maxBatch?: number;
+  /** How long appends gather before a commit (default 0: the end of the turn; see GroupCommitWriter). */
+  commitWindowMs?: number;
   now?: () => number;
   /** Failures that are not returned to a caller (checkpoint signing, witness). */
   onError?: (error: unknown) => void;
@@ -46,6 +48,7 @@ export function createLedgerStore(backend: LedgerBackend, options: LedgerStoreOp
     ? null
     : new GroupCommitWriter(backend, {
         maxBatch: options.maxBatch ?? 4096,
+        windowMs: options.commitWindowMs ?? 0,
         checkpointFor: (size, root) => checkpointer?.checkpointFor(size, root) ?? null,
         onCheckpoint: (cp) => checkpointer?.committed(cp),
         ...onError(options),
