@@ -60,8 +60,9 @@ describe('group commit with a separate sync', () => {
     expect(disk.calls).toHaveLength(1);
     expect(await store.size()).toBe(1);
     const second = watch(store.append(sampleEvent(1)));
-    await turn(); // committed while sync #1 runs: it must wait for sync #2
+    await turn(); // queued while sync #1 runs: committed after it, answered after sync #2
     expect(disk.calls).toHaveLength(1);
+    expect(await store.size()).toBe(1);
     expect(first.settled()).toBe(false);
     disk.calls[0]!.resolve();
     await turn();
@@ -77,7 +78,7 @@ describe('group commit with a separate sync', () => {
     await closing;
   });
 
-  it('shares one sync among every batch committed while the previous sync ran', async () => {
+  it('commits what arrives during a sync in one batch when it ends, and syncs that once', async () => {
     const disk = manualDisk();
     const store = createMemoryAuditStore({ signer: testSigner(), sync: disk.sync });
     const a = watch(store.append(sampleEvent(0)));
@@ -86,11 +87,14 @@ describe('group commit with a separate sync', () => {
     await turn();
     const last = watch(store.append(sampleEvent(4)));
     await turn();
-    expect(store.status().batches).toBe(3);
+    expect(store.status().batches).toBe(1); // the later appends wait for the sync to end
+    expect(await store.size()).toBe(1);
     expect(disk.calls).toHaveLength(1);
     disk.calls[0]!.resolve();
     await turn();
     expect(a.settled()).toBe(true);
+    expect(store.status().batches).toBe(2); // all four in one commit
+    expect(await store.size()).toBe(5);
     expect(disk.calls).toHaveLength(2);
     disk.calls[1]!.resolve();
     await turn();
@@ -135,7 +139,7 @@ describe('group commit with a separate sync', () => {
     });
     const a = watch(store.append(sampleEvent(0)));
     await turn();
-    const b = watch(store.append(sampleEvent(1))); // committed while the failing sync runs
+    const b = watch(store.append(sampleEvent(1))); // queued while the failing sync runs
     await turn();
     disk.calls[0]!.reject(new Error('EIO: i/o error, fdatasync'));
     await turn();

@@ -11,8 +11,9 @@
  *
  * A backend whose commit is not itself durable offers `sync()` (SQLite 'background': fdatasync
  * of the WAL on the thread pool). Committed batches then wait for a sync that started after their
- * commit; one sync runs at a time, and the batches committed meanwhile share the next one, so the
- * event loop keeps serving requests while the disk works. Checkpoints stored with a batch reach
+ * commit; one sync runs at a time, and the appends that arrive meanwhile are committed together
+ * when it ends and share the next one, so the event loop keeps serving requests while the disk
+ * works and each sync carries one commit. Checkpoints stored with a batch reach
  * onCheckpoint (the witness) only after that sync. A failed sync rejects every batch waiting for
  * it and leaves the writer refusing appends for good: after an fsync error the kernel may already
  * have dropped the unwritten pages, so nothing later could be called durable (restart the
@@ -72,6 +73,8 @@ export class GroupCommitWriter {
   /** Committed batches waiting for the next sync (backends with sync() only). */
   private unsynced: Committed[] = [];
   private syncing = false;
+  /** Appends queued while a sync ran: commit them when it ends. */
+  private commitAfterSync = false;
   /** Set by a failed sync: the writer refuses everything from then on. */
   private broken: string | null = null;
   private readonly maxBatch: number;
@@ -170,6 +173,12 @@ export class GroupCommitWriter {
 
   private run(): void {
     this.scheduled = false;
+    // While a sync runs, nothing committed now could be answered before the next sync anyway:
+    // commit once it ends, so everything that arrived meanwhile shares one commit as well.
+    if (this.syncing) {
+      this.commitAfterSync = true;
+      return;
+    }
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.maxBatch);
       if (this.broken !== null) for (const p of batch) p.reject(this.brokenError());
@@ -189,6 +198,11 @@ export class GroupCommitWriter {
       this.syncing = false;
       if (this.broken !== null) {
         for (const c of this.unsynced.splice(0)) for (const p of c.batch) p.reject(this.brokenError());
+      }
+      if (this.commitAfterSync) {
+        this.commitAfterSync = false;
+        this.run(); // commits (or, broken, rejects) what queued meanwhile, then syncs it
+        return;
       }
       this.startSync();
       this.drained();
