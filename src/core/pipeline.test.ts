@@ -208,6 +208,22 @@ describe('runPipeline', () => {
     expect(decision.steps.at(-1)).toMatchObject({ step: 'audit', status: 'failed' });
   });
 
+  it('in async durability, denies while the ledger cannot write and allows once it can', async () => {
+    const d = deps({ durability: 'async' });
+    const healthy = await runPipeline(d, { credential: good, request, adapter: 'sdk' });
+    expect(healthy.decision.outcome).toBe('allow');
+    expect(healthy.auditIndex).toBeNull(); // answered before the append
+    d.audit.fail = true;
+    const broken = await runPipeline(d, { credential: good, request, adapter: 'sdk' });
+    expect([broken.decision.outcome, broken.decision.code]).toEqual([
+      'deny',
+      'audit_store_unavailable',
+    ]);
+    d.audit.fail = false;
+    const healed = await runPipeline(d, { credential: good, request, adapter: 'sdk' });
+    expect(healed.decision.outcome).toBe('allow');
+  });
+
   it('denies a guardrail block and a kill switch before policy', async () => {
     const blocked = deps({
       guard: {

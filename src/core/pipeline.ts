@@ -323,7 +323,10 @@ export async function runPipeline(deps: PipelineDeps, input: PipelineInput): Pro
       },
       sequence,
     );
-    if (deps.durability === 'durable') {
+    // Async durability answers first only while the ledger is healthy: once it cannot write,
+    // every decision waits for its own append again, so a broken ledger denies (fail closed)
+    // and a ledger that recovers allows again without a restart.
+    if (deps.durability === 'durable' || !deps.audit.ready()) {
       auditIndex = (await deps.audit.append(event)).index;
       decision.steps.push(stepDone('audit', deps.audit.name, clock, auditStart));
     } else {
