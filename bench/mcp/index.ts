@@ -6,8 +6,17 @@
  * defaults (durable ledger, SSE answers), durable with `mcp.http.response: json`, and
  * `audit.durability: async` with JSON answers. CPU time per call of the gateway and of the
  * upstream processes is reported too: on a shared machine it is steadier than wall-clock latency.
- * Targets at moderate load (8 concurrent sessions): added p50 <= 0.3 ms, added p99 <= 1 ms,
- * throughput >= 80% of direct. Latency with one session is reported too.
+ * Three loads per round: light (one session in a loop), moderate (calls on a fixed schedule at a
+ * quarter of the direct path's saturated throughput, spread over 8 sessions: every path gets the
+ * same offered load, well below what the machine can serve) and saturated (8 sessions in a loop,
+ * which on 2 cores shared by client, upstream and gateway keeps every core busy). Targets: added
+ * p50 <= 0.3 ms and added p99 <= 1 ms at moderate load, throughput >= 80% of direct saturated.
+ * (Until session 4 "moderate" meant the 8-session loop; the floor below showed that load saturates
+ * the machine: a proxy that does nothing adds over 1 ms there.)
+ *
+ * The floor: a reverse proxy that only passes bytes through (floor-proxy.ts) runs in the same
+ * rounds, so the table shows what one more HTTP hop costs on this machine by itself, and how much
+ * of what the gateway adds is the hop and how much the governance.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -19,7 +28,9 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { median, printTable, summarize, type TargetCheck } from '../lib/stats.js';
 
 const KEY = 'pcs_bench_mcp_key_not_secret';
-const MODERATE = Number(process.env.BENCH_MCP_CONCURRENCY ?? 8);
+const SESSIONS = Number(process.env.BENCH_MCP_CONCURRENCY ?? 8);
+/** Moderate load: this share of the direct path's saturated throughput, measured in the same round. */
+const MODERATE_SHARE = Number(process.env.BENCH_MCP_MODERATE_SHARE ?? 0.25);
 const CALLS = Number(process.env.BENCH_MCP_CALLS ?? 1500);
 const ROUNDS = Number(process.env.BENCH_MCP_ROUNDS ?? 3);
 
@@ -61,6 +72,14 @@ async function startUpstream(): Promise<{ proc: ChildProcess; url: string }> {
   });
   await started(proc, /listening on port/, 'server-everything');
   return { proc, url: `http://127.0.0.1:${port}/mcp` };
+}
+
+async function startFloor(upstream: string): Promise<{ proc: ChildProcess; url: string }> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', resolve('bench/mcp/floor-proxy.ts'), upstream], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const m = await started(proc, /floor proxy listening on (http:\/\/\S+)/, 'floor proxy');
+  return { proc, url: m[1]! };
 }
 
 async function startGateway(
@@ -122,15 +141,25 @@ interface Sample {
   cpuUs: number[];
 }
 
-/** `sessions` clients, each making `calls` sequential tools/call requests after a warm-up. */
+/** Load shapes: one session in a loop; SESSIONS sessions at a fixed rate (open loop); SESSIONS in a loop. */
+type Load =
+  { kind: 'closed'; sessions: number; calls: number } | { kind: 'open'; rate: number; calls: number };
+
+/**
+ * Connects the clients, warms up, runs the load and ends the sessions. Closed loop: each session
+ * sends its next call when the last is answered (throughput at that concurrency). Open loop: calls
+ * are sent on a fixed schedule, round robin over the sessions, whether or not earlier ones are
+ * answered, and latency runs from the scheduled time, so a server that falls behind pays for the
+ * queue it builds (no coordinated omission).
+ */
 async function measure(
   url: string,
   tool: string,
-  sessions: number,
-  calls: number,
+  load: Load,
   pids: Array<number | undefined>,
 ): Promise<Sample> {
   const headers = { authorization: `Bearer ${KEY}` };
+  const sessions = load.kind === 'closed' ? load.sessions : SESSIONS;
   const clients = await Promise.all(
     Array.from({ length: sessions }, async () => {
       const c = new Client({ name: 'bench', version: '1' });
@@ -146,20 +175,32 @@ async function measure(
   );
   const latencies: number[] = [];
   let errors = 0;
+  const timed = async (c: Client, from: number) => {
+    const r = await call(c);
+    latencies.push(performance.now() - from);
+    if (r.isError === true) errors++;
+  };
   const cpu0 = pids.map(cpuSeconds);
   const t0 = performance.now();
-  await Promise.all(
-    clients.map(async (c) => {
-      for (let i = 0; i < calls; i++) {
-        const s = performance.now();
-        const r = await call(c);
-        latencies.push(performance.now() - s);
-        if (r.isError === true) errors++;
-      }
-    }),
-  );
+  if (load.kind === 'closed') {
+    await Promise.all(
+      clients.map(async (c) => {
+        for (let i = 0; i < load.calls; i++) await timed(c, performance.now());
+      }),
+    );
+  } else {
+    const inFlight: Array<Promise<void>> = [];
+    const interval = 1000 / load.rate;
+    for (let sent = 0; sent < load.calls;) {
+      const due = Math.min(load.calls, Math.floor((performance.now() - t0) / interval) + 1);
+      for (; sent < due; sent++) inFlight.push(timed(clients[sent % sessions]!, t0 + sent * interval));
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    await Promise.all(inFlight);
+  }
   const seconds = (performance.now() - t0) / 1000;
-  const cpu = pids.map((p, i) => ((cpuSeconds(p) - cpu0[i]!) * 1e6) / (sessions * calls));
+  const total = load.kind === 'closed' ? sessions * load.calls : load.calls;
+  const cpu = pids.map((p, i) => ((cpuSeconds(p) - cpu0[i]!) * 1e6) / total);
   // End the sessions (DELETE) so neither server accumulates them between runs.
   await Promise.all(
     clients.map(async (c) => {
@@ -167,23 +208,34 @@ async function measure(
       await c.close();
     }),
   );
-  return { latencies, rps: (sessions * calls) / seconds, errors, cpuUs: cpu };
+  return { latencies, rps: total / seconds, errors, cpuUs: cpu };
 }
 
-type Path = 'direct' | 'gateway durable+sse (default)' | 'gateway durable+json' | 'gateway async+json';
+type Path =
+  | 'direct'
+  | 'floor: pass-through proxy'
+  | 'gateway durable+sse (default)'
+  | 'gateway durable+json'
+  | 'gateway async+json';
+const FLOOR: Path = 'floor: pass-through proxy';
 const GATEWAYS: Array<[Path, 'durable' | 'async', 'sse' | 'json']> = [
   ['gateway durable+sse (default)', 'durable', 'sse'],
   ['gateway durable+json', 'durable', 'json'],
   ['gateway async+json', 'async', 'json'],
 ];
 
+type Phase = 'light' | 'moderate' | 'saturated';
+const PHASES: Phase[] = ['light', 'moderate', 'saturated'];
+
 export async function run(): Promise<TargetCheck[]> {
   const upstream = await startUpstream();
+  const floor = await startFloor(upstream.url);
   const gateways = await Promise.all(
     GATEWAYS.map(([, durability, response]) => startGateway(upstream.url, durability, response)),
   );
   const paths: Array<[Path, string, string, number | undefined]> = [
     ['direct', upstream.url, 'echo', undefined],
+    [FLOOR, floor.url, 'echo', floor.proc.pid],
     ...GATEWAYS.map(([name], i): [Path, string, string, number | undefined] => [
       name,
       gateways[i]!.url,
@@ -193,33 +245,50 @@ export async function run(): Promise<TargetCheck[]> {
   ];
   type Row = { p50: number; p99: number; rps: number; errors: number; gwCpu: number; upCpu: number };
   const results = new Map<string, Row[]>();
+  const rates: number[] = [];
+  const record = (name: Path, phase: Phase, s: Sample) => {
+    const sum = summarize(s.latencies);
+    const row = {
+      p50: sum.p50,
+      p99: sum.p99,
+      rps: s.rps,
+      errors: s.errors,
+      gwCpu: s.cpuUs[0]!,
+      upCpu: s.cpuUs[1]!,
+    };
+    results.set(`${name}|${phase}`, [...(results.get(`${name}|${phase}`) ?? []), row]);
+  };
   try {
     for (let round = 0; round < ROUNDS; round++) {
-      for (const sessions of [1, MODERATE]) {
-        for (const [name, url, tool, pid] of paths) {
-          const calls = sessions === 1 ? CALLS : Math.ceil(CALLS / 2);
-          const s = await measure(url, tool, sessions, calls, [pid, upstream.proc.pid]);
-          const sum = summarize(s.latencies);
-          const key = `${name}|${sessions}`;
-          const row = {
-            p50: sum.p50,
-            p99: sum.p99,
-            rps: s.rps,
-            errors: s.errors,
-            gwCpu: s.cpuUs[0]!,
-            upCpu: s.cpuUs[1]!,
-          };
-          results.set(key, [...(results.get(key) ?? []), row]);
-        }
+      let directRps = 0;
+      for (const [name, url, tool, pid] of paths) {
+        const load: Load = { kind: 'closed', sessions: SESSIONS, calls: Math.ceil(CALLS / 2) };
+        const s = await measure(url, tool, load, [pid, upstream.proc.pid]);
+        if (name === 'direct') directRps = s.rps;
+        record(name, 'saturated', s);
+      }
+      const rate = Math.max(1, Math.round(directRps * MODERATE_SHARE));
+      rates.push(rate);
+      for (const [name, url, tool, pid] of paths) {
+        const light = await measure(url, tool, { kind: 'closed', sessions: 1, calls: CALLS }, [
+          pid,
+          upstream.proc.pid,
+        ]);
+        record(name, 'light', light);
+        const moderate = await measure(url, tool, { kind: 'open', rate, calls: CALLS * 2 }, [
+          pid,
+          upstream.proc.pid,
+        ]);
+        record(name, 'moderate', moderate);
       }
     }
   } finally {
-    await Promise.all(gateways.map((g) => stop(g.proc)));
+    await Promise.all([floor, ...gateways].map((g) => stop(g.proc)));
     await stop(upstream.proc);
   }
 
-  const med = (name: Path, sessions: number) => {
-    const r = results.get(`${name}|${sessions}`)!;
+  const med = (name: Path, phase: Phase) => {
+    const r = results.get(`${name}|${phase}`)!;
     return {
       p50: median(r.map((x) => x.p50)),
       p99: median(r.map((x) => x.p99)),
@@ -229,21 +298,30 @@ export async function run(): Promise<TargetCheck[]> {
       upCpu: median(r.map((x) => x.upCpu)),
     };
   };
+  const rate = median(rates);
+  const loadLabel: Record<Phase, string> = {
+    light: '1 session, closed loop',
+    moderate: `${Math.round(rate)} calls/s open loop, ${SESSIONS} sessions`,
+    saturated: `${SESSIONS} sessions, closed loop`,
+  };
   const rows: Array<Record<string, string | number>> = [];
-  for (const sessions of [1, MODERATE]) {
-    const direct = med('direct', sessions);
+  for (const phase of PHASES) {
+    const direct = med('direct', phase);
+    const flo = med(FLOOR, phase);
     for (const [name] of paths) {
-      const m = med(name, sessions);
+      const m = med(name, phase);
       const gw = name !== 'direct';
+      const governed = gw && name !== FLOOR;
       rows.push({
+        load: loadLabel[phase],
         path: name,
-        sessions,
         'p50 ms': m.p50.toFixed(3),
         'p99 ms': m.p99.toFixed(3),
         'added p50 ms': gw ? (m.p50 - direct.p50).toFixed(3) : '-',
         'added p99 ms': gw ? (m.p99 - direct.p99).toFixed(3) : '-',
+        'added p50 over floor ms': governed ? (m.p50 - flo.p50).toFixed(3) : '-',
         'calls/s': Math.round(m.rps),
-        'vs direct': gw ? `${((m.rps / direct.rps) * 100).toFixed(0)}%` : '-',
+        'vs direct': gw && phase === 'saturated' ? `${((m.rps / direct.rps) * 100).toFixed(0)}%` : '-',
         'gateway CPU µs/call': gw ? Math.round(m.gwCpu) : '-',
         'upstream CPU µs/call': Math.round(m.upCpu),
         errors: m.errors,
@@ -251,34 +329,56 @@ export async function run(): Promise<TargetCheck[]> {
     }
   }
   printTable(
-    `MCP tools/call, SDK client, Streamable HTTP upstream (median of ${ROUNDS} rounds; ${CALLS} calls per session at 1 session, ${Math.ceil(CALLS / 2)} at ${MODERATE})`,
+    `MCP tools/call, SDK client, Streamable HTTP upstream (median of ${ROUNDS} rounds; moderate = ${MODERATE_SHARE * 100}% of the direct path's saturated throughput in the same round)`,
     rows,
   );
 
   const checks: TargetCheck[] = [];
-  const direct = med('direct', MODERATE);
+  const floorAdded = (phase: Phase) => med(FLOOR, phase).p50 - med('direct', phase).p50;
+  for (const phase of PHASES) {
+    checks.push({
+      name: `mcp floor (pass-through proxy): added p50, ${loadLabel[phase]} (ms, report only)`,
+      value: floorAdded(phase),
+      target: 'report only',
+      ok: true,
+    });
+  }
+  checks.push({
+    name: `mcp floor (pass-through proxy): throughput vs direct, ${loadLabel.saturated} (%, report only)`,
+    value: (med(FLOOR, 'saturated').rps / med('direct', 'saturated').rps) * 100,
+    target: 'report only',
+    ok: true,
+  });
+  const direct = med('direct', 'moderate');
+  const directMax = med('direct', 'saturated');
   for (const [name] of GATEWAYS) {
-    const m = med(name, MODERATE);
+    const m = med(name, 'moderate');
+    const max = med(name, 'saturated');
     checks.push(
       {
-        name: `mcp ${name}: added p50 at ${MODERATE} sessions (ms)`,
+        name: `mcp ${name}: added p50 at moderate load (ms)`,
         value: m.p50 - direct.p50,
         target: '<= 0.3',
         ok: m.p50 - direct.p50 <= 0.3,
       },
       {
-        name: `mcp ${name}: added p99 at ${MODERATE} sessions (ms)`,
+        name: `mcp ${name}: added p99 at moderate load (ms)`,
         value: m.p99 - direct.p99,
         target: '<= 1',
         ok: m.p99 - direct.p99 <= 1,
       },
       {
-        name: `mcp ${name}: throughput vs direct (%)`,
-        value: (m.rps / direct.rps) * 100,
+        name: `mcp ${name}: throughput vs direct, saturated (%)`,
+        value: (max.rps / directMax.rps) * 100,
         target: '>= 80',
-        ok: m.rps / direct.rps >= 0.8,
+        ok: max.rps / directMax.rps >= 0.8,
       },
-      { name: `mcp ${name}: error results`, value: m.errors, target: '0', ok: m.errors === 0 },
+      {
+        name: `mcp ${name}: error results`,
+        value: m.errors + max.errors + med(name, 'light').errors,
+        target: '0',
+        ok: m.errors + max.errors + med(name, 'light').errors === 0,
+      },
     );
   }
   return checks;

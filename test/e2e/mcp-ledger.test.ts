@@ -104,3 +104,35 @@ describe('MCP calls in the ledger', () => {
     expect((outcome!.outcome as { latency_ms: number }).latency_ms).toBeLessThan(5000);
   });
 });
+
+describe('MCP calls in the ledger with audit.durability: async', () => {
+  let asyncEvents: LedgerEvent[] = [];
+  let decisionId = '';
+
+  beforeAll(async () => {
+    const asyncDir = tempDir('portcullis-mcp-ledger-async-');
+    const file = writeProject(asyncDir, {
+      policy: POLICY,
+      agents: AGENTS,
+      upstreams: [fixtureUpstream('fx')],
+    });
+    const config = parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    config.audit = { path: 'data/ledger.db', signing_key_path: 'data/signing.key', durability: 'async' };
+    writeFileSync(file, stringify(config));
+    const running = await startGateway(file, [], keyEnv(AGENTS));
+    const c = await connect(running.url, 'key-user');
+    const ok = await c.callTool({ name: 'fx.echo', arguments: { text: 'answered first' } });
+    expect(textOf(ok)).toBe('echo: answered first');
+    decisionId = String(metaOf(ok).decision_id);
+    await c.close();
+    // Stopped right after the answer: the outcome, queued after it, must still reach the ledger.
+    expect(await running.stop()).toBe(0);
+    asyncEvents = readLedger(asyncDir);
+  }, 60_000);
+
+  it('records the decision and the outcome queued after the answer', () => {
+    expect(asyncEvents.find((e) => e.type === 'decision' && e.decision_id === decisionId)).toBeDefined();
+    const outcome = asyncEvents.find((e) => e.type === 'outcome' && e.decision_id === decisionId);
+    expect(outcome?.outcome).toMatchObject({ status: 'success' });
+  });
+});

@@ -147,14 +147,21 @@ export class Governor {
     });
     if (decision.outcome !== 'allow') return decisionToolError(decision, params.name);
     const details: RefusalDetails = { code: decision.code, outcome: 'allow', decision_id: decision.id };
-    const outcome = (status: OutcomeReport['status'], extra: Partial<OutcomeReport> = {}) =>
-      this.record({
+    const outcome = (status: OutcomeReport['status'], extra: Partial<OutcomeReport> = {}) => {
+      const report: OutcomeReport = {
         decisionId: decision.id,
         status,
         adapter: 'mcp',
         latencyMs: performance.now() - started,
         ...extra,
-      });
+      };
+      if (this.host.config.audit.durability === 'durable') return this.record(report);
+      // Async durability answers first (docs/configuration.md): the outcome event is built and
+      // queued just after the answer leaves, off the caller's path. The action has already run,
+      // so, as in durable mode, a failure to record it is logged, never turned into a refusal.
+      setImmediate(() => void this.record(report));
+      return Promise.resolve();
+    };
 
     if (tool === undefined) {
       // The upstream is down: the catalog (and the schema) is unknown; fail closed.
