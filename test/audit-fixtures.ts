@@ -7,6 +7,7 @@ import {
 } from '../src/core/audit/event.js';
 import { createNoteSigner, privateKeyFromSeed, type NoteSigner } from '../src/core/audit/note.js';
 import type { DecisionV1 } from '../src/core/decision.js';
+import type { CheckpointWitness } from '../src/ports/audit-store.js';
 
 export const ORIGIN = 'ledger.example/test';
 
@@ -136,4 +137,15 @@ export function exampleEvents(): AuditEventV1[] {
       2,
     ),
   ];
+}
+
+/** A witness that keeps the notes it is sent, in order. */
+export function memoryWitness(): CheckpointWitness & { notes: string[] } {
+  const notes: string[] = [];
+  return {
+    name: 'test',
+    notes,
+    submit: (n) => (notes.push(n), Promise.resolve()),
+    list: () => Promise.resolve([...notes]),
+  };
 }

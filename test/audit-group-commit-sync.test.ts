@@ -12,8 +12,7 @@ import { createMemoryAuditStore } from '../src/adapters/storage/memory/audit-sto
 import { openSqliteAuditStore } from '../src/adapters/storage/sqlite/audit-store.js';
 import { verifyLedger } from '../src/core/audit/verify-ledger.js';
 import { GatewayError } from '../src/core/errors.js';
-import type { CheckpointWitness } from '../src/ports/audit-store.js';
-import { sampleEvent, testSigner } from './audit-fixtures.js';
+import { memoryWitness, sampleEvent, testSigner } from './audit-fixtures.js';
 
 /** A disk whose syncs finish when the test says so. */
 function manualDisk() {
@@ -39,16 +38,6 @@ function watch<T>(p: Promise<T>): {
     (e: unknown) => ((settled = true), (error = e)),
   );
   return { settled: () => settled, value: () => value, error: () => error };
-}
-
-function recordingWitness(): CheckpointWitness & { notes: string[] } {
-  const notes: string[] = [];
-  return {
-    name: 'test',
-    notes,
-    submit: (n) => (notes.push(n), Promise.resolve()),
-    list: () => Promise.resolve([...notes]),
-  };
 }
 
 describe('group commit with a separate sync', () => {
@@ -105,7 +94,7 @@ describe('group commit with a separate sync', () => {
 
   it('flush waits for the sync, and a checkpoint reaches the witness only after it', async () => {
     const disk = manualDisk();
-    const witness = recordingWitness();
+    const witness = memoryWitness();
     const store = createMemoryAuditStore({
       signer: testSigner(),
       sync: disk.sync,
@@ -129,7 +118,7 @@ describe('group commit with a separate sync', () => {
   it('a failed sync denies every waiting append and every later one, and the store stays not ready', async () => {
     const disk = manualDisk();
     const errors: unknown[] = [];
-    const witness = recordingWitness();
+    const witness = memoryWitness();
     const store = createMemoryAuditStore({
       signer: testSigner(),
       sync: disk.sync,
@@ -194,7 +183,7 @@ describe("SQLite synchronous: 'background'", () => {
     dirs.push(dir);
     const path = join(dir, 'ledger.db');
     const signer = testSigner();
-    const witness = recordingWitness();
+    const witness = memoryWitness();
     let store = openSqliteAuditStore({
       path,
       signer,

@@ -12,9 +12,9 @@ import { verifyConsistency, verifyInclusion } from '../../src/core/audit/proof.j
 import { rootFromRange } from '../../src/core/audit/range-proof.js';
 import { verifyLedger } from '../../src/core/audit/verify-ledger.js';
 import { GatewayError } from '../../src/core/errors.js';
-import type { AuditStore, CheckpointWitness } from '../../src/ports/audit-store.js';
+import type { AuditStore } from '../../src/ports/audit-store.js';
 import type { LedgerStoreOptions } from '../../src/adapters/storage/audit-ledger/ledger-store.js';
-import { ORIGIN, sampleEvent, testSigner } from '../audit-fixtures.js';
+import { memoryWitness, ORIGIN, sampleEvent, testSigner } from '../audit-fixtures.js';
 
 export interface OpenedHarnessStore {
   store: AuditStore;
@@ -37,16 +37,6 @@ async function fill(store: AuditStore, n: number, offset = 0): Promise<AuditEven
   const events = Array.from({ length: n }, (_, i) => sampleEvent(offset + i));
   await Promise.all(events.map((e) => store.append(e)));
   return events;
-}
-
-function memoryWitness(): CheckpointWitness & { notes: string[] } {
-  const notes: string[] = [];
-  return {
-    name: 'test',
-    notes,
-    submit: (n) => (notes.push(n), Promise.resolve()),
-    list: () => Promise.resolve([...notes]),
-  };
 }
 
 export function auditStoreContract(h: AuditStoreHarness): void {
