@@ -406,3 +406,29 @@ describe('audit API: every use is in the ledger', () => {
     expect(actors).toEqual(new Set(['audrey']));
   });
 });
+
+describe('outcome reporting with audit.durability: async', () => {
+  let asyncGw: RunningGateway | undefined;
+  let asyncProject: Project;
+  afterAll(async () => {
+    await asyncGw?.stop();
+  });
+
+  it('answers with the recorded event and still takes one outcome per decision', async () => {
+    asyncProject = createProject({ durability: 'async' }, 'pc-e2e-audit-async-');
+    asyncGw = await startGateway(asyncProject.config);
+    const fresh = await decide(asyncGw.url, asyncProject.agentKey, ticket('tickets.get', { id: 9 }));
+    const send = (latency: number) =>
+      fetch(`${asyncGw!.url}/v1/decisions/${fresh.id}/outcome`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${asyncProject.agentKey}` },
+        body: JSON.stringify({ status: 'success', latency_ms: latency }),
+      });
+    const first = await send(1);
+    expect(first.status).toBe(201);
+    expect(((await first.json()) as Any).event_id).toMatch(/^evt_/);
+    // Reports racing the first one's commit are refused, not recorded a second time.
+    const answers = await Promise.all(Array.from({ length: 4 }, (_, i) => send(2 + i)));
+    expect(answers.map((r) => r.status)).toEqual([409, 409, 409, 409]);
+  });
+});

@@ -148,6 +148,9 @@ export function createOutcomeRoutes(gateway: Gateway): Hono {
         report.findings = guarded.findings;
       }
       await gateway.recordOutcome(report);
+      // Async durability queues the event: wait for its commit, so the answer can name it and the
+      // next report for this decision (serialised behind this one) finds it and is refused.
+      await gateway.audit.flush();
       const recorded = (await gateway.audit.getDecisionEvents(id)).find((e) => e.event.type === 'outcome');
       return c.json(
         {
