@@ -1,10 +1,10 @@
 /**
- * Hostile inputs must cost time linear in their size. Wall-clock speed is not asserted (shared CI
- * machines vary); the ratio between an input of size n and one of size 4n is, with a generous
- * bound: linear work gives ~4x, a quadratic blow-up gives ~16x or far more.
+ * Hostile inputs must cost time linear in their size (see linear-time.ts for how that is measured
+ * without asserting wall-clock speed).
  */
 import { describe, expect, it } from 'vitest';
 import { createGuardrails } from '../src/core/guardrails/index.js';
+import { expectLinearTime } from './linear-time.js';
 
 const guard = createGuardrails({
   normalise: { decode: { onLimit: 'allow', maxDecodedChars: 8_000_000 } },
@@ -16,10 +16,8 @@ const guard = createGuardrails({
   custom: [{ name: 'EMPLOYEE_ID', pattern: 'EMP-\\d{5}', action: 'NONE' }],
 });
 
-function scanMs(text: string): number {
-  const t0 = performance.now();
+function scanOnce(text: string): void {
   const r = guard.scan([{ part: 'p', text }], 'input');
-  const ms = performance.now() - t0;
   expect(
     r.failed,
     r.coverage
@@ -27,21 +25,13 @@ function scanMs(text: string): number {
       .map((c) => c.reason)
       .join('; '),
   ).toBe(false);
-  return ms;
-}
-
-/** Median of three runs, so one scheduler hiccup does not decide the ratio. */
-function timeOf(make: (n: number) => string, n: number): number {
-  const text = make(n);
-  const runs = [scanMs(text), scanMs(text), scanMs(text)].sort((a, b) => a - b);
-  return Math.max(runs[1]!, 3); // below a few ms, timer and GC noise dominate
 }
 
 function expectLinear(make: (n: number) => string, n = 32_000): void {
-  timeOf(make, n / 4); // warm-up
-  const small = timeOf(make, n);
-  const large = timeOf(make, 4 * n);
-  expect(large / small).toBeLessThan(10);
+  expectLinearTime((size) => {
+    const text = make(size);
+    return () => scanOnce(text);
+  }, n);
 }
 
 const repeat = (unit: string) => (n: number) => unit.repeat(Math.ceil(n / unit.length)).slice(0, n);

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileSafePattern, PatternError } from './safe-regex.js';
+import { expectLinearTime } from '../../../test/linear-time.js';
 
 const native = (pattern: string, flags: string, text: string): string[] =>
   [...text.matchAll(new RegExp(pattern, flags + 'g'))].map((m) => m[0]);
@@ -59,20 +60,14 @@ describe('linear-time pattern engine', () => {
 
   it('runs catastrophic-backtracking patterns in time linear in the input', () => {
     const evil = compileSafePattern('(a+)+$');
-    const time = (n: number): number => {
-      const s = 'a'.repeat(n) + '!';
-      const runs: number[] = [];
-      for (let i = 0; i < 5; i++) {
-        const t0 = performance.now();
-        evil.findAll(s);
-        runs.push(performance.now() - t0);
-      }
-      return Math.max(runs.sort((a, b) => a - b)[2]!, 0.5); // median of five
-    };
-    time(5_000); // warm-up
-    const small = time(20_000);
-    const large = time(80_000);
-    expect(large / small).toBeLessThan(10);
+    expectLinearTime(
+      (n) => {
+        const s = 'a'.repeat(n) + '!';
+        return () => evil.findAll(s);
+      },
+      20_000,
+      { floorMs: 0.5 },
+    );
   });
 
   it('stops a search that keeps re-reading the text, instead of going quadratic', () => {
