@@ -9,7 +9,7 @@ import { hashChildren, hashLeafText, sha256, toHex } from '../../src/core/audit/
 import { signCheckpoint } from '../../src/core/audit/checkpoint.js';
 import type { NoteSigner } from '../../src/core/audit/note.js';
 import { SqliteLedgerBackend } from '../../src/adapters/storage/sqlite/audit-store.js';
-import { EventRow } from '../../src/adapters/storage/audit-ledger/backend.js';
+import type { BackendEventRow } from '../../src/adapters/storage/audit-ledger/backend.js';
 
 const BASE_TIME = Date.UTC(2026, 0, 1);
 
@@ -77,7 +77,8 @@ export function bulkLoadLedger(path: string, n: number, signer: NoteSigner, ever
   const template = canonicalEventText(benchEvent(0));
   const idMember = /"id":"evt_[0-9a-f]{32}",/.exec(template)![0];
   const frontier: Uint8Array[] = [];
-  let rows: EventRow[] = [];
+  let rows: BackendEventRow[] = [];
+  let nodes: string[] = [];
   for (let i = 0; i < n; i++) {
     const time = new Date(BASE_TIME + i).toISOString();
     const withoutId = template
@@ -95,25 +96,25 @@ export function bulkLoadLedger(path: string, n: number, signer: NoteSigner, ever
       parts.push(h);
     }
     frontier.push(h);
-    rows.push(
-      new EventRow(
-        i,
-        text,
-        {
-          id,
-          type: 'decision',
-          timeMs: BASE_TIME + i,
-          agent: 'agent-0',
-          outcome: 'allow',
-          decisionId: `dec_${String(i).padStart(9, '0')}`,
-        },
-        Buffer.concat(parts).toString('latin1'),
-      ),
-    );
+    rows.push({
+      index: i,
+      text,
+      columns: {
+        id,
+        type: 'decision',
+        timeMs: BASE_TIME + i,
+        agent: 'agent-0',
+        outcome: 'allow',
+        decisionId: `dec_${String(i).padStart(9, '0')}`,
+      },
+    });
+    nodes.push(Buffer.concat(parts).toString('latin1'));
     const size = i + 1;
     if (rows.length === 20_000 || size === n || size % every === 0) {
-      backend.appendBatch(rows);
+      const batchNodes = nodes;
+      backend.appendBatch(rows, () => ({ nodes: batchNodes, checkpoint: null }));
       rows = [];
+      nodes = [];
     }
     if (size % every === 0 || size === n) {
       let root = frontier[frontier.length - 1]!;

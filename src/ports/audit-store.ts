@@ -121,6 +121,28 @@ export interface AuditLedgerReader {
   listCheckpoints(): Promise<StoredCheckpoint[]>;
 }
 
+/**
+ * Leaf hashes (RFC 9162, SHA-256(0x00 || utf8(text))) computed on another thread. `submit` takes
+ * the leading texts (as many as it can; null: none, hash them yourself) and returns a ticket;
+ * `collect` returns that submission's hashes in order as binary strings (one character per
+ * byte), or null when the helper failed and the caller must hash them itself; `abandon` gives a
+ * ticket up. Every ticket is collected or abandoned. Implemented by LeafHasher
+ * (adapters/storage/audit-ledger/leaf-hasher.ts).
+ */
+export interface LeafHashOffload {
+  submit(texts: readonly string[]): LeafHashTicket | null;
+  collect(ticket: number): string[] | null;
+  abandon(ticket: number): void;
+  /** Whether the last collect() had to wait for the helper. */
+  readonly waited: boolean;
+}
+
+export interface LeafHashTicket {
+  ticket: number;
+  /** How many of the leading texts it took. */
+  count: number;
+}
+
 export interface AuditStoreStatus {
   ready: boolean;
   /** Committed events. */

@@ -10,6 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { InvalidArgumentError, type Command } from 'commander';
 import { rotateLedgerKey } from '../../app/audit-key.js';
+import { LeafHasher } from '../../adapters/storage/audit-ledger/leaf-hasher.js';
 import { openAuditLedger, openAuditLedgerReadOnly, readWitnessCheckpoints } from '../../app/audit-ledger.js';
 import {
   exportBundle,
@@ -175,15 +176,19 @@ function registerVerify(audit: Command): void {
             );
           const progress = await progressBar(opts.progress === true);
           const result = await withReadOnlyLedger(opts.config, async (store) => {
+            // Leaf hashes, most of the work, are shared with a second thread.
+            const leafHasher = new LeafHasher();
             try {
               return await verifyLedger(store, {
                 keys,
                 origin: s.origin,
                 content: opts.content === true,
+                leafHasher,
                 ...(witnessed === undefined ? {} : { witnessed }),
                 ...(progress.onProgress === undefined ? {} : { onProgress: progress.onProgress }),
               });
             } finally {
+              leafHasher.close();
               progress.stop();
             }
           });

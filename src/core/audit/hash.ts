@@ -86,6 +86,11 @@ export function fromBin(bin: string): Uint8Array {
   return Buffer.from(bin, 'latin1');
 }
 
+/** A binary-string hash (or run of hashes) as lower-case hex. */
+export function binToHex(bin: string): string {
+  return Buffer.from(bin, 'latin1').toString('hex');
+}
+
 export function toHex(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 }

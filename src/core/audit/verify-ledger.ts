@@ -12,12 +12,17 @@
 import { GatewayError } from '../errors.js';
 import { peekCheckpoint } from './checkpoint.js';
 import { checkEventText, eventColumns } from './event-encode.js';
-import { hashLeafTextHex } from './hash.js';
+import { binToHex, hashLeafTextHex } from './hash.js';
 import { StreamingTree } from './merkle.js';
 import { parseVerifierKey, type NoteVerifier } from './note.js';
 import { classifyDivergence, type LedgerProblem } from './verify-classify.js';
 import { judgeCheckpoints } from './verify-checkpoints.js';
-import type { AuditLedgerReader, LedgerEventRowWithColumns } from '../../ports/audit-store.js';
+import type {
+  AuditLedgerReader,
+  LeafHashOffload,
+  LeafHashTicket,
+  LedgerEventRowWithColumns,
+} from '../../ports/audit-store.js';
 
 export type { LedgerProblem, ProblemKind, ProblemSubject } from './verify-classify.js';
 
@@ -31,6 +36,11 @@ export interface VerifyLedgerOptions {
   /** Also check each event's canonical form, id and index columns (slower). */
   content?: boolean;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Hashes a share of the leaves on another thread (LeafHasher); without one every leaf is hashed
+   * on this thread. The caller owns it (and closes it).
+   */
+  leafHasher?: LeafHashOffload;
   /** Rows per read (default 512). */
   chunkSize?: number;
   /** How far the classifier looks for moved events (default 4096). */
@@ -94,17 +104,29 @@ export async function verifyLedger(
   let divergence: number | null = null;
   let nodeMismatch: { index: number; end: number } | null = null;
 
+  // With a leaf hasher, chunk k + 1 is read and its share handed over before chunk k's tree is
+  // built, so the other thread hashes while this one works. Its share adapts so that neither
+  // thread waits long for the other.
+  const offload = options.leafHasher;
+  const share = { worker: 0.6 };
+  let next = total > 0 ? await loadChunk(reader, 0, Math.min(total, chunk), content) : null;
+  let handed = offload && next ? handOver(next.texts, share.worker, offload) : NOTHING_HANDED;
   for (let from = 0; from < total; from += chunk) {
     const to = Math.min(total, from + chunk);
-    const { texts, hashes, rows } = await loadChunk(reader, from, to, content);
+    const { texts, hashes, rows } = next!;
+    const leaves = leafHashes(texts, handed, offload, share);
+    if (to < total) {
+      next = await loadChunk(reader, to, Math.min(total, to + chunk), content);
+      handed = offload ? handOver(next.texts, share.worker, offload) : NOTHING_HANDED;
+    }
     for (let p = 0; p < to - from; p++) {
       const i = from + p;
       const text = texts[p];
-      if (text === undefined) {
+      const leaf = leaves[p];
+      if (text === undefined || leaf === undefined) {
         divergence ??= i;
         continue;
       }
-      const leaf = hashLeafTextHex(text);
       const completed = tree.push(leaf);
       if (needed.has(tree.size)) rootsAt.set(tree.size, tree.rootHex());
       if (text.endsWith(ROTATION_SUFFIX)) noteRotation(i, text, rotations);
@@ -190,6 +212,66 @@ function firstBadNode(i: number, stored: string, computed: string): { index: num
   while (stored.slice(level * 64, level * 64 + 64) === computed.slice(level * 64, level * 64 + 64)) level++;
   const end = i + 1;
   return { index: end - 2 ** level, end };
+}
+
+interface Handed {
+  /** Chunk positions handed over, in order, and the submissions that carry them. */
+  positions: number[];
+  tickets: LeafHashTicket[];
+}
+
+const NOTHING_HANDED: Handed = { positions: [], tickets: [] };
+const SHARE_STEP = 0.03;
+
+/** Hands the leading `share` of a chunk's present texts to the leaf hasher, as far as it takes them. */
+function handOver(texts: ReadonlyArray<string | undefined>, share: number, offload: LeafHashOffload): Handed {
+  const present: number[] = [];
+  for (let p = 0; p < texts.length; p++) if (texts[p] !== undefined) present.push(p);
+  const want = present.slice(0, Math.ceil(present.length * share));
+  const tickets: LeafHashTicket[] = [];
+  let done = 0;
+  while (done < want.length) {
+    const t = offload.submit(want.slice(done).map((p) => texts[p]!));
+    if (t === null) break;
+    tickets.push(t);
+    done += t.count;
+  }
+  return { positions: want.slice(0, done), tickets };
+}
+
+/**
+ * Hex leaf hashes of a chunk by position (undefined where the row is missing): the texts not
+ * handed over are hashed here first, then the handed ones are collected (or, if the helper
+ * failed, hashed here too). Moves the helper's share towards balance.
+ */
+function leafHashes(
+  texts: ReadonlyArray<string | undefined>,
+  handed: Handed,
+  offload: LeafHashOffload | undefined,
+  share: { worker: number },
+): Array<string | undefined> {
+  const out = new Array<string | undefined>(texts.length);
+  let h = 0;
+  for (let p = 0; p < texts.length; p++) {
+    const t = texts[p];
+    if (t === undefined) continue;
+    if (handed.positions[h] === p) h++;
+    else out[p] = hashLeafTextHex(t);
+  }
+  if (!offload || handed.tickets.length === 0) return out;
+  let at = 0;
+  let waited = false;
+  for (const t of handed.tickets) {
+    const bins = offload.collect(t.ticket);
+    waited ||= offload.waited;
+    for (let k = 0; k < t.count; k++, at++) {
+      const p = handed.positions[at]!;
+      const bin = bins?.[k];
+      out[p] = bin === undefined ? hashLeafTextHex(texts[p]!) : binToHex(bin);
+    }
+  }
+  share.worker = waited ? Math.max(0.2, share.worker - SHARE_STEP) : Math.min(1, share.worker + SHARE_STEP);
+  return out;
 }
 
 interface Chunk {

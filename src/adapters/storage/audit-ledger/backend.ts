@@ -17,27 +17,17 @@ export interface BackendEventRow {
   readonly index: number;
   readonly text: string;
   readonly columns: EventColumns;
-  /**
-   * Hashes completed at tree size index + 1, level 0 first, 32 bytes each, as a binary string
-   * (one character per byte, Node's 'latin1'): copied into pages without decoding.
-   */
-  readonly nodes: string;
-  /** The same hashes as lower-case hex, 64 digits each. */
-  readonly nodesHex: string;
 }
 
-/** A committed row as the group-commit writer builds it; `nodesHex` is derived on demand. */
-export class EventRow implements BackendEventRow {
-  constructor(
-    readonly index: number,
-    readonly text: string,
-    readonly columns: EventColumns,
-    readonly nodes: string,
-  ) {}
-
-  get nodesHex(): string {
-    return Buffer.from(this.nodes, 'latin1').toString('hex');
-  }
+/** What the writer hands a backend once a batch's events are written: its hashes and checkpoint. */
+export interface BatchSeal {
+  /**
+   * Per row, the hashes completed at tree size index + 1, level 0 first, 32 bytes each, as a
+   * binary string (one character per byte, Node's 'latin1'): copied into pages without decoding.
+   */
+  readonly nodes: readonly string[];
+  /** A checkpoint to store in the same commit, or null. */
+  readonly checkpoint: BackendCheckpointRow | null;
 }
 
 export interface BackendCheckpointRow {
@@ -69,13 +59,12 @@ export interface LedgerBackend extends TreeReader {
   /** Table extents for verification (may scan). */
   extent(): LedgerExtent;
   /**
-   * Writes all rows, and the checkpoint if one is given, in one atomic, durable commit, or throws
-   * having written nothing. Returns the stored checkpoint.
+   * Writes all rows, then calls `seal` and writes the hashes and checkpoint it returns, in one
+   * atomic, durable commit, or throws having written nothing (also when `seal` throws). The rows
+   * come first so that the writer can compute their hashes on another thread meanwhile. Returns
+   * the stored checkpoint.
    */
-  appendBatch(
-    rows: readonly BackendEventRow[],
-    checkpoint?: BackendCheckpointRow | null,
-  ): StoredCheckpoint | null;
+  appendBatch(rows: readonly BackendEventRow[], seal: () => BatchSeal): StoredCheckpoint | null;
   /**
    * Present when appendBatch's commit is not itself durable: makes every commit that returned
    * before the call durable (off the event loop), or rejects. The writer resolves appends only

@@ -26,7 +26,19 @@ import { frontierNodes } from '../../../core/audit/merkle.js';
 import { GatewayError } from '../../../core/errors.js';
 import type { AuditAppendReceipt } from '../../../ports/audit-sink.js';
 import type { StoredCheckpoint } from '../../../ports/audit-store.js';
-import { EventRow, type BackendCheckpointRow, type LedgerBackend } from './backend.js';
+import type { BackendCheckpointRow, BackendEventRow, BatchSeal, LedgerBackend } from './backend.js';
+import { LeafHasher } from './leaf-hasher.js';
+
+/**
+ * Leaf hashing on a worker thread (LeafHasher): once this many appends wait unhashed, they are
+ * handed over at once, so the worker hashes while more appends arrive and while the batch's rows
+ * are written. At commit, a remainder of at least TAIL_LEAVES is handed over too; anything less,
+ * or anything the worker declines, is hashed inline. Below these sizes the hand-over (a wake-up
+ * of the worker, about 10 µs) would cost more than it saves, so a lightly loaded gateway never
+ * uses the worker.
+ */
+const CHUNK_LEAVES = 64;
+const TAIL_LEAVES = 16;
 
 interface Committed {
   batch: Pending[];
@@ -39,6 +51,9 @@ interface Pending {
   columns: EventColumns;
   resolve: (r: AuditAppendReceipt) => void;
   reject: (e: unknown) => void;
+  /** LeafHasher ticket hashing this text (0: none) and the text's place in it. */
+  ticket: number;
+  slot: number;
 }
 
 export interface GroupCommitOptions {
@@ -58,10 +73,14 @@ export interface GroupCommitOptions {
   /** Told about a checkpoint once the commit that stored it has succeeded. */
   onCheckpoint?: (checkpoint: StoredCheckpoint) => void;
   onError?: (error: unknown) => void;
+  /** Hash large batches' leaves on a worker thread (default true; see PARALLEL_LEAVES). */
+  parallelHashing?: boolean;
 }
 
 export class GroupCommitWriter {
   private queue: Pending[] = [];
+  /** Leading queue entries already handed to the leaf hasher (or declined by it). */
+  private handedOver = 0;
   private scheduled = false;
   private drainWaiters: Array<() => void> = [];
   /** Perfect subtrees of the committed size, largest first, as binary strings (see hash.ts). */
@@ -78,6 +97,9 @@ export class GroupCommitWriter {
   /** Set by a failed sync: the writer refuses everything from then on. */
   private broken: string | null = null;
   private readonly maxBatch: number;
+  /** Created at the first large batch, when parallel hashing is on. */
+  private leafHasher: LeafHasher | null = null;
+  private parallelHashing: boolean;
   batches = 0;
   appended = 0;
 
@@ -95,6 +117,7 @@ export class GroupCommitWriter {
     this.committed = extent.events;
     this.frontier = frontierNodes(this.committed).map((n) => toBin(backend.node(n.level, n.index)));
     this.maxBatch = options.maxBatch ?? 4096;
+    this.parallelHashing = options.parallelHashing ?? true;
   }
 
   get size(): number {
@@ -135,7 +158,8 @@ export class GroupCommitWriter {
       return Promise.reject(e instanceof Error ? e : new Error(String(e)));
     }
     return new Promise<AuditAppendReceipt>((resolve, reject) => {
-      this.queue.push({ text, columns, resolve, reject });
+      this.queue.push({ text, columns, resolve, reject, ticket: 0, slot: 0 });
+      if (this.queue.length - this.handedOver >= CHUNK_LEAVES) this.handOver(CHUNK_LEAVES);
       this.schedule();
     });
   }
@@ -161,6 +185,9 @@ export class GroupCommitWriter {
   async close(): Promise<void> {
     await this.flush();
     this.closed = true;
+    this.parallelHashing = false;
+    this.leafHasher?.close();
+    this.leafHasher = null;
   }
 
   private schedule(): void {
@@ -179,9 +206,11 @@ export class GroupCommitWriter {
       this.commitAfterSync = true;
       return;
     }
+    this.handOver(TAIL_LEAVES);
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.maxBatch);
-      if (this.broken !== null) for (const p of batch) p.reject(this.brokenError());
+      this.handedOver = Math.max(0, this.handedOver - batch.length);
+      if (this.broken !== null) this.rejectAll(batch, this.brokenError());
       else this.commitBatch(batch);
     }
     this.startSync();
@@ -243,15 +272,12 @@ export class GroupCommitWriter {
   private commitBatch(batch: Pending[]): void {
     const savedFrontier = this.frontier.slice();
     const start = this.committed;
-    const rows = new Array<EventRow>(batch.length);
+    const rows = new Array<BackendEventRow>(batch.length);
+    for (let i = 0; i < batch.length; i++)
+      rows[i] = { index: start + i, text: batch[i]!.text, columns: batch[i]!.columns };
     let stored: StoredCheckpoint | null = null;
     try {
-      for (let i = 0; i < batch.length; i++) {
-        const p = batch[i]!;
-        rows[i] = new EventRow(start + i, p.text, p.columns, this.extend(start + i, hashLeafTextBin(p.text)));
-      }
-      const checkpoint = this.options.checkpointFor?.(start + batch.length, () => this.root()) ?? null;
-      stored = this.backend.appendBatch(rows, checkpoint);
+      stored = this.backend.appendBatch(rows, () => this.seal(batch, start));
     } catch (e) {
       this.frontier = savedFrontier;
       this.healthy = false;
@@ -262,7 +288,7 @@ export class GroupCommitWriter {
         'the audit ledger could not commit the event',
         { cause: e },
       );
-      for (const p of batch) p.reject(failure);
+      this.rejectAll(batch, failure);
       return;
     }
     this.committed = start + batch.length;
@@ -273,6 +299,74 @@ export class GroupCommitWriter {
     const committed = { batch, start, stored };
     if (this.backend.sync) this.unsynced.push(committed);
     else this.deliver(committed);
+  }
+
+  /**
+   * Hands the queue's unhashed entries to the leaf hasher if there are at least `min`, in
+   * submissions of up to a slot each, until it declines. Declined entries are hashed inline.
+   */
+  private handOver(min: number): void {
+    if (!this.parallelHashing || this.queue.length - this.handedOver < min) return;
+    if (!this.leafHasher) {
+      try {
+        this.leafHasher = new LeafHasher(); // starts in the background: used from the next chunk
+      } catch (e) {
+        this.parallelHashing = false;
+        this.options.onError?.(e);
+      }
+      this.handedOver = this.queue.length;
+      return;
+    }
+    while (this.handedOver < this.queue.length) {
+      const from = this.handedOver;
+      const texts = new Array<string>(this.queue.length - from);
+      for (let i = from; i < this.queue.length; i++) texts[i - from] = this.queue[i]!.text;
+      const t = this.leafHasher.submit(texts);
+      if (t === null) {
+        this.handedOver = this.queue.length;
+        return;
+      }
+      for (let k = 0; k < t.count; k++) {
+        const p = this.queue[from + k]!;
+        p.ticket = t.ticket;
+        p.slot = k;
+      }
+      this.handedOver = from + t.count;
+    }
+  }
+
+  private rejectAll(batch: readonly Pending[], error: unknown): void {
+    for (const p of batch) {
+      if (p.ticket !== 0) this.leafHasher?.abandon(p.ticket);
+      p.reject(error);
+    }
+  }
+
+  /**
+   * Called by the backend once the batch's rows are written: extends the frontier by the batch's
+   * leaves (those handed over collected from the worker, after the others are hashed here) and
+   * asks for a checkpoint at the new size.
+   */
+  private seal(batch: readonly Pending[], start: number): BatchSeal {
+    const leaves = new Array<string>(batch.length);
+    for (let i = 0; i < batch.length; i++)
+      if (batch[i]!.ticket === 0) leaves[i] = hashLeafTextBin(batch[i]!.text);
+    let ticket = 0;
+    let hashes: string[] | null = null;
+    for (let i = 0; i < batch.length; i++) {
+      const p = batch[i]!;
+      if (p.ticket === 0) continue;
+      if (p.ticket !== ticket) {
+        ticket = p.ticket;
+        hashes = this.leafHasher?.collect(ticket) ?? null;
+      }
+      leaves[i] = hashes?.[p.slot] ?? hashLeafTextBin(p.text);
+      p.ticket = 0; // collected: a later rejection has nothing to abandon
+    }
+    const nodes = new Array<string>(batch.length);
+    for (let i = 0; i < batch.length; i++) nodes[i] = this.extend(start + i, leaves[i]!);
+    const checkpoint = this.options.checkpointFor?.(start + batch.length, () => this.root()) ?? null;
+    return { nodes, checkpoint };
   }
 
   /** Adds leaf `index` to the frontier; returns the hashes it completes, level 0 first (binary). */

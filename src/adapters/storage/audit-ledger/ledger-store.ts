@@ -36,6 +36,8 @@ export interface LedgerStoreOptions {
   maxBatch?: number;
   /** How long appends gather before a commit (default 0: the end of the turn; see GroupCommitWriter). */
   commitWindowMs?: number;
+  /** Hash large batches' leaves on a worker thread while the rows are written (default true). */
+  parallelHashing?: boolean;
   now?: () => number;
   /** Failures that are not returned to a caller (checkpoint signing, witness). */
   onError?: (error: unknown) => void;
@@ -49,6 +51,7 @@ export function createLedgerStore(backend: LedgerBackend, options: LedgerStoreOp
     : new GroupCommitWriter(backend, {
         maxBatch: options.maxBatch ?? 4096,
         windowMs: options.commitWindowMs ?? 0,
+        parallelHashing: options.parallelHashing ?? true,
         checkpointFor: (size, root) => checkpointer?.checkpointFor(size, root) ?? null,
         onCheckpoint: (cp) => checkpointer?.committed(cp),
         ...onError(options),

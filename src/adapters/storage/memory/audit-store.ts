@@ -2,7 +2,7 @@
  * In-memory audit ledger: the same behaviour as the SQLite store (it shares the group-commit,
  * checkpoint and proof code) but nothing survives the process. For tests and `:memory:` configs.
  */
-import { fromHex, toBase64 } from '../../../core/audit/hash.js';
+import { binToHex, fromHex, toBase64 } from '../../../core/audit/hash.js';
 import type {
   AuditStore,
   LedgerEventRow,
@@ -15,6 +15,7 @@ import type {
   BackendCheckpointRow,
   BackendEventRow,
   BackendQuery,
+  BatchSeal,
   LedgerBackend,
 } from '../audit-ledger/backend.js';
 import { createLedgerStore, type LedgerStoreOptions } from '../audit-ledger/ledger-store.js';
@@ -29,10 +30,15 @@ export interface MemoryAuditStoreOptions extends LedgerStoreOptions {
   sync?: () => Promise<void>;
 }
 
+/** A stored row: the event and its Merkle hashes as hex. */
+interface MemoryRow extends BackendEventRow {
+  readonly nodesHex: string;
+}
+
 class MemoryLedgerBackend implements LedgerBackend {
   readonly name = 'memory';
   readonly readonly = false;
-  private readonly events: BackendEventRow[] = [];
+  private readonly events: MemoryRow[] = [];
   private readonly cps: StoredCheckpoint[] = [];
 
   constructor(
@@ -48,13 +54,12 @@ class MemoryLedgerBackend implements LedgerBackend {
     return { events: this.events.length, eventRows: this.events.length, nodes: this.events.length };
   }
 
-  appendBatch(
-    rows: readonly BackendEventRow[],
-    checkpoint?: BackendCheckpointRow | null,
-  ): StoredCheckpoint | null {
+  appendBatch(rows: readonly BackendEventRow[], seal: () => BatchSeal): StoredCheckpoint | null {
     if (this.failWrites?.()) throw new Error('simulated write failure');
-    this.events.push(...rows);
-    return checkpoint ? this.appendCheckpoint(checkpoint) : null;
+    const { nodes, checkpoint } = seal();
+    const stored = checkpoint ? this.appendCheckpoint(checkpoint) : null;
+    rows.forEach((r, k) => this.events.push({ ...r, nodesHex: binToHex(nodes[k]!) }));
+    return stored;
   }
 
   appendCheckpoint(row: BackendCheckpointRow): StoredCheckpoint {

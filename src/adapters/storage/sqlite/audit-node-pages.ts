@@ -55,16 +55,20 @@ export interface NodePage {
   hashes: Uint8Array;
 }
 
-/** Groups a committed batch (consecutive leaves) into pages, copying each row's binary hashes once. */
-export function packPages(rows: readonly BackendEventRow[]): NodePage[] {
+/**
+ * Groups a committed batch (consecutive leaves, `nodes[k]` the binary hashes of `rows[k]`) into
+ * pages, copying each row's hashes once.
+ */
+export function packPages(rows: readonly BackendEventRow[], nodes: readonly string[]): NodePage[] {
+  if (nodes.length !== rows.length) throw new Error(`${nodes.length} node entries for ${rows.length} rows`);
   const pages: NodePage[] = [];
   for (let i = 0; i < rows.length; i += PAGE_SIZES) {
     const end = Math.min(rows.length, i + PAGE_SIZES);
     let bytes = 0;
-    for (let k = i; k < end; k++) bytes += rows[k]!.nodes.length;
+    for (let k = i; k < end; k++) bytes += nodes[k]!.length;
     const hashes = Buffer.allocUnsafe(bytes);
     let at = 0;
-    for (let k = i; k < end; k++) at += hashes.write(rows[k]!.nodes, at, 'latin1');
+    for (let k = i; k < end; k++) at += hashes.write(nodes[k]!, at, 'latin1');
     pages.push({ first: rows[i]!.index + 1, last: rows[end - 1]!.index + 1, hashes });
   }
   return pages;

@@ -32,6 +32,7 @@ import type {
 import type {
   BackendCheckpointRow,
   BackendEventRow,
+  BatchSeal,
   BackendQuery,
   LedgerBackend,
 } from '../audit-ledger/backend.js';
@@ -39,6 +40,7 @@ import { createLedgerStore, type LedgerStoreOptions } from '../audit-ledger/ledg
 import { EventLookup } from './audit-lookup.js';
 import { NodePages, packPages } from './audit-node-pages.js';
 import { LEDGER_FORMAT, checkLedgerFormat, eventIdSql, migrateLedger } from './audit-schema.js';
+import { START_AFTER_EVENTS, WalCheckpointer } from './wal-checkpointer.js';
 
 export interface SqliteLedgerOptions {
   /** Database file; `:memory:` for a throw-away ledger. */
@@ -56,6 +58,11 @@ export interface SqliteLedgerOptions {
   onError?: (error: unknown) => void;
   /** Events per lookup run (default RUN_EVENTS, at most 32768); smaller in tests. */
   lookupRunEvents?: number;
+  /**
+   * Move WAL checkpoints to a worker thread once the ledger is busy (default true; see
+   * wal-checkpointer.ts). False: SQLite checkpoints in the committing call, as it does by default.
+   */
+  backgroundCheckpoints?: boolean;
 }
 
 export type SqliteSynchronous = 'full' | 'background' | 'normal';
@@ -65,6 +72,8 @@ export type SqliteAuditStoreOptions = SqliteLedgerOptions & LedgerStoreOptions;
 type Row = unknown[];
 /** Address space a read-only connection maps (SQLite caps it at its compile-time limit). */
 const READER_MMAP_BYTES = 2 ** 31;
+/** SQLite's default wal_autocheckpoint, restored when the checkpoint worker stops. */
+const SQLITE_AUTOCHECKPOINT_PAGES = 1000;
 /** Rows per multi-row INSERT: fewer statement executions per event. */
 const EVENTS_PER_INSERT = 32;
 
@@ -75,7 +84,7 @@ export class SqliteLedgerBackend implements LedgerBackend {
   private readonly st: ReturnType<typeof prepareStatements>;
   private readonly insertBatch: (
     rows: readonly BackendEventRow[],
-    checkpoint: BackendCheckpointRow | null,
+    seal: () => BatchSeal,
   ) => StoredCheckpoint | null;
   private readonly lookup: EventLookup;
   private readonly pages: NodePages;
@@ -84,6 +93,10 @@ export class SqliteLedgerBackend implements LedgerBackend {
   private readonly idSql: string;
   private unindexed = 0;
   private indexing = false;
+  /** Events committed since open; the WAL checkpointer starts at START_AFTER_EVENTS. */
+  private committedSinceOpen = 0;
+  private walCheckpointer: WalCheckpointer | null = null;
+  private backgroundCheckpoints: boolean;
 
   private readonly onError: ((error: unknown) => void) | undefined;
   private readonly path: string;
@@ -97,6 +110,8 @@ export class SqliteLedgerBackend implements LedgerBackend {
     this.onError = options.onError;
     this.path = options.path;
     const background = options.synchronous === 'background' && !this.readonly && options.path !== ':memory:';
+    this.backgroundCheckpoints =
+      (options.backgroundCheckpoints ?? true) && !this.readonly && options.path !== ':memory:';
     this.sync = background ? () => this.syncWal() : undefined;
     let indexed = true;
     try {
@@ -135,31 +150,30 @@ export class SqliteLedgerBackend implements LedgerBackend {
     }
     const pages = this.pages;
     const width = this.idSql === 'id' ? 8 : 7;
-    this.insertBatch = this.db.transaction(
-      (rows: readonly BackendEventRow[], checkpoint: BackendCheckpointRow | null) => {
-        for (let i = 0; i < rows.length; i += EVENTS_PER_INSERT) {
-          const end = Math.min(rows.length, i + EVENTS_PER_INSERT);
-          const params = new Array<unknown>((end - i) * width);
-          let k = 0;
-          for (let j = i; j < end; j++) {
-            const r = rows[j]!;
-            const c = r.columns;
-            params[k++] = r.index;
-            params[k++] = c.type;
-            params[k++] = c.timeMs;
-            params[k++] = c.agent;
-            params[k++] = c.outcome;
-            params[k++] = c.decisionId;
-            params[k++] = r.text;
-            if (width === 8) params[k++] = c.id;
-          }
-          // Spread: better-sqlite3 reads arguments faster than the elements of one array argument.
-          this.insertEvents(end - i).run(...params);
+    this.insertBatch = this.db.transaction((rows: readonly BackendEventRow[], seal: () => BatchSeal) => {
+      for (let i = 0; i < rows.length; i += EVENTS_PER_INSERT) {
+        const end = Math.min(rows.length, i + EVENTS_PER_INSERT);
+        const params = new Array<unknown>((end - i) * width);
+        let k = 0;
+        for (let j = i; j < end; j++) {
+          const r = rows[j]!;
+          const c = r.columns;
+          params[k++] = r.index;
+          params[k++] = c.type;
+          params[k++] = c.timeMs;
+          params[k++] = c.agent;
+          params[k++] = c.outcome;
+          params[k++] = c.decisionId;
+          params[k++] = r.text;
+          if (width === 8) params[k++] = c.id;
         }
-        pages.insert(packPages(rows));
-        return checkpoint ? this.insertCheckpoint(checkpoint) : null;
-      },
-    );
+        // Spread: better-sqlite3 reads arguments faster than the elements of one array argument.
+        this.insertEvents(end - i).run(...params);
+      }
+      const { nodes, checkpoint } = seal();
+      pages.insert(packPages(rows, nodes));
+      return checkpoint ? this.insertCheckpoint(checkpoint) : null;
+    });
     if (!this.readonly) this.indexLookups(true);
   }
 
@@ -206,11 +220,11 @@ export class SqliteLedgerBackend implements LedgerBackend {
     return { events, eventRows, nodes: this.pages.maxSize() };
   }
 
-  appendBatch(
-    rows: readonly BackendEventRow[],
-    checkpoint?: BackendCheckpointRow | null,
-  ): StoredCheckpoint | null {
-    const stored = this.insertBatch(rows, checkpoint ?? null);
+  appendBatch(rows: readonly BackendEventRow[], seal: () => BatchSeal): StoredCheckpoint | null {
+    const stored = this.insertBatch(rows, seal);
+    this.committedSinceOpen += rows.length;
+    if (this.backgroundCheckpoints && this.committedSinceOpen >= START_AFTER_EVENTS)
+      this.startWalCheckpointer();
     this.lookup.committed(rows);
     this.unindexed += rows.length;
     if (this.unindexed >= this.lookup.runEvents && !this.indexing) {
@@ -218,6 +232,26 @@ export class SqliteLedgerBackend implements LedgerBackend {
       setImmediate(() => this.db.open && this.indexLookups(false));
     }
     return stored;
+  }
+
+  /** Hands WAL checkpoints to a worker (once); takes them back if the worker stops. */
+  private startWalCheckpointer(): void {
+    this.backgroundCheckpoints = false; // one attempt per open
+    try {
+      this.walCheckpointer = new WalCheckpointer({
+        path: this.path,
+        onRunning: () => {
+          if (this.db.open) this.db.pragma('wal_autocheckpoint = 0');
+        },
+        onStopped: (error) => {
+          this.walCheckpointer = null;
+          if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`);
+          if (error !== undefined) this.onError?.(error);
+        },
+      });
+    } catch (e) {
+      this.onError?.(e);
+    }
   }
 
   appendCheckpoint(row: BackendCheckpointRow): StoredCheckpoint {
@@ -340,6 +374,8 @@ export class SqliteLedgerBackend implements LedgerBackend {
   close(): void {
     if (!this.db.open) return;
     if (!this.readonly) this.indexLookups(true);
+    this.walCheckpointer?.stop();
+    this.walCheckpointer = null;
     this.db.close();
     if (this.walFd !== null) closeSync(this.walFd);
     this.walFd = null;
@@ -385,9 +421,18 @@ function toCheckpoint(r: Row): StoredCheckpoint {
 
 /** Opens (creating if needed) the SQLite ledger and returns the AuditStore over it. */
 export function openSqliteAuditStore(options: SqliteAuditStoreOptions): AuditStore {
-  const { path, readonly, synchronous, busyTimeoutMs, lookupRunEvents, ...storeOptions } = options;
+  const {
+    path,
+    readonly,
+    synchronous,
+    busyTimeoutMs,
+    lookupRunEvents,
+    backgroundCheckpoints,
+    ...storeOptions
+  } = options;
   const backend = new SqliteLedgerBackend({
     path,
+    ...(backgroundCheckpoints === undefined ? {} : { backgroundCheckpoints }),
     ...(lookupRunEvents === undefined ? {} : { lookupRunEvents }),
     ...(options.onError ? { onError: options.onError } : {}),
     ...(readonly === undefined ? {} : { readonly }),
