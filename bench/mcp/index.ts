@@ -141,6 +141,17 @@ interface Sample {
   cpuUs: number[];
 }
 
+/**
+ * The SDK transport hands every request the session's one AbortSignal; fetch (undici) adds a
+ * listener to it per request and only drops it at garbage collection, so after 1500 calls each
+ * call printed a MaxListenersExceededWarning: client CPU that every path paid, and noise in the
+ * output. The bench never aborts a call, so its requests go without the signal (all paths alike).
+ */
+const unsignalledFetch = (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+  const { signal: _signal, ...rest } = init ?? {};
+  return fetch(input, rest);
+};
+
 /** Load shapes: one session in a loop; SESSIONS sessions at a fixed rate (open loop); SESSIONS in a loop. */
 type Load =
   { kind: 'closed'; sessions: number; calls: number } | { kind: 'open'; rate: number; calls: number };
@@ -163,7 +174,12 @@ async function measure(
   const clients = await Promise.all(
     Array.from({ length: sessions }, async () => {
       const c = new Client({ name: 'bench', version: '1' });
-      await c.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }));
+      await c.connect(
+        new StreamableHTTPClientTransport(new URL(url), {
+          requestInit: { headers },
+          fetch: unsignalledFetch,
+        }),
+      );
       return c;
     }),
   );
@@ -175,10 +191,14 @@ async function measure(
   );
   const latencies: number[] = [];
   let errors = 0;
+  let firstError: string | undefined;
   const timed = async (c: Client, from: number) => {
     const r = await call(c);
     latencies.push(performance.now() - from);
-    if (r.isError === true) errors++;
+    if (r.isError === true) {
+      errors++;
+      firstError ??= JSON.stringify(r.content).slice(0, 500);
+    }
   };
   const cpu0 = pids.map(cpuSeconds);
   const t0 = performance.now();
@@ -208,6 +228,8 @@ async function measure(
       await c.close();
     }),
   );
+  if (firstError !== undefined)
+    console.log(`${url}: ${errors} error results of ${total}; the first: ${firstError}`);
   return { latencies, rps: total / seconds, errors, cpuUs: cpu };
 }
 

@@ -361,7 +361,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       const reasons = r.failed
         ? r.coverage
             .filter((c) => c.status === 'failed')
-            .map((c) => `scanner ${c.scanner} failed on ${c.part}`)
+            .map((c) => `scanner ${c.scanner} failed on ${c.part}: ${c.reason ?? 'error'}`)
         : r.blockReasons;
       return Promise.resolve({
         parts: r.parts.map((p) => p.text),
