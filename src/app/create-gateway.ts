@@ -11,7 +11,7 @@ import type { DecisionV1 } from '../core/decision.js';
 import { GatewayError } from '../core/errors.js';
 import { runPipeline, type PipelineDeps, type PipelineInput, type PipelineResult } from '../core/pipeline.js';
 import { PassthroughGuard } from '../adapters/guard/passthrough-guard.js';
-import { GuardrailsGuard } from '../adapters/guard/guardrails-guard.js';
+import { GuardrailsGuard, reasonsOf } from '../adapters/guard/guardrails-guard.js';
 import { createGuardrails, createMemoryVault, type Guardrails } from '../core/guardrails/index.js';
 import { loadOrCreateSecretKey } from './key-file.js';
 import {
@@ -358,11 +358,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
         });
       }
       const r = guardrailsGuard.scanOutput(parts, session);
-      const reasons = r.failed
-        ? r.coverage
-            .filter((c) => c.status === 'failed')
-            .map((c) => `scanner ${c.scanner} failed on ${c.part}: ${c.reason ?? 'error'}`)
-        : r.blockReasons;
+      const reasons = reasonsOf(r);
       return Promise.resolve({
         parts: r.parts.map((p) => p.text),
         findings: r.findings as unknown as JsonObject,

@@ -62,7 +62,8 @@ function auditCopies(
   return prompt === undefined ? { args } : { args, prompt };
 }
 
-function reasonsOf(result: ScanResult): string[] {
+/** Why a scan blocked or failed: its block reasons, else each failed scanner with its reason. */
+export function reasonsOf(result: ScanResult): string[] {
   if (result.blockReasons.length > 0) return result.blockReasons;
   return result.coverage
     .filter((c) => c.status === 'failed')
