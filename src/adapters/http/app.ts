@@ -11,13 +11,14 @@ import type { Gateway } from '../../app/create-gateway.js';
 import { mountMcp } from '../mcp/http-route.js';
 import { problemFromError, problemResponse } from './problem.js';
 import { readJsonBody, type BodyLimits } from './read-json.js';
+import { headerOf } from './read-body.js';
 import { applyGuardrails, applyRequestSchema } from '../guard/guardrails-apply.js';
 import { createMemoryVault } from '../../core/guardrails/index.js';
 import { createAuditRoutes } from './routes/audit.js';
 import { createOutcomeRoutes } from './routes/outcome.js';
 
 export function credentialFrom(c: Context): Credential {
-  const header = c.req.header('authorization');
+  const header = headerOf(c, 'authorization');
   if (header === undefined) return { type: 'none' };
   const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
   return m ? { type: 'api_key', key: m[1]! } : { type: 'none' };

@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readBodyBytes } from './read-body.js';
+import { headerOf, readBodyBytes } from './read-body.js';
 
 const LIMIT = 8;
 const app = new Hono();
@@ -10,6 +10,14 @@ app.post('/echo', async (c) => {
   const body = await readBodyBytes(c, LIMIT);
   return body === null ? c.text('too large', 413) : c.text(`got ${body.length}: ${body.toString()}`);
 });
+
+app.get('/headers', (c) =>
+  c.json({
+    authorization: headerOf(c, 'authorization') ?? null,
+    origin: headerOf(c, 'origin') ?? null,
+    absent: headerOf(c, 'x-absent') ?? null,
+  }),
+);
 
 let server: ServerType;
 let port = 0;
@@ -66,5 +74,45 @@ describe('readBodyBytes without Node (the web stream path, app.request)', () => 
     });
     const big = await app.request('/echo', { method: 'POST', body: stream, duplex: 'half' });
     expect(big.status).toBe(413);
+  });
+});
+
+/** A GET with raw header lines (repeats allowed; the raw form sends no Host by itself), as JSON. */
+function getHeaders(lines: Array<[string, string]>): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/headers', headers: [['host', `127.0.0.1:${port}`], ...lines].flat() }, (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => (text += c.toString()));
+      res.on('end', () => {
+        if (res.statusCode === 200) resolve(JSON.parse(text) as Record<string, unknown>);
+        else reject(new Error(`status ${res.statusCode}: ${text}`));
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('headerOf', () => {
+  it('reads headers from the Node request, case-insensitively, repeats as Node keeps them', async () => {
+    expect(await getHeaders([['Authorization', 'Bearer a'], ['ORIGIN', 'http://x']])).toEqual({
+      authorization: 'Bearer a',
+      origin: 'http://x',
+      absent: null,
+    });
+    // Node keeps the first Authorization and joins other repeats, as a web Headers object would.
+    expect(
+      await getHeaders([
+        ['authorization', 'Bearer first'],
+        ['authorization', 'Bearer second'],
+        ['origin', 'http://a'],
+        ['origin', 'http://b'],
+      ]),
+    ).toEqual({ authorization: 'Bearer first', origin: 'http://a, http://b', absent: null });
+  });
+
+  it('reads the web request without Node (app.request)', async () => {
+    const r = await app.request('/headers', { headers: { authorization: 'Bearer w' } });
+    expect(await r.json()).toEqual({ authorization: 'Bearer w', origin: null, absent: null });
   });
 });

@@ -11,12 +11,32 @@
 import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
 
+/** The Node request under @hono/node-server; undefined elsewhere. */
+function incomingOf(c: Context): IncomingMessage | undefined {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  return incoming !== undefined && typeof incoming.on === 'function' ? incoming : undefined;
+}
+
+/**
+ * A request header (`name` in lower case). Under @hono/node-server it is read from the Node
+ * request: asking Hono makes the adapter build a web Headers object, validating every header of
+ * the request, on the first header read. Repeated headers are joined with ", " as Headers does,
+ * except those Node keeps once (Host, Authorization, Content-Type, Content-Length among them),
+ * where the first counts.
+ */
+export function headerOf(c: Context, name: string): string | undefined {
+  const incoming = incomingOf(c);
+  if (incoming === undefined) return c.req.header(name);
+  const value = incoming.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
 /** The body, or null when it is larger than maxBytes. */
 export async function readBodyBytes(c: Context, maxBytes: number): Promise<Buffer | null> {
-  const declared = Number(c.req.header('content-length') ?? '0');
+  const declared = Number(headerOf(c, 'content-length') ?? '0');
   if (declared > maxBytes) return null;
-  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  if (incoming !== undefined && typeof incoming.on === 'function') return readIncoming(incoming, maxBytes);
+  const incoming = incomingOf(c);
+  if (incoming !== undefined) return readIncoming(incoming, maxBytes);
   return readWebBody(c.req.raw.body, maxBytes);
 }
 

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { GatewayError } from '../../core/errors.js';
 import { jsonTextDepthExceeds } from '../../core/json.js';
-import { readBodyBytes } from './read-body.js';
+import { headerOf, readBodyBytes } from './read-body.js';
 
 export interface BodyLimits {
   maxBytes: number;
@@ -13,7 +13,7 @@ export interface BodyLimits {
  * buffering it). Depth is checked on the text before JSON.parse builds anything.
  */
 export async function readJsonBody(c: Context, limits: BodyLimits): Promise<unknown> {
-  const type = c.req.header('content-type') ?? '';
+  const type = headerOf(c, 'content-type') ?? '';
   if (!/^application\/([a-z.+-]*\+)?json\b/i.test(type)) {
     throw new GatewayError('unsupported_media_type', 'send the body as application/json');
   }

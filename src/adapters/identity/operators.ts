@@ -15,6 +15,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { Voter } from '../../core/approvals/types.js';
 import { hashApiKey } from './api-key-authenticator.js';
 import { claimStrings, looksLikeJwt, type JwtVerifier } from './jwt-authenticator.js';
+import { headerOf } from '../http/read-body.js';
 
 export const OPERATOR_ROLES = ['admin', 'policy-author', 'approver', 'auditor'] as const;
 export type OperatorRole = (typeof OPERATOR_ROLES)[number];
@@ -90,7 +91,7 @@ export function voterOf(op: Operator): Voter {
 }
 
 export function bearerToken(c: Context): string | null {
-  const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(c.req.header('authorization') ?? '');
+  const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(headerOf(c, 'authorization') ?? '');
   return m === null ? null : m[1]!;
 }
 

@@ -14,10 +14,10 @@ import type { AgentIdentity, Credential } from '../../core/action.js';
 import type { Gateway } from '../../app/create-gateway.js';
 import { credentialFrom } from '../http/app.js';
 import type { Extra, Identify } from './downstream-server.js';
-import { readBodyBytes } from '../http/read-body.js';
+import { headerOf, readBodyBytes } from '../http/read-body.js';
 import { rpcError, validateRpcBody, isInitialize } from './http-body.js';
 import { Cancellation } from './cancellation.js';
-import { answerToolCall, cancelledRequestId, plainToolCall } from './http-tool-call.js';
+import { answerToolCall, cancelledRequestId, plainToolCall, type HeaderGetter } from './http-tool-call.js';
 import { originAllowed, hostAllowed, rebindingRules, type RebindingRules } from './rebinding.js';
 import { mcpRuntimeOf, type McpRuntime } from './runtime.js';
 
@@ -54,9 +54,9 @@ export class McpHttpEndpoint {
 
   async handle(c: Context): Promise<Response> {
     const req = c.req.raw;
-    if (!hostAllowed(this.rules, c.req.header('host')))
+    if (!hostAllowed(this.rules, headerOf(c, 'host')))
       return rpcError(403, -32000, 'Forbidden: Host header not allowed');
-    if (!originAllowed(this.rules, c.req.header('origin')))
+    if (!originAllowed(this.rules, headerOf(c, 'origin')))
       return rpcError(403, -32000, 'Forbidden: Origin not allowed');
     if (req.method !== 'POST' && req.method !== 'GET' && req.method !== 'DELETE') {
       return rpcError(405, -32000, 'Method not allowed', { allow: 'GET, POST, DELETE' });
@@ -78,19 +78,21 @@ export class McpHttpEndpoint {
       if (!checked.ok) return checked.response;
       parsedBody = checked.value;
     }
+    const header: HeaderGetter = { get: (name) => headerOf(c, name) ?? null };
     return this.settings.sessions === 'stateless'
       ? this.stateless(req, authInfo, parsedBody)
-      : this.stateful(req, agent, credential, authInfo, parsedBody);
+      : this.stateful(req, header, agent, credential, authInfo, parsedBody);
   }
 
   private async stateful(
     req: Request,
+    header: HeaderGetter,
     agent: AgentIdentity,
     credential: Credential,
     authInfo: AuthInfo,
     parsedBody: unknown,
   ): Promise<Response> {
-    const sid = req.headers.get('mcp-session-id');
+    const sid = header.get('mcp-session-id');
     if (sid !== null) {
       const session = this.sessions.get(sid);
       // Another agent's session id is answered exactly like an unknown one.
@@ -98,7 +100,7 @@ export class McpHttpEndpoint {
         return rpcError(404, -32001, 'Session not found');
       session.lastSeen = Date.now();
       if (req.method === 'POST') {
-        const call = plainToolCall(parsedBody, req.headers);
+        const call = plainToolCall(parsedBody, header);
         if (call !== null) return this.directCall(session, sid, agent, credential, call);
         const cancelled = cancelledRequestId(parsedBody);
         if (cancelled !== undefined) session.calls.get(cancelled)?.abort();

@@ -13,6 +13,11 @@ import { parseToolCallParams } from './governor.js';
 
 type RpcId = string | number;
 
+/** Reads a request header by lower-case name (a web Headers object is one). */
+export interface HeaderGetter {
+  get(name: string): string | null;
+}
+
 export interface PlainToolCall {
   id: RpcId;
   params: unknown;
@@ -26,7 +31,7 @@ function mediaType(value: string | null): string {
  * The call when `body` is one tools/call request the direct path can answer exactly as the SDK
  * would, or null.
  */
-export function plainToolCall(body: unknown, headers: Headers): PlainToolCall | null {
+export function plainToolCall(body: unknown, headers: HeaderGetter): PlainToolCall | null {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return null;
   const m = body as Record<string, unknown>;
   if (m.method !== 'tools/call' || (typeof m.id !== 'string' && typeof m.id !== 'number')) return null;
