@@ -11,8 +11,10 @@ import {
   request as httpRequest,
   type ClientRequest,
   type IncomingMessage,
+  type RequestOptions,
 } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { urlToHttpOptions } from 'node:url';
 import { GatewayError } from '../../core/errors.js';
 
 export type FetchLike = (url: string | URL, init?: RequestInit) => Promise<Response>;
@@ -114,15 +116,29 @@ export function readCapped(res: IncomingMessage, maxBytes: number): Promise<stri
   });
 }
 
+/**
+ * Where a request goes, as node:http options: derived once per URL object (the direct path sends
+ * every call to the same one), instead of node:http converting the URL on every request.
+ */
+const targets = new WeakMap<URL, RequestOptions>();
+function targetOf(url: URL): RequestOptions {
+  let target = targets.get(url);
+  if (target === undefined) {
+    target = urlToHttpOptions(url);
+    targets.set(url, target);
+  }
+  return target;
+}
+
 export function nodeFetch(maxBytes: number): NodeFetch {
   const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
-  const send = (target: URL, request: RawRequest): Promise<IncomingMessage> => {
-    const secure = target.protocol === 'https:';
+  const send = (url: URL, request: RawRequest): Promise<IncomingMessage> => {
+    const secure = url.protocol === 'https:';
     const transmit = secure ? httpsRequest : httpRequest;
     return new Promise<IncomingMessage>((resolve, reject) => {
       const req = transmit(
-        target,
         {
+          ...targetOf(url),
           method: request.method,
           headers: request.headers,
           agent: secure ? agents.https : agents.http,
