@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeFetch } from './node-fetch.js';
 
 let server: Server;
+/** Connections the server has seen close, by the side that closed them (the server never does). */
+let closedSockets = 0;
 let base: string;
 const seen: Array<{ method: string; headers: Record<string, unknown>; body: string }> = [];
 
@@ -41,11 +43,16 @@ beforeAll(async () => {
           return;
         case '/hang':
           return; // never answers
+        case '/slow':
+          setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{"slow":true}'), 300);
+          return;
         default:
           res.writeHead(404).end();
       }
     });
   });
+  server.keepAliveTimeout = 60_000;
+  server.on('connection', (socket) => socket.once('close', () => closedSockets++));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 });
@@ -101,5 +108,23 @@ describe('nodeFetch (upstream HTTP)', () => {
     ac.abort();
     await expect(pending).rejects.toThrow(/abort/i);
     await expect(f('http://127.0.0.1:1/none')).rejects.toThrow();
+  });
+});
+
+describe('nodeFetch kept-alive sockets', () => {
+  it('closes a socket left unused past the idle timeout, and never one in use', async () => {
+    const f = nodeFetch(2048, { idleSocketMs: 100 });
+    try {
+      const before = closedSockets;
+      // In use for 300 ms, three times the idle timeout: the call completes.
+      expect(await (await f(`${base}/slow`)).json()).toEqual({ slow: true });
+      // Then unused: the client closes it (the server keeps idle sockets for 60 s).
+      const deadline = Date.now() + 3_000;
+      while (closedSockets === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(closedSockets).toBe(before + 1);
+      expect(await (await f(`${base}/json`)).json()).toEqual({ ok: true });
+    } finally {
+      f.close();
+    }
   });
 });

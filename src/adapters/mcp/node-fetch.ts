@@ -130,8 +130,27 @@ function targetOf(url: URL): RequestOptions {
   return target;
 }
 
-export function nodeFetch(maxBytes: number): NodeFetch {
-  const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
+/**
+ * How long a kept-alive upstream socket may sit unused before the gateway closes it: below the
+ * 5 s after which Node servers (the default keepAliveTimeout; many MCP servers are Node) close
+ * idle connections themselves. Otherwise a call can be written to a socket in the same moment as
+ * the server closes it, and fail with ECONNRESET (seen under bench load). Such a call is not
+ * retried: a tools/call is not idempotent, and a reset does not prove the upstream never acted.
+ * The timeout closes free sockets only; a call in progress is bounded by its own per-call timeout.
+ */
+export const IDLE_SOCKET_MS = 4_000;
+
+export interface NodeFetchOptions {
+  /** Close kept-alive sockets unused for this long (default IDLE_SOCKET_MS). */
+  idleSocketMs?: number;
+}
+
+export function nodeFetch(maxBytes: number, options: NodeFetchOptions = {}): NodeFetch {
+  const timeout = options.idleSocketMs ?? IDLE_SOCKET_MS;
+  const agents = {
+    http: new HttpAgent({ keepAlive: true, timeout }),
+    https: new HttpsAgent({ keepAlive: true, timeout }),
+  };
   const send = (url: URL, request: RawRequest): Promise<IncomingMessage> => {
     const secure = url.protocol === 'https:';
     const transmit = secure ? httpsRequest : httpRequest;
