@@ -8,7 +8,7 @@
  * - Sealed events: the builders return deep-frozen events whose canonical text was computed once
  *   while building; `canonicalEventText` reuses it, so appending does not canonicalise twice.
  */
-import { canonicalJson } from '../canonical-json.js';
+import { canonicalCopy, canonicalJson, NOT_PLAIN, plainKey } from '../canonical-json.js';
 import { GatewayError } from '../errors.js';
 import type { JsonObject, JsonValue } from '../json.js';
 import { err, ok, type Result } from '../result.js';
@@ -100,13 +100,6 @@ export function freezeJson(value: unknown, path = '$'): JsonValue {
   throw invalid(`${path} is a ${typeof value}, which is not JSON`);
 }
 
-/**
- * Thrown by the fast path below for anything it does not handle exactly as freezeJson plus
- * canonicalJson do (errors, `__proto__` keys, holes): the caller then takes that slow path. One
- * instance, made once: it is caught right away and never reported.
- */
-const SLOW_PATH = new Error('take the reference path');
-
 /** JSON.stringify(s) for a well-formed string, without its cost when nothing needs escaping. */
 function quote(s: string): string {
   for (let i = 0; i < s.length; i++) {
@@ -115,66 +108,6 @@ function quote(s: string): string {
     if (c < 0x20 || c === 0x22 || c === 0x5c) return JSON.stringify(s);
   }
   return `"${s}"`;
-}
-
-/**
- * A frozen copy of a JSON value, as freezeJson makes it, but with every object's members in RFC
- * 8785 order (sorted by UTF-16 code units, as Array.prototype.sort compares strings). For such a
- * copy JSON.stringify writes exactly the canonical form: RFC 8785 defines its number and string
- * serialisation as ECMAScript's JSON.stringify does it, and the copy holds only plain objects,
- * arrays, well-formed strings, finite numbers, booleans and null. The engine's native
- * JSON.stringify is then the encoder, several times faster than assembling the text in script.
- *
- * Keys that start with a digit take the slow path: the engine lists integer-like keys ("9",
- * "10") before all others in numeric order, whatever the insertion order, so the copy could not
- * hold them in canonical order. So do `__proto__` keys, lone surrogates, non-finite numbers,
- * holes, undefined array elements and anything that is not JSON (the reference path reports the
- * errors).
- */
-function freezeCanonical(value: unknown): JsonValue {
-  if (value === null) return null;
-  switch (typeof value) {
-    case 'string':
-      if (!isWellFormed(value)) throw SLOW_PATH;
-      return value;
-    case 'number':
-      if (!Number.isFinite(value)) throw SLOW_PATH;
-      return value;
-    case 'boolean':
-      return value;
-    case 'object':
-      break;
-    case 'bigint':
-    case 'function':
-    case 'symbol':
-    case 'undefined':
-      throw SLOW_PATH;
-  }
-  if (Array.isArray(value)) {
-    const copy: JsonValue[] = [];
-    for (let i = 0; i < value.length; i++) {
-      const v: unknown = value[i];
-      if (v === undefined) throw SLOW_PATH;
-      copy.push(freezeCanonical(v));
-    }
-    return Object.freeze(copy) as JsonValue[];
-  }
-  const proto = Object.getPrototypeOf(value) as unknown;
-  if (proto !== Object.prototype && proto !== null) throw SLOW_PATH;
-  const copy: JsonObject = {};
-  for (const k of Object.keys(value).sort()) {
-    const v = (value as Record<string, unknown>)[k];
-    if (v === undefined) continue;
-    if (!plainKey(k)) throw SLOW_PATH;
-    copy[k] = freezeCanonical(v);
-  }
-  return Object.freeze(copy);
-}
-
-/** A key the fast path can place: not integer-like (see above), not `__proto__`, well-formed. */
-function plainKey(k: string): boolean {
-  const c = k.charCodeAt(0);
-  return !(c >= 0x30 && c <= 0x39) && k !== '__proto__' && isWellFormed(k);
 }
 
 /**
@@ -190,19 +123,19 @@ export function sealEventBody(body: Record<string, unknown>): AuditEventV1 {
   const texts: string[] = [];
   try {
     const proto = Object.getPrototypeOf(body) as unknown;
-    if (proto !== Object.prototype && proto !== null) throw SLOW_PATH;
+    if (proto !== Object.prototype && proto !== null) throw NOT_PLAIN;
     for (const k of Object.keys(body).sort()) {
       const v = body[k];
       if (v === undefined) continue;
-      if (!plainKey(k)) throw SLOW_PATH;
-      const frozen = freezeCanonical(v);
+      if (!plainKey(k)) throw NOT_PLAIN;
+      const frozen = canonicalCopy(v, true);
       if (k === 'id') continue; // replaced below, but checked like the rest (as freezeJson does)
       keys.push(k);
       values.push(frozen);
       texts.push(`${quote(k)}:${JSON.stringify(frozen)}`);
     }
   } catch (e) {
-    if (e !== SLOW_PATH) throw e;
+    if (e !== NOT_PLAIN) throw e;
     return sealEvent(freezeJson(body) as unknown as Omit<AuditEventV1, 'id'>);
   }
   const id = idFromCanonical(`{${texts.join(',')}}`);
