@@ -1,7 +1,7 @@
 import canonicalizeModule from 'canonicalize';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson, sortedKeys } from './canonical-json.js';
 import { GatewayError } from './errors.js';
 
 describe('canonicalJson', () => {
@@ -47,5 +47,15 @@ describe('canonicalJson', () => {
     const withProto = JSON.parse('{"__proto__":{"b":1},"a":[{"10":1,"9":2}]}') as unknown;
     expect(canonicalJson(withProto)).toBe(reference(withProto));
     expect(canonicalJson({ d: new Date(0) })).toBe('{"d":"1970-01-01T00:00:00.000Z"}');
+  });
+
+  it('sorts keys in place exactly as the default sort does, small objects and large', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string({ unit: 'binary' }), fc.integer(), { maxKeys: 40 }), (o) => {
+        expect(sortedKeys(o)).toEqual(Object.keys(o).sort());
+      }),
+      { numRuns: 1000 },
+    );
+    expect(sortedKeys({ b: 1, é: 2, A: 3, a: 4, '😀': 5, Z: 6 })).toEqual(['A', 'Z', 'a', 'b', 'é', '😀']);
   });
 });

@@ -8,7 +8,7 @@
  * - Sealed events: the builders return deep-frozen events whose canonical text was computed once
  *   while building; `canonicalEventText` reuses it, so appending does not canonicalise twice.
  */
-import { canonicalCopy, canonicalJson, NOT_PLAIN, plainKey } from '../canonical-json.js';
+import { canonicalCopy, canonicalJson, NOT_PLAIN, plainKey, sortedKeys } from '../canonical-json.js';
 import { GatewayError } from '../errors.js';
 import type { JsonObject, JsonValue } from '../json.js';
 import { err, ok, type Result } from '../result.js';
@@ -124,7 +124,7 @@ export function sealEventBody(body: Record<string, unknown>): AuditEventV1 {
   try {
     const proto = Object.getPrototypeOf(body) as unknown;
     if (proto !== Object.prototype && proto !== null) throw NOT_PLAIN;
-    for (const k of Object.keys(body).sort()) {
+    for (const k of sortedKeys(body)) {
       const v = body[k];
       if (v === undefined) continue;
       if (!plainKey(k)) throw NOT_PLAIN;
