@@ -1,10 +1,11 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { AgentIdentity, DecideRequestV1 } from './action.js';
 import type { AuditEventV1 } from './audit/event.js';
 import { fixedClock, type IdGen } from './clock.js';
 import type { Effect } from './decision.js';
 import { GatewayError } from './errors.js';
-import { runPipeline, type PipelineDeps } from './pipeline.js';
+import { decisionId, runPipeline, type PipelineDeps } from './pipeline.js';
 import type { CompiledPolicySet, PolicyEvaluation, PolicyInput } from './policy/types.js';
 import type { AuditSink } from '../ports/audit-sink.js';
 import type { GuardVerdict } from '../ports/guard.js';
@@ -348,5 +349,14 @@ describe('runPipeline', () => {
     const first = await runPipeline(d, { credential: good, request, adapter: 'sdk' });
     const second = await runPipeline(d, { credential: good, request, adapter: 'sdk' });
     expect(first.decision.id).not.toBe(second.decision.id);
+  });
+});
+
+describe('decisionId', () => {
+  it('is the first 128 bits of SHA-256 over canonical request and agent, policy version, instance, sequence', () => {
+    const req: DecideRequestV1 = { action: { kind: 'tool_call', tool: 'pay.send', args: { note: 'é😀', n: 2 } } };
+    const text = '{"agent":"bot","request":{"action":{"args":{"n":2,"note":"é😀"},"kind":"tool_call","tool":"pay.send"}}}';
+    const expected = createHash('sha256').update(`${text}\nsha256:v\ni-1\n42`, 'utf8').digest('hex').slice(0, 32);
+    expect(decisionId(req, 'bot', 'sha256:v', 'i-1', 42)).toBe(`dec_${expected}`);
   });
 });

@@ -4,7 +4,7 @@
  * `runPipeline`; none re-implements a step. The pipeline fails closed: whatever throws, the
  * outcome is deny, and an allow is only answered once its audit event is durable.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { ActionV1, Adapter, AgentIdentity, Credential, DecideRequestV1 } from './action.js';
 import { buildDecisionEvent } from './audit/event.js';
 import { canonicalJson } from './canonical-json.js';
@@ -67,11 +67,9 @@ export function decisionId(
   instance: string,
   sequence: number,
 ): string {
-  const h = createHash('sha256');
-  h.update(canonicalJson({ request, agent: agentId }));
-  h.update('\n');
-  h.update(`${policyVersion}\n${instance}\n${sequence}`);
-  return `dec_${h.digest('hex').slice(0, 32)}`;
+  // One-shot hash of the same bytes (no Hash object per decision).
+  const text = `${canonicalJson({ request, agent: agentId })}\n${policyVersion}\n${instance}\n${sequence}`;
+  return `dec_${hash('sha256', text, 'hex').slice(0, 32)}`;
 }
 
 class StepTimer {

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { AgentIdentity, Credential } from '../../core/action.js';
 import type { Authenticator } from '../../ports/authenticator.js';
 
@@ -10,7 +10,7 @@ export interface ApiKeyEntry {
 }
 
 export function hashApiKey(key: string): Buffer {
-  return createHash('sha256').update(key, 'utf8').digest();
+  return hash('sha256', key, 'buffer');
 }
 
 /**
