@@ -124,7 +124,7 @@ export function canonicalCopy(value: unknown, freeze: boolean): JsonValue {
 }
 
 /** A key canonicalCopy can place: not integer-like (see above), not `__proto__`, well-formed. */
-export function plainKey(k: string): boolean {
+function plainKey(k: string): boolean {
   const c = k.charCodeAt(0);
   return !(c >= 0x30 && c <= 0x39) && k !== '__proto__' && !hasLoneSurrogate(k);
 }

@@ -8,7 +8,7 @@
  * - Sealed events: the builders return deep-frozen events whose canonical text was computed once
  *   while building; `canonicalEventText` reuses it, so appending does not canonicalise twice.
  */
-import { canonicalCopy, canonicalJson, NOT_PLAIN, plainKey, sortedKeys } from '../canonical-json.js';
+import { canonicalCopy, canonicalJson, NOT_PLAIN } from '../canonical-json.js';
 import { GatewayError } from '../errors.js';
 import type { JsonObject, JsonValue } from '../json.js';
 import { err, ok, type Result } from '../result.js';
@@ -121,22 +121,21 @@ export function sealEventBody(body: Record<string, unknown>): AuditEventV1 {
   const keys: string[] = [];
   const values: JsonValue[] = [];
   const texts: string[] = [];
+  let copy: JsonObject;
   try {
-    const proto = Object.getPrototypeOf(body) as unknown;
-    if (proto !== Object.prototype && proto !== null) throw NOT_PLAIN;
-    for (const k of sortedKeys(body)) {
-      const v = body[k];
-      if (v === undefined) continue;
-      if (!plainKey(k)) throw NOT_PLAIN;
-      const frozen = canonicalCopy(v, true);
-      if (k === 'id') continue; // replaced below, but checked like the rest (as freezeJson does)
-      keys.push(k);
-      values.push(frozen);
-      texts.push(`${quote(k)}:${JSON.stringify(frozen)}`);
-    }
+    // The id member is copied and checked like the rest (as freezeJson does), then replaced.
+    copy = canonicalCopy(body, true) as JsonObject;
   } catch (e) {
     if (e !== NOT_PLAIN) throw e;
     return sealEvent(freezeJson(body) as unknown as Omit<AuditEventV1, 'id'>);
+  }
+  // The copy's members are in canonical order (canonicalCopy admits no integer-like keys).
+  for (const k of Object.keys(copy)) {
+    if (k === 'id') continue;
+    const frozen = copy[k]!;
+    keys.push(k);
+    values.push(frozen);
+    texts.push(`${quote(k)}:${JSON.stringify(frozen)}`);
   }
   const id = idFromCanonical(`{${texts.join(',')}}`);
   // The id member goes where it sorts: after the keys below "id", before the others.
