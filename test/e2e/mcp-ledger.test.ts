@@ -79,6 +79,8 @@ describe('MCP calls in the ledger', () => {
     expect(decision).toBeDefined();
     const outcome = events.find((e) => e.type === 'outcome' && e.decision_id === ids.ok);
     expect(outcome?.outcome).toMatchObject({ status: 'success' });
+    // The outcome names the agent too, so a search by agent finds both halves of the call.
+    expect(outcome?.action).toEqual({ adapter: 'mcp', agent: { id: 'user' } });
   });
 
   it('records calls refused before the pipeline, without the argument values', () => {

@@ -152,6 +152,7 @@ export class Governor {
         decisionId: decision.id,
         status,
         adapter: 'mcp',
+        agentId: ctx.agent.id,
         latencyMs: performance.now() - started,
         ...extra,
       };
