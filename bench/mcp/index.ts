@@ -40,6 +40,8 @@ const SATURATED_SESSIONS = Number(process.env.BENCH_MCP_SATURATED_SESSIONS ?? 32
 const MODERATE_SHARE = Number(process.env.BENCH_MCP_MODERATE_SHARE ?? 0.25);
 const CALLS = Number(process.env.BENCH_MCP_CALLS ?? 1500);
 const ROUNDS = Number(process.env.BENCH_MCP_ROUNDS ?? 3);
+/** The direct path's p99 above this multiple of its p50 at moderate load: the baseline stalled. */
+const STALLED_P99_OVER_P50 = 10;
 
 function started(proc: ChildProcess, pattern: RegExp, what: string): Promise<RegExpExecArray> {
   let text = '';
@@ -427,6 +429,9 @@ export async function run(): Promise<TargetCheck[]> {
     });
   }
   const direct = med('direct', 'moderate');
+  // A p99 difference means nothing when the baseline itself stalled (a direct p99 of 400 ms
+  // against a p50 of 4 ms was seen here): the check then fails as inconclusive, it never passes.
+  const stalled = direct.p99 > STALLED_P99_OVER_P50 * direct.p50;
   for (const [name] of GATEWAYS) {
     const m = med(name, 'moderate');
     const errors = PHASES.reduce((sum, phase) => sum + med(name, phase).errors, 0);
@@ -438,10 +443,10 @@ export async function run(): Promise<TargetCheck[]> {
         ok: m.p50 - direct.p50 <= 0.3,
       },
       {
-        name: `mcp ${name}: added p99 at moderate load (ms)`,
+        name: `mcp ${name}: added p99 at moderate load (ms)${stalled ? ', inconclusive: the direct path stalled' : ''}`,
         value: m.p99 - direct.p99,
         target: '<= 1',
-        ok: m.p99 - direct.p99 <= 1,
+        ok: !stalled && m.p99 - direct.p99 <= 1,
       },
       {
         // The SDK client's own CPU shares the two cores with gateway and upstream (raw-client.ts).
