@@ -22,6 +22,10 @@ rules:
     target: { kinds: [tool_call], tools: ["fx.*"] }
     effect: allow
     reason: the fixture may be used
+  - id: read-fixture
+    target: { kinds: [mcp.resources_read, mcp.prompts_get] }
+    effect: allow
+    reason: its resources and prompts too
 `;
 const AGENTS = { user: { permissions: [] } };
 
@@ -48,6 +52,10 @@ beforeAll(async () => {
   const ok = await client.callTool({ name: 'fx.echo', arguments: { text: 'to the ledger' } });
   expect(textOf(ok)).toBe('echo: to the ledger');
   ids.ok = String(metaOf(ok).decision_id);
+  expect((await client.readResource({ uri: 'fixture://greeting' })).contents[0]).toMatchObject({
+    text: 'contents of fixture://greeting',
+  });
+  expect((await client.getPrompt({ name: 'fx.greet', arguments: { who: 'Ada' } })).messages).toHaveLength(1);
 
   const invalid = await client.callTool({
     name: 'fx.echo',
@@ -81,6 +89,18 @@ describe('MCP calls in the ledger', () => {
     expect(outcome?.outcome).toMatchObject({ status: 'success' });
     // The outcome names the agent too, so a search by agent finds both halves of the call.
     expect(outcome?.action).toEqual({ adapter: 'mcp', agent: { id: 'user' } });
+  });
+
+  it('records resources/read and prompts/get with outcomes that name the agent', () => {
+    for (const kind of ['mcp.resources_read', 'mcp.prompts_get']) {
+      const decision = events.find(
+        (e) => e.type === 'decision' && (e.inputs as { action?: { kind?: string } }).action?.kind === kind,
+      );
+      expect(decision, kind).toBeDefined();
+      const outcome = events.find((e) => e.type === 'outcome' && e.decision_id === decision!.decision_id);
+      expect(outcome?.outcome, kind).toMatchObject({ status: 'success' });
+      expect(outcome?.action, kind).toEqual({ adapter: 'mcp', agent: { id: 'user' } });
+    }
   });
 
   it('records calls refused before the pipeline, without the argument values', () => {

@@ -108,17 +108,7 @@ async function governed<T>(
   if (decision.outcome !== 'allow')
     throw refusedError(refusalText(decision, subject), decisionDetails(decision));
   const details: RefusalDetails = { code: decision.code, outcome: 'allow', decision_id: decision.id };
-  const done = (
-    status: 'success' | 'error' | 'timeout',
-    extra: { error?: string; findings?: GuardedOutput<T>['findings'] } = {},
-  ) =>
-    gov.record({
-      decisionId: decision.id,
-      status,
-      adapter: 'mcp',
-      latencyMs: performance.now() - started,
-      ...extra,
-    });
+  const done = gov.outcomeRecorder(ctx, decision.id, started);
   let value: T;
   try {
     const options: CallOptions = ctx.signal ? { signal: ctx.signal } : {};

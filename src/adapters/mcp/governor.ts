@@ -147,22 +147,7 @@ export class Governor {
     });
     if (decision.outcome !== 'allow') return decisionToolError(decision, params.name);
     const details: RefusalDetails = { code: decision.code, outcome: 'allow', decision_id: decision.id };
-    const outcome = (status: OutcomeReport['status'], extra: Partial<OutcomeReport> = {}) => {
-      const report: OutcomeReport = {
-        decisionId: decision.id,
-        status,
-        adapter: 'mcp',
-        agentId: ctx.agent.id,
-        latencyMs: performance.now() - started,
-        ...extra,
-      };
-      if (this.host.config.audit.durability === 'durable') return this.record(report);
-      // Async durability answers first (docs/configuration.md): the outcome event is built and
-      // queued just after the answer leaves, off the caller's path. The action has already run,
-      // so, as in durable mode, a failure to record it is logged, never turned into a refusal.
-      setImmediate(() => void this.record(report));
-      return Promise.resolve();
-    };
+    const outcome = this.outcomeRecorder(ctx, decision.id, started);
 
     if (tool === undefined) {
       // The upstream is down: the catalog (and the schema) is unknown; fail closed.
@@ -236,6 +221,32 @@ export class Governor {
       detail: { tool: tool.slice(0, 200), agent: ctx.agent.id, code, ...detail },
     });
     return toolError(message, { code });
+  }
+
+  /**
+   * How an executed call's outcome reaches the ledger, naming the agent: awaited in durable mode;
+   * with async durability the answer goes first (docs/configuration.md) and the outcome event is
+   * built and queued just after it leaves, off the caller's path. The action has already run, so
+   * in either mode a failure to record it is logged, never turned into a refusal.
+   */
+  outcomeRecorder(
+    ctx: CallerContext,
+    decisionId: string,
+    started: number,
+  ): (status: OutcomeReport['status'], extra?: Partial<OutcomeReport>) => Promise<void> {
+    return (status, extra = {}) => {
+      const report: OutcomeReport = {
+        decisionId,
+        status,
+        adapter: 'mcp',
+        agentId: ctx.agent.id,
+        latencyMs: performance.now() - started,
+        ...extra,
+      };
+      if (this.host.config.audit.durability === 'durable') return this.record(report);
+      setImmediate(() => void this.record(report));
+      return Promise.resolve();
+    };
   }
 
   /** Outcome events are best effort once the action ran: a failure is logged, never hidden. */
