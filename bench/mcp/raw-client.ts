@@ -15,6 +15,7 @@
  */
 import http from 'node:http';
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
+import { SseReader } from '../../src/adapters/mcp/upstream-direct.js';
 
 export interface RawSession {
   id: string;
@@ -131,24 +132,12 @@ export class RawMcpClient {
 }
 
 /**
- * The JSON-RPC message of an answer: a JSON body, or the first SSE event whose data is one (a
- * server may send a priming event with empty data first, for resumability).
+ * The JSON-RPC message of an answer: a JSON body, or the first SSE message event with data (the
+ * gateway's own SseReader, which skips the priming event a resumable stream may send first).
  */
 function rpcMessage(text: string): Record<string, unknown> | null {
-  if (!/^(event|data|id|retry):/.test(text)) return asObject(text);
-  for (const block of text.split(/\r?\n\r?\n/)) {
-    const data = block
-      .split(/\r?\n/)
-      .filter((line) => line.startsWith('data:'))
-      .map((line) => line.slice(line.startsWith('data: ') ? 6 : 5))
-      .join('\n');
-    if (data === '') continue;
-    return asObject(data);
-  }
-  return null;
-}
-
-function asObject(json: string): Record<string, unknown> | null {
+  const json = /^(event|data|id|retry):/.test(text) ? new SseReader().push(text)[0] : text;
+  if (json === undefined) return null;
   try {
     const value: unknown = JSON.parse(json);
     return typeof value === 'object' && value !== null && !Array.isArray(value)
