@@ -121,6 +121,13 @@ describe('LeafHasher', () => {
     expect(h.collect(t.ticket)).toBeNull();
     expect(h.available).toBe(false);
     expect(h.submit(['a'])).toBeNull();
+    // Also when the worker had finished the ticket before close(): closed means null, not a race
+    // with the asynchronous terminate().
+    const g = await startedHasher();
+    const u = g.submit(['a'])!;
+    await new Promise((r) => setTimeout(r, 50));
+    g.close();
+    expect(g.collect(u.ticket)).toBeNull();
   });
 });
 

@@ -14,8 +14,8 @@
  *
  * Nothing here can lose or corrupt a hash, only decline work: `submit` returns null when the
  * worker has not started yet, every slot is busy, or the texts do not fit, and the caller hashes
- * them itself; `collect` returns null when the worker failed, threw or did not answer within
- * COLLECT_TIMEOUT_MS, after which the worker is terminated and every later call declines.
+ * them itself; `collect` returns null when the worker failed, threw, was closed or did not answer
+ * within COLLECT_TIMEOUT_MS, after which the worker is terminated and every later call declines.
  *
  * The worker is unref'd: it never keeps the process alive; `close()` terminates it.
  */
@@ -144,13 +144,19 @@ export class LeafHasher implements LeafHashOffload {
     const slot = ticket % SLOTS;
     if (this.occupant[slot] !== ticket || this.abandoned[slot])
       throw new Error(`LeafHasher: ticket ${ticket} is not outstanding`);
+    // Once stopped (closed or failed), answer null whether or not the worker got to the ticket
+    // before it was terminated: terminate() is asynchronous, so which one happens is a race.
+    if (this.worker === null) {
+      this.occupant[slot] = 0;
+      return null;
+    }
     this.waited = Atomics.load(this.control, DONE) < ticket;
     const deadline = Date.now() + COLLECT_TIMEOUT_MS;
     for (;;) {
       const done = Atomics.load(this.control, DONE);
       if (done >= ticket) break;
       const left = deadline - Date.now();
-      if (left <= 0 || this.worker === null) {
+      if (left <= 0) {
         this.stop();
         return null;
       }
