@@ -142,12 +142,38 @@ function cpuSeconds(pid: number | undefined): number {
   }
 }
 
+/**
+ * The machine's CPU time so far from /proc/stat (all CPUs, USER_HZ): [busy, idle, steal]. Steal is
+ * time the hypervisor gave this VM's vCPUs to others; on the shared machines here it ranged from
+ * a few percent to over 30% within one session, and every figure of a phase with high steal is
+ * slower for reasons the code does not control. Empty off Linux.
+ */
+function machineTicks(): number[] {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal
+    return [f[0]! + f[1]! + f[2]! + f[5]! + f[6]!, f[3]! + f[4]!, f[7]!];
+  } catch {
+    return [];
+  }
+}
+
+/** Steal as a percentage of all CPU time between two machineTicks() readings (NaN if unknown). */
+function stealPercent(before: number[], after: number[]): number {
+  if (before.length !== 3 || after.length !== 3) return Number.NaN;
+  const d = after.map((v, i) => v - before[i]!);
+  const total = d[0]! + d[1]! + d[2]!;
+  return total > 0 ? (100 * d[2]!) / total : Number.NaN;
+}
+
 interface Sample {
   latencies: number[];
   rps: number;
   errors: number;
   /** CPU microseconds per call used by each watched process (gateway, upstream). */
   cpuUs: number[];
+  /** The machine's steal time during the phase, % of all CPU time. */
+  stealPct: number;
 }
 
 /**
@@ -251,6 +277,7 @@ async function measure(
     }
   };
   const cpu0 = pids.map(cpuSeconds);
+  const ticks0 = machineTicks();
   const t0 = performance.now();
   if (load.kind === 'closed') {
     await Promise.all(
@@ -271,10 +298,11 @@ async function measure(
   const seconds = (performance.now() - t0) / 1000;
   const total = load.kind === 'closed' ? sessions * load.calls : load.calls;
   const cpu = pids.map((p, i) => ((cpuSeconds(p) - cpu0[i]!) * 1e6) / total);
+  const stealPct = stealPercent(ticks0, machineTicks());
   await connected.close();
   if (firstError !== undefined)
     console.log(`${url}: ${errors} error results of ${total}; the first: ${firstError}`);
-  return { latencies, rps: total / seconds, errors, cpuUs: cpu };
+  return { latencies, rps: total / seconds, errors, cpuUs: cpu, stealPct };
 }
 
 type Path =
@@ -311,7 +339,7 @@ export async function run(): Promise<TargetCheck[]> {
       gateways[i]!.proc.pid,
     ]),
   ];
-  type Row = { p50: number; p99: number; rps: number; errors: number; gwCpu: number; upCpu: number };
+  type Row = { p50: number; p99: number; rps: number; errors: number; gwCpu: number; upCpu: number; steal: number };
   const results = new Map<string, Row[]>();
   const rates: number[] = [];
   const record = (name: Path, phase: Phase, s: Sample) => {
@@ -323,6 +351,7 @@ export async function run(): Promise<TargetCheck[]> {
       errors: s.errors,
       gwCpu: s.cpuUs[0]!,
       upCpu: s.cpuUs[1]!,
+      steal: s.stealPct,
     };
     results.set(`${name}|${phase}`, [...(results.get(`${name}|${phase}`) ?? []), row]);
   };
@@ -371,6 +400,7 @@ export async function run(): Promise<TargetCheck[]> {
       errors: r.reduce((a, x) => a + x.errors, 0),
       gwCpu: median(r.map((x) => x.gwCpu)),
       upCpu: median(r.map((x) => x.upCpu)),
+      steal: median(r.map((x) => x.steal)),
     };
   };
   const rate = median(rates);
@@ -400,6 +430,7 @@ export async function run(): Promise<TargetCheck[]> {
         'vs direct': gw && SATURATED.includes(phase) ? `${((m.rps / direct.rps) * 100).toFixed(0)}%` : '-',
         'gateway CPU µs/call': gw ? Math.round(m.gwCpu) : '-',
         'upstream CPU µs/call': Math.round(m.upCpu),
+        'steal %': Number.isNaN(m.steal) ? '-' : m.steal.toFixed(0),
         errors: m.errors,
       });
     }
